@@ -1,0 +1,148 @@
+//! The command line: clap derive structs only. `main` turns them into library calls.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Examples:
+  themis search \"vetting delays\"
+  themis search '\"information sharing\" AND police' --region \"South West\"
+  themis search 'caseload* OR workload' --since 2023 --per-report 2
+  themis index --rebuild
+
+Exit codes: 0 success, 1 a search that found nothing, 2 an error (bad usage, bad query,
+a file that could not be read, an unusable index).";
+
+/// Find the findings that keep coming back across probation inspection reports.
+///
+/// themis indexes a folder of inspection reports (corpus/ by default) and answers queries with
+/// ranked, highlighted excerpts grouped by report. The first search builds the index.
+#[derive(Debug, Parser)]
+#[command(name = "themis", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Index folder.
+    #[arg(long, global = true, value_name = "DIR", default_value = "index")]
+    pub index: PathBuf,
+    /// Corpus folder (reports plus an optional reports.toml manifest).
+    #[arg(long, global = true, value_name = "DIR", default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Theme taxonomy file replacing the built-in one (see themes.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub themes: Option<PathBuf>,
+    /// When to use colour and bold on stdout (auto: only on a terminal, and never with NO_COLOR).
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// No progress bar and no summary line on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build or update the index from the corpus folder.
+    ///
+    /// Incremental: unchanged files are skipped (by content hash), changed files replaced,
+    /// removed files deleted; the taxonomy changing re-tags everything. One atomic commit at the
+    /// end: an interrupted run leaves the previous index intact.
+    Index(IndexArgs),
+    /// Search the reports: ranked, highlighted excerpts grouped by report.
+    ///
+    /// QUERY uses tantivy syntax: words (all must match), "exact phrases", AND / OR / NOT,
+    /// +required -excluded, parentheses, and field:value (title:, region:, type:, report:,
+    /// section:, theme:). Words are stemmed, so delays finds delay and delayed. Builds the index
+    /// first if there is none.
+    Search(SearchArgs),
+    /// Tag files with themes and polarity, sentence by sentence, without touching the index.
+    Tag(TagArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Re-index every file, recreating the index if it is damaged or from another version.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Refuse files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = themis::corpus::DEFAULT_MAX_FILE_BYTES)]
+    pub max_file_size: u64,
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query (tantivy syntax). Empty ("") lists passages matching the filters.
+    pub query: String,
+    /// Only reports from this region (e.g. "South West", "KSS", "greater manchester").
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Only reports of this type (e.g. dynamic-inspection, regional-letter, press-release).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub report_type: Option<String>,
+    /// Only reports from this year.
+    #[arg(long, value_name = "YEAR", conflicts_with = "since")]
+    pub year: Option<i32>,
+    /// Only reports from this year or later.
+    #[arg(long, value_name = "YEAR")]
+    pub since: Option<i32>,
+    /// Only this report (its id, as shown in results).
+    #[arg(long, value_name = "ID")]
+    pub report: Option<String>,
+    /// Only passages tagged with this theme (repeatable: all must hold).
+    #[arg(long = "theme", value_name = "ID")]
+    pub themes: Vec<String>,
+    /// Most reports to show.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Most excerpts per report.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub per_report: usize,
+    /// Sentences of context to show before and after each excerpt.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub context: usize,
+    /// Print results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Files to tag; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// JSON Lines: a document record per file, then a sentence record per sentence.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn test_cli_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

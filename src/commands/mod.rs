@@ -1,0 +1,68 @@
+//! One module per subcommand; each turns parsed arguments into library calls and renders the
+//! result. Shared here: loading the taxonomy and making sure an index exists.
+
+mod index;
+mod search;
+mod tag;
+
+use std::path::Path;
+
+use anyhow::Context;
+use themis::themes::Taxonomy;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::output;
+use crate::Exit;
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
+    let global = cli.global;
+    match cli.command {
+        Command::Index(args) => index::run(&global, &args),
+        Command::Search(args) => search::run(&global, &args),
+        Command::Tag(args) => tag::run(&global, &args),
+    }
+}
+
+/// The taxonomy from `--themes FILE`, or the built-in one. Validated before anything else runs.
+pub fn load_taxonomy(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
+    match &global.themes {
+        Some(path) => Taxonomy::from_file(path)
+            .with_context(|| format!("cannot use the taxonomy {}", path.display())),
+        None => Ok(Taxonomy::embedded()),
+    }
+}
+
+/// Builds the index from the corpus when there is none yet (the first search on a fresh
+/// machine), or brings it up to date when the taxonomy changed; with a progress bar.
+pub fn ensure_index(global: &GlobalArgs, taxonomy: &Taxonomy) -> anyhow::Result<()> {
+    let fresh = !themis::index::exists(&global.index);
+    let stale = !fresh
+        && themis::index::ThemisIndex::open(&global.index)
+            .map(|opened| opened.info.taxonomy != taxonomy.fingerprint())
+            .unwrap_or(false);
+    if !fresh && !stale {
+        return Ok(());
+    }
+    if !global.quiet {
+        let why = if fresh { "no index yet" } else { "the taxonomy changed" };
+        eprintln!(
+            "themis: {why}: indexing {} into {} first",
+            global.corpus.display(),
+            global.index.display()
+        );
+    }
+    let options = themis::index::IndexOptions::new(&global.corpus, &global.index);
+    let progress = output::Progress::new(global.quiet);
+    let summary = themis::index::build_index(&options, taxonomy, &progress)?;
+    drop(progress);
+    for problem in &summary.problems {
+        output::report_problem(problem);
+    }
+    Ok(())
+}
+
+/// `true` when the path is `-` (standard input).
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}

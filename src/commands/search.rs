@@ -1,0 +1,138 @@
+//! `themis search`: run a query and print excerpts grouped by report.
+
+use std::io::Write;
+
+use anyhow::bail;
+use themis::corpus::gazetteer::{Gazetteer, REGIONS};
+use themis::corpus::infer::REPORT_TYPES;
+use themis::search::{search, Filters, SearchRequest, SearchResults};
+use themis::themes::Taxonomy;
+
+use crate::cli::{GlobalArgs, SearchArgs};
+use crate::output::{self, Style};
+use crate::Exit;
+
+pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
+    let taxonomy = super::load_taxonomy(global)?;
+    let filters = resolve_filters(args, &taxonomy)?;
+    super::ensure_index(global, &taxonomy)?;
+    let request = SearchRequest {
+        query: args.query.clone(),
+        filters,
+        limit: args.limit,
+        per_report: args.per_report,
+        context: args.context,
+    };
+    let results = search(&global.index, &request)?;
+    let mut out = output::stdout();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &results)?;
+        writeln!(out)?;
+    } else {
+        let style = Style {
+            color: output::use_color(global.color),
+        };
+        render_text(&mut out, &results, &taxonomy, style)?;
+    }
+    output::finish(out)?;
+    Ok(if results.total_hits == 0 { Exit::NoMatch } else { Exit::Success })
+}
+
+/// Validates and canonicalises the filter flags before any work is done.
+pub fn resolve_filters(args: &SearchArgs, taxonomy: &Taxonomy) -> anyhow::Result<Filters> {
+    let region = match &args.region {
+        None => None,
+        Some(name) => match Gazetteer::embedded().canonical_region(name) {
+            Some(region) => Some(region.to_string()),
+            None => bail!(
+                "unknown region `{name}`; regions are: {}",
+                REGIONS.join(", ")
+            ),
+        },
+    };
+    if let Some(t) = &args.report_type {
+        if !REPORT_TYPES.contains(&t.as_str()) {
+            bail!("unknown report type `{t}`; types are: {}", REPORT_TYPES.join(", "));
+        }
+    }
+    for theme in &args.themes {
+        if taxonomy.theme(theme).is_none() {
+            bail!("unknown theme `{theme}`; `themis themes` lists them");
+        }
+    }
+    Ok(Filters {
+        region,
+        report_type: args.report_type.clone(),
+        year: args.year,
+        since: args.since,
+        report: args.report.clone(),
+        themes: args.themes.clone(),
+    })
+}
+
+fn render_text(
+    out: &mut impl Write,
+    results: &SearchResults,
+    taxonomy: &Taxonomy,
+    style: Style,
+) -> std::io::Result<()> {
+    if results.reports.is_empty() {
+        writeln!(out, "No passages match `{}`.", output::sanitize(&results.query))?;
+        return Ok(());
+    }
+    let shown: usize = results.reports.iter().map(|r| r.excerpts.len()).sum();
+    writeln!(
+        out,
+        "{} matching passages; showing {shown} from {} reports.\n",
+        results.total_hits,
+        results.reports.len()
+    )?;
+    for report in &results.reports {
+        writeln!(out, "{}", style.bold(&output::sanitize(&report.title)))?;
+        let year = report.year.map(|y| y.to_string()).unwrap_or_else(|| "year unknown".into());
+        let region = report.region.as_deref().unwrap_or("region unknown");
+        writeln!(
+            out,
+            "{}",
+            style.dim(&format!(
+                "{region} · {year} · {} · {}",
+                report.report_type,
+                output::sanitize(&report.report)
+            ))
+        )?;
+        for excerpt in &report.excerpts {
+            let relative: Vec<(usize, usize)> = excerpt
+                .highlights
+                .iter()
+                .map(|[a, b]| (a - excerpt.start, b - excerpt.start))
+                .collect();
+            let section = excerpt
+                .section
+                .as_deref()
+                .map(|s| format!("[{}] ", output::sanitize(s)))
+                .unwrap_or_default();
+            for line in &excerpt.before {
+                writeln!(out, "    {}", style.dim(&output::sanitize(line)))?;
+            }
+            writeln!(
+                out,
+                "  {}{}",
+                style.dim(&section),
+                output::highlighted(&excerpt.text, &relative, style)
+            )?;
+            for line in &excerpt.after {
+                writeln!(out, "    {}", style.dim(&output::sanitize(line)))?;
+            }
+            if !excerpt.themes.is_empty() {
+                let labels: Vec<&str> = excerpt
+                    .themes
+                    .iter()
+                    .map(|id| taxonomy.theme(id).map_or(id.as_str(), |t| t.label.as_str()))
+                    .collect();
+                writeln!(out, "    {}", style.dim(&format!("themes: {}", labels.join(", "))))?;
+            }
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}

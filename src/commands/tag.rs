@@ -1,0 +1,157 @@
+//! `themis tag`: tag files sentence by sentence without touching the index.
+
+use std::io::{Read, Write};
+
+use anyhow::Context;
+use serde::Serialize;
+use themis::corpus::{self, CorpusFile, Manifest, ReportMeta};
+use themis::segment::segment;
+use themis::themes::{Polarity, Taxonomy};
+
+use crate::cli::{GlobalArgs, TagArgs};
+use crate::output::{self, Style};
+use crate::Exit;
+
+#[derive(Serialize)]
+struct DocumentRecord<'a> {
+    kind: &'static str,
+    file: &'a str,
+    title: &'a str,
+    publisher: Option<&'a str>,
+    region: Option<&'a str>,
+    date: Option<&'a str>,
+    year: Option<i32>,
+    #[serde(rename = "type")]
+    report_type: &'a str,
+}
+
+#[derive(Serialize)]
+struct SentenceRecord<'a> {
+    kind: &'static str,
+    file: &'a str,
+    start: usize,
+    end: usize,
+    section: Option<&'a str>,
+    text: &'a str,
+    themes: &'a [String],
+    polarity: Polarity,
+}
+
+pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
+    let taxonomy = super::load_taxonomy(global)?;
+    let style = Style {
+        color: output::use_color(global.color),
+    };
+    let mut out = output::stdout();
+    let mut exit = Exit::Success;
+    let no_manifest = Manifest::default();
+    for path in &args.files {
+        let name = path.display().to_string();
+        let decoded = if super::is_stdin(path) {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .context("cannot read standard input")?;
+            corpus::decode(&bytes).map(|s| (s, None)).map_err(|message| corpus::FileProblem {
+                file: "-".into(),
+                message,
+                is_error: true,
+            })
+        } else {
+            let file = CorpusFile {
+                path: path.clone(),
+                rel: name.clone(),
+            };
+            corpus::read_source(&file, corpus::DEFAULT_MAX_FILE_BYTES)
+        };
+        let (source, warning) = match decoded {
+            Ok(read) => read,
+            Err(problem) => {
+                output::report_problem(&problem);
+                exit = Exit::Error;
+                continue;
+            }
+        };
+        if let Some(warning) = warning {
+            output::report_problem(&warning);
+        }
+        let file = CorpusFile {
+            path: path.clone(),
+            rel: name.clone(),
+        };
+        let meta = ReportMeta::resolve(&file, &source.text, &no_manifest);
+        write_file(&mut out, &name, &meta, &source, &taxonomy, args.json, style)?;
+    }
+    output::finish(out)?;
+    Ok(exit)
+}
+
+fn write_file(
+    out: &mut impl Write,
+    name: &str,
+    meta: &ReportMeta,
+    source: &corpus::SourceText,
+    taxonomy: &Taxonomy,
+    json: bool,
+    style: Style,
+) -> anyhow::Result<()> {
+    let segmented = segment(&source.text);
+    if json {
+        let record = DocumentRecord {
+            kind: "document",
+            file: name,
+            title: &meta.title,
+            publisher: meta.publisher.as_deref(),
+            region: meta.region.as_deref(),
+            date: meta.date.as_deref(),
+            year: meta.year,
+            report_type: &meta.report_type,
+        };
+        serde_json::to_writer(&mut *out, &record)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{}", style.bold(&output::sanitize(&format!("{name}: {}", meta.title))))?;
+        let region = meta.region.as_deref().unwrap_or("region unknown");
+        let year = meta.year.map(|y| y.to_string()).unwrap_or_else(|| "year unknown".into());
+        writeln!(out, "{}", style.dim(&format!("{region} · {year} · {}", meta.report_type)))?;
+    }
+    for sentence in &segmented.sentences {
+        let text = &source.text[sentence.start..sentence.end];
+        let tags = taxonomy.tag(text);
+        let section = sentence
+            .section
+            .and_then(|i| segmented.sections.get(i))
+            .map(|s| s.title.as_str());
+        if json {
+            let record = SentenceRecord {
+                kind: "sentence",
+                file: name,
+                start: sentence.start + source.offset_base,
+                end: sentence.end + source.offset_base,
+                section,
+                text,
+                themes: &tags.themes,
+                polarity: tags.polarity,
+            };
+            serde_json::to_writer(&mut *out, &record)?;
+            writeln!(out)?;
+        } else if !tags.themes.is_empty() {
+            let labels: Vec<&str> = tags
+                .themes
+                .iter()
+                .map(|id| taxonomy.theme(id).map_or(id.as_str(), |t| t.label.as_str()))
+                .collect();
+            writeln!(
+                out,
+                "  {} {}\n    {}",
+                style.bold(&format!("[{}]", tags.polarity)),
+                output::sanitize(text),
+                style.dim(&labels.join(", "))
+            )?;
+        }
+    }
+    if !json {
+        writeln!(out)?;
+    }
+    Ok(())
+}

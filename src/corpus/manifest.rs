@@ -1,0 +1,193 @@
+//! The corpus manifest, `reports.toml`: authoritative metadata for the files it lists.
+//!
+//! Validated on load (unknown keys, unknown regions and types, duplicate files or ids are
+//! errors naming the line) so a typo never silently becomes wrong metadata.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::gazetteer::Gazetteer;
+use super::infer::REPORT_TYPES;
+use super::ReportMeta;
+use crate::error::{Error, Result};
+
+/// The manifest's file name inside the corpus folder.
+pub const MANIFEST_FILE: &str = "reports.toml";
+
+/// One `[[report]]` of the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestEntry {
+    /// Path relative to the corpus folder.
+    pub file: String,
+    /// Short stable slug.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Publisher.
+    pub publisher: Option<String>,
+    /// Canonical region.
+    pub region: Option<String>,
+    /// ISO date.
+    pub date: Option<String>,
+    /// Year.
+    pub year: Option<i32>,
+    /// Report type.
+    #[serde(rename = "type")]
+    pub report_type: String,
+    /// Where it comes from.
+    pub source: Option<String>,
+    /// Licence.
+    pub licence: Option<String>,
+}
+
+impl ManifestEntry {
+    /// The entry as report metadata.
+    pub fn to_meta(&self, rel: &str) -> ReportMeta {
+        ReportMeta {
+            id: self.id.clone(),
+            file: rel.to_string(),
+            title: self.title.clone(),
+            publisher: self.publisher.clone(),
+            region: self.region.clone(),
+            date: self.date.clone(),
+            year: self
+                .year
+                .or_else(|| self.date.as_deref().and_then(|d| d.get(..4)?.parse().ok())),
+            report_type: self.report_type.clone(),
+            source: self.source.clone(),
+            licence: self.licence.clone(),
+            inferred: false,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ManifestFile {
+    #[serde(default)]
+    report: Vec<toml::Spanned<ManifestEntry>>,
+}
+
+/// The parsed manifest (empty when the corpus has none).
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    entries: Vec<ManifestEntry>,
+    /// The manifest's own text hash, so a metadata edit re-indexes the files it describes.
+    pub hash: String,
+}
+
+impl Manifest {
+    /// Loads `dir/reports.toml`, or an empty manifest when there is none.
+    pub fn load(dir: &Path) -> Result<Manifest> {
+        let path = dir.join(MANIFEST_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Manifest::parse(&text, &path),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
+            Err(err) => Err(Error::io(path, err)),
+        }
+    }
+
+    /// Parses manifest text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Manifest> {
+        let fail = |message: String| Error::Manifest {
+            path: path.to_path_buf(),
+            message,
+        };
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let parsed: ManifestFile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| format!("line {}: ", line_of(s.start)));
+            fail(format!("{}{}", line.unwrap_or_default(), e.message()))
+        })?;
+        let gazetteer = Gazetteer::embedded();
+        let mut files = HashSet::new();
+        let mut ids = HashSet::new();
+        let mut entries = Vec::new();
+        for spanned in parsed.report {
+            let line = line_of(spanned.span().start);
+            let mut entry = spanned.into_inner();
+            let at = |msg: String| fail(format!("line {line}: report `{}`: {msg}", entry.file));
+            if !files.insert(entry.file.clone()) {
+                return Err(at("file listed twice".into()));
+            }
+            if !ids.insert(entry.id.clone()) {
+                return Err(at(format!("id `{}` used twice", entry.id)));
+            }
+            if !REPORT_TYPES.contains(&entry.report_type.as_str()) {
+                return Err(at(format!(
+                    "unknown type `{}` (expected one of: {})",
+                    entry.report_type,
+                    REPORT_TYPES.join(", ")
+                )));
+            }
+            if let Some(region) = &entry.region {
+                match gazetteer.canonical_region(region) {
+                    Some(canonical) => entry.region = Some(canonical.to_string()),
+                    None => return Err(at(format!("unknown region `{region}`"))),
+                }
+            }
+            entries.push(entry);
+        }
+        Ok(Manifest {
+            entries,
+            hash: super::hex_sha256(text.as_bytes()),
+        })
+    }
+
+    /// The entry for a file (path relative to the corpus).
+    pub fn entry(&self, rel: &str) -> Option<&ManifestEntry> {
+        self.entries.iter().find(|e| e.file == rel)
+    }
+
+    /// All entries, in manifest order.
+    pub fn entries(&self) -> &[ManifestEntry] {
+        &self.entries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_parse_ok_and_canonicalises_region() {
+        let m = Manifest::parse(
+            "[[report]]\nfile = \"a.txt\"\nid = \"a\"\ntitle = \"A\"\nregion = \"south west\"\ntype = \"other\"\n",
+            Path::new("reports.toml"),
+        )
+        .unwrap();
+        assert_eq!(m.entry("a.txt").unwrap().region.as_deref(), Some("South West"));
+    }
+
+    #[test]
+    fn test_parse_rejects_unknown_key_with_line() {
+        let err = Manifest::parse(
+            "[[report]]\nfile = \"a.txt\"\nid = \"a\"\ntitle = \"A\"\ntype = \"other\"\nregoin = \"x\"\n",
+            Path::new("reports.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("regoin"), "{err}");
+        assert!(err.contains("line"), "{err}");
+    }
+
+    #[test]
+    fn test_parse_rejects_unknown_region_and_type() {
+        let region = Manifest::parse(
+            "[[report]]\nfile = \"a.txt\"\nid = \"a\"\ntitle = \"A\"\nregion = \"Narnia\"\ntype = \"other\"\n",
+            Path::new("reports.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(region.contains("line 1") && region.contains("Narnia"), "{region}");
+        let kind = Manifest::parse(
+            "[[report]]\nfile = \"a.txt\"\nid = \"a\"\ntitle = \"A\"\ntype = \"memo\"\n",
+            Path::new("reports.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(kind.contains("memo"), "{kind}");
+    }
+}

@@ -1,0 +1,381 @@
+//! The corpus: finding report files in a folder, reading and decoding them, and resolving each
+//! report's metadata from the manifest (`reports.toml`) or, for files it does not list, by
+//! inference from the text.
+//!
+//! Per-file problems never abort a run: they come back as [`FileProblem`]s naming the file, and
+//! the caller reports them and carries on with the rest.
+
+pub mod gazetteer;
+pub mod infer;
+pub mod manifest;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+pub use manifest::{Manifest, ManifestEntry, MANIFEST_FILE};
+
+/// Extensions themis reads today. PDF and HTML come later.
+pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown"];
+
+/// Files larger than this are refused rather than read into memory whole.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Deepest folder nesting followed while discovering files; deeper folders are reported.
+const MAX_DEPTH: usize = 64;
+
+/// A report file found in the corpus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorpusFile {
+    /// Absolute or caller-relative path used to read the file.
+    pub path: PathBuf,
+    /// Path relative to the corpus folder, with `/` separators: the file's identity in the index.
+    pub rel: String,
+}
+
+/// Why a file was skipped or failed; always names the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileProblem {
+    /// The file (relative to the corpus when possible).
+    pub file: String,
+    /// What happened, in words for the user.
+    pub message: String,
+    /// `true` when the file could not be read at all (counts as an error, exit code 2);
+    /// `false` for a warning (skipped or read with repairs).
+    pub is_error: bool,
+}
+
+/// The result of walking a corpus folder.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Readable report files, sorted by relative path.
+    pub files: Vec<CorpusFile>,
+    /// Files skipped (unsupported extension) or folders that could not be walked.
+    pub problems: Vec<FileProblem>,
+}
+
+/// Walks `dir` recursively, in sorted order, skipping hidden files and folders and the manifest.
+pub fn discover(dir: &Path) -> Result<Discovery> {
+    if !dir.is_dir() {
+        return Err(Error::MissingCorpus(dir.to_path_buf()));
+    }
+    let mut discovery = Discovery::default();
+    let mut visited = Vec::new();
+    walk(dir, dir, 0, &mut visited, &mut discovery);
+    discovery.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Ok(discovery)
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    depth: usize,
+    visited: &mut Vec<PathBuf>,
+    out: &mut Discovery,
+) {
+    let rel_dir = relative(root, dir);
+    if depth > MAX_DEPTH {
+        out.problems.push(FileProblem {
+            file: rel_dir,
+            message: format!("skipped: folders nested deeper than {MAX_DEPTH} levels"),
+            is_error: false,
+        });
+        return;
+    }
+    // Symlinked folders can form loops; remember the real paths already walked.
+    if let Ok(real) = fs::canonicalize(dir) {
+        if visited.contains(&real) {
+            out.problems.push(FileProblem {
+                file: rel_dir,
+                message: "skipped: symbolic link loop".into(),
+                is_error: false,
+            });
+            return;
+        }
+        visited.push(real);
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => {
+            out.problems.push(FileProblem {
+                file: rel_dir,
+                message: format!("cannot read folder: {err}"),
+                is_error: true,
+            });
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        let rel = relative(root, &path);
+        if path.is_dir() {
+            walk(root, &path, depth + 1, visited, out);
+            continue;
+        }
+        if depth == 0 && name == MANIFEST_FILE {
+            continue;
+        }
+        if !path.is_file() {
+            out.problems.push(FileProblem {
+                file: rel,
+                message: "skipped: not a regular file (broken link or special file)".into(),
+                is_error: false,
+            });
+            continue;
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        if SUPPORTED_EXTENSIONS.contains(&ext.as_str()) {
+            out.files.push(CorpusFile { path, rel });
+        } else {
+            let what = if ext.is_empty() {
+                "no extension".to_string()
+            } else {
+                format!(".{ext}")
+            };
+            out.problems.push(FileProblem {
+                file: rel,
+                message: format!(
+                    "skipped: unsupported file type ({what}); themis reads .txt and .md"
+                ),
+                is_error: false,
+            });
+        }
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// A report's text, decoded, with what it takes to map offsets back to the file's bytes.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    /// The decoded text (BOM removed).
+    pub text: String,
+    /// Bytes removed from the start of the file (a UTF-8 BOM): add to offsets into `text` to get
+    /// offsets into the file.
+    pub offset_base: usize,
+    /// SHA-256 of the raw bytes, hex.
+    pub hash: String,
+    /// `true` when the file was not valid UTF-8 and was decoded as Windows-1252; offsets then
+    /// refer to the decoded text.
+    pub transcoded: bool,
+}
+
+/// Reads and decodes one report file.
+///
+/// Errors (as [`FileProblem`] with `is_error`) for unreadable, oversized, empty or binary files;
+/// a warning in `Ok((_, Some(problem)))` when invalid UTF-8 had to be transcoded.
+pub fn read_source(
+    file: &CorpusFile,
+    max_bytes: u64,
+) -> std::result::Result<(SourceText, Option<FileProblem>), FileProblem> {
+    let problem = |message: String, is_error: bool| FileProblem {
+        file: file.rel.clone(),
+        message,
+        is_error,
+    };
+    let size = fs::metadata(&file.path)
+        .map_err(|e| problem(format!("cannot read: {e}"), true))?
+        .len();
+    if size > max_bytes {
+        return Err(problem(
+            format!("skipped: {size} bytes is over the {max_bytes}-byte limit (raise it with --max-file-size)"),
+            true,
+        ));
+    }
+    let bytes = fs::read(&file.path).map_err(|e| problem(format!("cannot read: {e}"), true))?;
+    decode(&bytes).map_err(|msg| problem(msg, true)).map(|src| {
+        let warning = src.transcoded.then(|| {
+            problem(
+                "not valid UTF-8: decoded as Windows-1252; offsets refer to the decoded text"
+                    .into(),
+                false,
+            )
+        });
+        (src, warning)
+    })
+}
+
+/// Decodes raw bytes: UTF-8 (BOM stripped), else Windows-1252. Refuses empty and binary input.
+pub fn decode(bytes: &[u8]) -> std::result::Result<SourceText, String> {
+    let hash = hex_sha256(bytes);
+    let (offset_base, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (3, rest),
+        None => (0, bytes),
+    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err("empty file: nothing to index".into());
+    }
+    if looks_binary(body) {
+        return Err("looks like a binary file, not text (it contains NUL bytes)".into());
+    }
+    let (text, transcoded) = match std::str::from_utf8(body) {
+        Ok(text) => (text.to_owned(), false),
+        Err(_) => {
+            let (cow, _, _) = encoding_rs::WINDOWS_1252.decode(body);
+            (cow.into_owned(), true)
+        }
+    };
+    Ok(SourceText {
+        text,
+        offset_base,
+        hash,
+        transcoded,
+    })
+}
+
+/// A NUL byte in the first 8 KiB is the same test git and ripgrep use for "binary".
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(8192).any(|&b| b == 0)
+}
+
+/// Lowercase hex SHA-256.
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A report's metadata as indexed and shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ReportMeta {
+    /// Short stable slug.
+    pub id: String,
+    /// Path relative to the corpus folder.
+    pub file: String,
+    /// Title.
+    pub title: String,
+    /// Publisher, when known.
+    pub publisher: Option<String>,
+    /// Canonical region, when known.
+    pub region: Option<String>,
+    /// ISO date (or year-month), when known.
+    pub date: Option<String>,
+    /// Year, when known.
+    pub year: Option<i32>,
+    /// Report type (see [`infer::REPORT_TYPES`]).
+    #[serde(rename = "type")]
+    pub report_type: String,
+    /// Where the report comes from.
+    pub source: Option<String>,
+    /// Licence.
+    pub licence: Option<String>,
+    /// `true` when the metadata came from inference rather than the manifest.
+    pub inferred: bool,
+}
+
+impl ReportMeta {
+    /// Metadata for `file`: the manifest entry when there is one, else inferred from `text`.
+    pub fn resolve(file: &CorpusFile, text: &str, manifest: &Manifest) -> ReportMeta {
+        if let Some(entry) = manifest.entry(&file.rel) {
+            return entry.to_meta(&file.rel);
+        }
+        let inferred = infer::infer_metadata(text, &file.rel);
+        let stem = Path::new(&file.rel)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("report");
+        ReportMeta {
+            id: slug(&file.rel.rsplit_once('.').map_or(file.rel.as_str(), |(a, _)| a)),
+            file: file.rel.clone(),
+            title: inferred.title.unwrap_or_else(|| stem.to_string()),
+            publisher: inferred.publisher,
+            region: inferred.region,
+            date: inferred.date,
+            year: inferred.year,
+            report_type: inferred.report_type.unwrap_or_else(|| "other".into()),
+            source: None,
+            licence: None,
+            inferred: true,
+        }
+    }
+}
+
+/// A lowercase ASCII slug of `s`: letters and digits kept, runs of anything else become `-`.
+pub fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push_str("report");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_decode_strips_bom_and_records_offset() {
+        let src = decode("\u{feff}Hello".as_bytes()).unwrap();
+        assert_eq!(src.text, "Hello");
+        assert_eq!(src.offset_base, 3);
+        assert!(!src.transcoded);
+    }
+
+    #[test]
+    fn test_decode_transcodes_invalid_utf8() {
+        let src = decode(b"caf\xe9 society").unwrap();
+        assert_eq!(src.text, "café society");
+        assert!(src.transcoded);
+    }
+
+    #[test]
+    fn test_decode_refuses_empty_and_binary() {
+        assert!(decode(b"  \n\n").unwrap_err().contains("empty"));
+        assert!(decode(b"abc\0def").unwrap_err().contains("binary"));
+    }
+
+    #[test]
+    fn test_slug() {
+        assert_eq!(slug("000_ae5a409d9173e71e"), "000-ae5a409d9173e71e");
+        assert_eq!(slug("Reports/South West 2024!"), "reports-south-west-2024");
+        assert_eq!(slug("!!!"), "report");
+    }
+
+    #[test]
+    fn test_discover_sorts_and_skips() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("sub")).unwrap();
+        fs::write(dir.path().join("b.txt"), "b").unwrap();
+        fs::write(dir.path().join("sub/a.md"), "a").unwrap();
+        fs::write(dir.path().join(".hidden.txt"), "h").unwrap();
+        fs::write(dir.path().join("x.pdf"), "p").unwrap();
+        fs::write(dir.path().join(MANIFEST_FILE), "").unwrap();
+        let found = discover(dir.path()).unwrap();
+        let rels: Vec<_> = found.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["b.txt", "sub/a.md"]);
+        assert_eq!(found.problems.len(), 1);
+        assert!(found.problems[0].message.contains(".pdf"));
+    }
+}

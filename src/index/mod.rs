@@ -1,0 +1,151 @@
+//! The on-disk index: opening it safely (format version, schema, lock), building and updating
+//! it incrementally from a corpus, and reading report metadata back.
+//!
+//! A themis index is a tantivy index whose commit payload records the themis format version and
+//! the taxonomy fingerprint. An index without that payload, or with another version, is not
+//! trusted: commands say to run `themis index --rebuild`, and `themis index` rebuilds it.
+
+mod schema;
+mod writer;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+pub use schema::{build_schema, kind, Fields};
+pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgress};
+
+use crate::corpus::ReportMeta;
+use crate::error::{Error, Result};
+
+/// Bumped whenever the schema, the analyser or what is stored changes incompatibly.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What themis writes into each commit's payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitInfo {
+    /// Always `"themis"`: tells our indexes from other programs'.
+    pub program: String,
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format: u32,
+    /// Fingerprint of the taxonomy the sentences were tagged with.
+    pub taxonomy: String,
+    /// The corpus folder the index was built from.
+    pub corpus: String,
+}
+
+/// An opened themis index.
+pub struct ThemisIndex {
+    /// The tantivy index (analyser registered).
+    pub index: Index,
+    /// Field handles.
+    pub fields: Fields,
+    /// The folder.
+    pub path: PathBuf,
+    /// The last commit's payload.
+    pub info: CommitInfo,
+}
+
+/// `true` when `dir` holds an index (a `meta.json`).
+pub fn exists(dir: &Path) -> bool {
+    dir.join("meta.json").is_file()
+}
+
+impl ThemisIndex {
+    /// Opens an existing index for reading, checking that themis wrote it in this format.
+    pub fn open(dir: &Path) -> Result<ThemisIndex> {
+        if !exists(dir) {
+            return Err(Error::NoIndex(dir.to_path_buf()));
+        }
+        let incompatible = |reason: String| Error::IncompatibleIndex {
+            path: dir.to_path_buf(),
+            reason,
+        };
+        let index = Index::open_in_dir(dir).map_err(|e| match e {
+            tantivy::TantivyError::IncompatibleIndex(_) => {
+                incompatible("was written by an incompatible tantivy version".into())
+            }
+            other => Error::CorruptIndex {
+                path: dir.to_path_buf(),
+                detail: other.to_string(),
+            },
+        })?;
+        let metas = index.load_metas().map_err(|e| Error::CorruptIndex {
+            path: dir.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+        let info: CommitInfo = metas
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .filter(|i: &CommitInfo| i.program == "themis")
+            .ok_or_else(|| incompatible("was not written by themis".into()))?;
+        if info.format != FORMAT_VERSION {
+            return Err(incompatible(format!(
+                "has format version {} but this themis uses version {FORMAT_VERSION}",
+                info.format
+            )));
+        }
+        let (schema, fields) = build_schema();
+        if index.schema() != schema {
+            return Err(incompatible("has a different schema".into()));
+        }
+        crate::analysis::register(&index);
+        Ok(ThemisIndex {
+            index,
+            fields,
+            path: dir.to_path_buf(),
+            info,
+        })
+    }
+
+    /// A reader that sees exactly the last commit (no background reload surprises).
+    pub fn reader(&self) -> Result<IndexReader> {
+        Ok(self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?)
+    }
+
+    /// Metadata of every indexed report, sorted by id.
+    pub fn reports(&self, searcher: &Searcher) -> Result<Vec<IndexedReport>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.kind, kind::REPORT),
+            IndexRecordOption::Basic,
+        );
+        let addresses = searcher.search(&query, &DocSetCollector)?;
+        let mut reports = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let data = doc
+                .get_first(self.fields.data)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            if let Ok(report) = serde_json::from_str::<IndexedReport>(data) {
+                reports.push(report);
+            }
+        }
+        reports.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        Ok(reports)
+    }
+}
+
+/// What the index records about one report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexedReport {
+    /// Its metadata.
+    pub meta: ReportMeta,
+    /// Content hash (file bytes + manifest entry).
+    pub hash: String,
+    /// Sentences (all units) in the report.
+    pub sentences: u64,
+    /// Passages indexed.
+    pub passages: u64,
+    /// Offset of the file's text in its bytes (3 after a UTF-8 BOM).
+    pub offset_base: usize,
+}

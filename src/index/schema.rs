@@ -1,0 +1,100 @@
+//! The tantivy schema: one fixed set of fields shared by the three kinds of document themis
+//! stores (`report`, `passage`, `sentence`), and the handles to them.
+//!
+//! Passages are what search ranks and quotes. A sentence document exists for every sentence that
+//! carries a theme, so theme counts are fast-field aggregations rather than re-tagging. A report
+//! document carries the report's metadata and content hash, which make indexing incremental.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
+    INDEXED, STORED, STRING,
+};
+
+use crate::analysis::TOKENIZER_NAME;
+
+/// The value of `kind` on each document.
+pub mod kind {
+    /// One per report file: metadata and content hash.
+    pub const REPORT: &str = "report";
+    /// A window of sentences: what search ranks and quotes.
+    pub const PASSAGE: &str = "passage";
+    /// A sentence that carries at least one theme.
+    pub const SENTENCE: &str = "sentence";
+}
+
+/// Handles to every field.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Document kind (`report`, `passage`, `sentence`).
+    pub kind: Field,
+    /// Passage text: analysed with positions, stored.
+    pub text: Field,
+    /// Report title: analysed, stored (a default search field).
+    pub title: Field,
+    /// Report id (slug).
+    pub report: Field,
+    /// Corpus-relative file path: the unit of replacement.
+    pub file: Field,
+    /// Canonical region (absent when unknown).
+    pub region: Field,
+    /// Year (absent when unknown).
+    pub year: Field,
+    /// Report type.
+    pub report_type: Field,
+    /// Section title.
+    pub section: Field,
+    /// Byte offset of the unit's start in the source file.
+    pub start: Field,
+    /// Byte offset of the unit's end in the source file.
+    pub end: Field,
+    /// Theme ids of a passage's sentences or of one sentence (multi-valued, fast).
+    pub theme: Field,
+    /// Polarity of a sentence document.
+    pub polarity: Field,
+    /// Stored JSON: per-sentence tags of a passage, or a report's metadata.
+    pub data: Field,
+    /// Stored sentence text of a sentence document.
+    pub sentence: Field,
+    /// Report content hash (report documents).
+    pub hash: Field,
+    /// Sentences in the report (report documents), the denominator of per-10k rates.
+    pub sentence_count: Field,
+}
+
+/// Builds the schema and its field handles.
+pub fn build_schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let analysed = |stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let keyword: TextOptions = STRING | STORED | FAST;
+    let number: NumericOptions = (INDEXED | STORED | FAST).into();
+    let fields = Fields {
+        kind: builder.add_text_field("kind", STRING | FAST),
+        text: builder.add_text_field("text", analysed(true)),
+        title: builder.add_text_field("title", analysed(true)),
+        report: builder.add_text_field("report", keyword.clone()),
+        file: builder.add_text_field("file", keyword.clone()),
+        region: builder.add_text_field("region", keyword.clone()),
+        year: builder.add_u64_field("year", number.clone()),
+        report_type: builder.add_text_field("type", keyword.clone()),
+        section: builder.add_text_field("section", keyword.clone()),
+        start: builder.add_u64_field("start", STORED),
+        end: builder.add_u64_field("end", STORED),
+        theme: builder.add_text_field("theme", keyword.clone()),
+        polarity: builder.add_text_field("polarity", keyword),
+        data: builder.add_text_field("data", STORED),
+        sentence: builder.add_text_field("sentence", STORED),
+        hash: builder.add_text_field("hash", STRING | STORED),
+        sentence_count: builder.add_u64_field("sentences", number),
+    };
+    (builder.build(), fields)
+}

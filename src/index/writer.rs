@@ -1,0 +1,394 @@
+//! Building and updating the index from a corpus folder, incrementally and atomically.
+//!
+//! Every run ends in at most one commit, whose payload records the format version and taxonomy
+//! fingerprint. Until that commit, readers (and a run that is killed) see the previous commit
+//! unchanged: tantivy publishes a commit by atomically replacing `meta.json`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
+use super::FORMAT_VERSION;
+use crate::analysis;
+use crate::corpus::{self, CorpusFile, FileProblem, Manifest, ReportMeta, SourceText};
+use crate::error::{Error, Result};
+use crate::segment::{segment, Segmented};
+use crate::themes::{Polarity, Taxonomy};
+
+/// What to index, where.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// The corpus folder.
+    pub corpus: PathBuf,
+    /// The index folder (created if missing).
+    pub index_dir: PathBuf,
+    /// Re-index every file even if unchanged, recreating the index if it is unusable.
+    pub rebuild: bool,
+    /// Files larger than this are refused.
+    pub max_file_bytes: u64,
+    /// tantivy writer memory budget in bytes (split across its threads).
+    pub memory_budget: usize,
+}
+
+impl IndexOptions {
+    /// Defaults for a corpus and index folder.
+    pub fn new(corpus: impl Into<PathBuf>, index_dir: impl Into<PathBuf>) -> Self {
+        IndexOptions {
+            corpus: corpus.into(),
+            index_dir: index_dir.into(),
+            rebuild: false,
+            max_file_bytes: corpus::DEFAULT_MAX_FILE_BYTES,
+            memory_budget: 200_000_000,
+        }
+    }
+}
+
+/// Receives progress while indexing (the binary draws a bar; tests ignore it).
+pub trait IndexProgress {
+    /// Called once with the number of files to look at.
+    fn start(&self, files: u64);
+    /// Called after each file, with the passages it produced (0 when unchanged or failed).
+    fn file_done(&self, file: &str, passages: u64);
+    /// Called before the commit.
+    fn committing(&self) {}
+}
+
+/// An [`IndexProgress`] that shows nothing.
+pub struct NoProgress;
+
+impl IndexProgress for NoProgress {
+    fn start(&self, _files: u64) {}
+    fn file_done(&self, _file: &str, _passages: u64) {}
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IndexSummary {
+    /// Reports in the index after the run.
+    pub reports: u64,
+    /// Passages in the index after the run.
+    pub passages: u64,
+    /// Files (re)indexed in this run.
+    pub indexed: u64,
+    /// Files unchanged since the last run.
+    pub unchanged: u64,
+    /// Reports removed because their files are gone.
+    pub removed: u64,
+    /// Files skipped with a warning (unsupported type, empty, ...).
+    pub skipped: u64,
+    /// Files that could not be read.
+    pub errors: u64,
+    /// Every warning and error, naming its file.
+    pub problems: Vec<FileProblem>,
+    /// Why the whole index was rebuilt, when it was.
+    pub rebuilt: Option<String>,
+    /// Wall time.
+    #[serde(serialize_with = "as_secs")]
+    pub elapsed: Duration,
+}
+
+fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+/// Indexes the corpus into the index folder: new and changed files are (re)indexed, removed
+/// files deleted, unchanged files left alone; a changed taxonomy re-tags everything.
+pub fn build_index(
+    options: &IndexOptions,
+    taxonomy: &Taxonomy,
+    progress: &dyn IndexProgress,
+) -> Result<IndexSummary> {
+    let started = Instant::now();
+    // Read everything that can fail as a whole before touching the index.
+    let discovery = corpus::discover(&options.corpus)?;
+    let manifest = Manifest::load(&options.corpus)?;
+    let mut summary = IndexSummary::default();
+    for problem in discovery.problems {
+        if problem.is_error {
+            summary.errors += 1;
+        } else {
+            summary.skipped += 1;
+        }
+        summary.problems.push(problem);
+    }
+
+    let (index, fields, previous, rebuilt) = open_for_writing(options, taxonomy)?;
+    summary.rebuilt = rebuilt;
+    let mut writer: IndexWriter = index.writer(options.memory_budget).map_err(|e| match e {
+        tantivy::TantivyError::LockFailure(..) => Error::IndexLocked(options.index_dir.clone()),
+        other => other.into(),
+    })?;
+    let mut known = if summary.rebuilt.is_some() || options.rebuild {
+        writer.delete_all_documents()?;
+        BTreeMap::new()
+    } else {
+        previous
+    };
+
+    progress.start(discovery.files.len() as u64);
+    let mut seen = BTreeSet::new();
+    let mut changed = summary.rebuilt.is_some() || options.rebuild;
+    let mut tokens = Vec::new();
+    for file in &discovery.files {
+        seen.insert(file.rel.clone());
+        let (source, warning) = match corpus::read_source(file, options.max_file_bytes) {
+            Ok(read) => read,
+            Err(problem) => {
+                // A file that was readable before keeps its indexed passages: nothing is lost.
+                if problem.is_error {
+                    summary.errors += 1;
+                } else {
+                    summary.skipped += 1;
+                }
+                summary.problems.push(problem);
+                progress.file_done(&file.rel, 0);
+                continue;
+            }
+        };
+        if let Some(warning) = warning {
+            summary.problems.push(warning);
+        }
+        let meta = ReportMeta::resolve(file, &source.text, &manifest);
+        let hash = content_hash(&source, &manifest, file);
+        if known.get(&file.rel).is_some_and(|h| *h == hash) {
+            summary.unchanged += 1;
+            progress.file_done(&file.rel, 0);
+            continue;
+        }
+        if known.remove(&file.rel).is_some() {
+            writer.delete_term(Term::from_field_text(fields.file, &file.rel));
+        }
+        let passages = add_report(&writer, &fields, taxonomy, &meta, &source, hash, &mut tokens)?;
+        summary.indexed += 1;
+        changed = true;
+        progress.file_done(&file.rel, passages);
+    }
+    for gone in known.keys().filter(|rel| !seen.contains(*rel)) {
+        writer.delete_term(Term::from_field_text(fields.file, gone));
+        summary.removed += 1;
+        changed = true;
+    }
+
+    if changed {
+        progress.committing();
+        let info = CommitInfo {
+            program: "themis".into(),
+            format: FORMAT_VERSION,
+            taxonomy: taxonomy.fingerprint().to_string(),
+            corpus: options.corpus.display().to_string(),
+        };
+        let payload = serde_json::to_string(&info).unwrap_or_default();
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+    }
+    // Let merges finish instead of abandoning them when the writer drops.
+    writer.wait_merging_threads()?;
+
+    let opened = ThemisIndex::open(&options.index_dir)?;
+    let searcher = opened.reader()?.searcher();
+    let count = |k: &str| -> Result<u64> {
+        let query = TermQuery::new(
+            Term::from_field_text(fields.kind, k),
+            IndexRecordOption::Basic,
+        );
+        Ok(searcher.search(&query, &Count)? as u64)
+    };
+    summary.reports = count(kind::REPORT)?;
+    summary.passages = count(kind::PASSAGE)?;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// Opens (or creates) the index for writing. Returns the known files with their hashes, and why
+/// the index had to be recreated, if it did.
+fn open_for_writing(
+    options: &IndexOptions,
+    taxonomy: &Taxonomy,
+) -> Result<(Index, Fields, BTreeMap<String, String>, Option<String>)> {
+    let dir = &options.index_dir;
+    let (schema, fields) = build_schema();
+    let mut rebuilt = None;
+    if exists(dir) {
+        match ThemisIndex::open(dir) {
+            Ok(opened) => {
+                let known = if opened.info.taxonomy == taxonomy.fingerprint() {
+                    let searcher = opened.reader()?.searcher();
+                    opened
+                        .reports(&searcher)?
+                        .into_iter()
+                        .map(|r| (r.meta.file, r.hash))
+                        .collect()
+                } else {
+                    rebuilt = Some("the taxonomy changed, so every sentence is re-tagged".into());
+                    BTreeMap::new()
+                };
+                return Ok((opened.index, fields, known, rebuilt));
+            }
+            Err(Error::IncompatibleIndex { reason, .. }) => {
+                rebuilt = Some(format!("the existing index {reason}"));
+            }
+            Err(err @ Error::CorruptIndex { .. }) if !options.rebuild => return Err(err),
+            Err(Error::CorruptIndex { detail, .. }) => {
+                rebuilt = Some(format!("the existing index was damaged ({detail})"));
+            }
+            Err(err) => return Err(err),
+        }
+        remove_index_files(dir)?;
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let index = Index::create_in_dir(dir, schema).map_err(|e| match e {
+        tantivy::TantivyError::LockFailure(..) => Error::IndexLocked(dir.clone()),
+        other => Error::Index(format!("cannot create an index in {}: {other}", dir.display())),
+    })?;
+    analysis::register(&index);
+    Ok((index, fields, BTreeMap::new(), rebuilt))
+}
+
+/// Deletes tantivy's files (and only those) from an index folder so it can be recreated.
+fn remove_index_files(dir: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stem = name.split('.').next().unwrap_or("");
+        let is_segment_file = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
+        if name == "meta.json" || name == ".managed.json" || is_segment_file {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|e| Error::io(path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The identity of a report's content: its bytes plus its manifest entry, so that editing the
+/// manifest re-indexes the report's metadata.
+fn content_hash(source: &SourceText, manifest: &Manifest, file: &CorpusFile) -> String {
+    let entry = manifest
+        .entry(&file.rel)
+        .and_then(|e| serde_json::to_string(e).ok())
+        .unwrap_or_default();
+    corpus::hex_sha256(format!("{}\n{entry}", source.hash).as_bytes())
+}
+
+/// Per-sentence tags stored with each passage (offsets into the source file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct StoredSentence {
+    /// Start offset in the file.
+    pub start: usize,
+    /// End offset in the file.
+    pub end: usize,
+    /// Theme ids.
+    pub themes: Vec<String>,
+    /// Polarity.
+    pub polarity: Polarity,
+}
+
+/// Adds one report's documents; returns the number of passages.
+fn add_report(
+    writer: &IndexWriter,
+    fields: &Fields,
+    taxonomy: &Taxonomy,
+    meta: &ReportMeta,
+    source: &SourceText,
+    hash: String,
+    tokens: &mut Vec<analysis::AnalyzedToken>,
+) -> Result<u64> {
+    let text = &source.text;
+    let base = source.offset_base;
+    let segmented: Segmented = segment(text);
+    let common = |doc: &mut TantivyDocument, k: &str| {
+        doc.add_text(fields.kind, k);
+        doc.add_text(fields.report, &meta.id);
+        doc.add_text(fields.file, &meta.file);
+        if let Some(region) = &meta.region {
+            doc.add_text(fields.region, region);
+        }
+        if let Some(year) = meta.year.and_then(|y| u64::try_from(y).ok()) {
+            doc.add_u64(fields.year, year);
+        }
+        doc.add_text(fields.report_type, &meta.report_type);
+    };
+    let section_of = |idx: Option<usize>| -> Option<&str> {
+        idx.and_then(|i| segmented.sections.get(i))
+            .map(|s| s.title.as_str())
+            .filter(|t| !t.is_empty())
+    };
+
+    let mut tags = Vec::with_capacity(segmented.sentences.len());
+    for sentence in &segmented.sentences {
+        let slice = &text[sentence.start..sentence.end];
+        analysis::analyze_into(slice, tokens);
+        let tagged = taxonomy.tag_tokens(slice, tokens);
+        if !tagged.themes.is_empty() {
+            let mut doc = TantivyDocument::default();
+            common(&mut doc, kind::SENTENCE);
+            if let Some(section) = section_of(sentence.section) {
+                doc.add_text(fields.section, section);
+            }
+            doc.add_u64(fields.start, (sentence.start + base) as u64);
+            doc.add_u64(fields.end, (sentence.end + base) as u64);
+            for theme in &tagged.themes {
+                doc.add_text(fields.theme, theme);
+            }
+            doc.add_text(fields.polarity, tagged.polarity.to_string());
+            doc.add_text(fields.sentence, slice);
+            writer.add_document(doc)?;
+        }
+        tags.push(tagged);
+    }
+
+    for passage in &segmented.passages {
+        let mut doc = TantivyDocument::default();
+        common(&mut doc, kind::PASSAGE);
+        doc.add_text(fields.title, &meta.title);
+        doc.add_text(fields.text, &text[passage.start..passage.end]);
+        let paragraph = segmented.paragraphs.get(passage.paragraph);
+        if let Some(section) = section_of(paragraph.and_then(|p| p.section)) {
+            doc.add_text(fields.section, section);
+        }
+        doc.add_u64(fields.start, (passage.start + base) as u64);
+        doc.add_u64(fields.end, (passage.end + base) as u64);
+        let mut stored = Vec::new();
+        let mut themes = BTreeSet::new();
+        for i in passage.sentences.clone() {
+            let (Some(sentence), Some(tagged)) = (segmented.sentences.get(i), tags.get(i)) else {
+                continue;
+            };
+            themes.extend(tagged.themes.iter().cloned());
+            stored.push(StoredSentence {
+                start: sentence.start + base,
+                end: sentence.end + base,
+                themes: tagged.themes.clone(),
+                polarity: tagged.polarity,
+            });
+        }
+        for theme in &themes {
+            doc.add_text(fields.theme, theme);
+        }
+        doc.add_text(fields.data, serde_json::to_string(&stored).unwrap_or_default());
+        writer.add_document(doc)?;
+    }
+
+    let record = IndexedReport {
+        meta: meta.clone(),
+        hash: hash.clone(),
+        sentences: segmented.sentences.len() as u64,
+        passages: segmented.passages.len() as u64,
+        offset_base: base,
+    };
+    let mut doc = TantivyDocument::default();
+    common(&mut doc, kind::REPORT);
+    doc.add_text(fields.title, &meta.title);
+    doc.add_text(fields.hash, &hash);
+    doc.add_u64(fields.sentence_count, record.sentences);
+    doc.add_text(fields.data, serde_json::to_string(&record).unwrap_or_default());
+    writer.add_document(doc)?;
+    Ok(record.passages)
+}

@@ -1,0 +1,34 @@
+//! # themis
+//!
+//! Find the findings that keep coming back across probation inspection reports.
+//!
+//! themis reads a folder of reports, splits each into sections, paragraphs, sentences and
+//! passages ([`segment`]), tags every sentence with recurring themes and a polarity ([`themes`]),
+//! and stores passages in a tantivy index ([`index`]) analysed by one shared chain
+//! ([`analysis`]), so that what is indexed, tagged and searched are the same tokens. [`search`]
+//! answers queries with highlighted excerpts grouped by report.
+//!
+//! ```no_run
+//! use themis::index::{build_index, IndexOptions, NoProgress};
+//! use themis::search::{search, SearchRequest};
+//! use themis::themes::Taxonomy;
+//!
+//! let taxonomy = Taxonomy::embedded();
+//! build_index(&IndexOptions::new("corpus", "index"), &taxonomy, &NoProgress)?;
+//! let results = search(std::path::Path::new("index"), &SearchRequest::new("vetting delays"))?;
+//! for report in &results.reports {
+//!     println!("{}: {} excerpts", report.title, report.excerpts.len());
+//! }
+//! # Ok::<(), themis::Error>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod corpus;
+pub mod error;
+pub mod index;
+pub mod search;
+pub mod segment;
+pub mod themes;
+
+pub use error::{Error, Result};

@@ -1,0 +1,178 @@
+//! Terminal output shared by the commands: the colour decision, highlighting, sanitising
+//! untrusted report text, warnings on stderr and the progress bar.
+
+use std::io::{IsTerminal, Write};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use themis::corpus::FileProblem;
+use themis::index::IndexProgress;
+
+use crate::cli::ColorWhen;
+
+/// Decides colour once: `auto` means stdout is a terminal, `NO_COLOR` is unset or empty and
+/// `TERM` is not `dumb`.
+pub fn use_color(when: ColorWhen) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+            std::io::stdout().is_terminal() && !no_color && !dumb
+        }
+    }
+}
+
+/// Styles for a text renderer.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    pub fn bold(&self, s: &str) -> String {
+        self.wrap(s, "\x1b[1m")
+    }
+    pub fn dim(&self, s: &str) -> String {
+        self.wrap(s, "\x1b[2m")
+    }
+    pub fn highlight(&self, s: &str) -> String {
+        if self.color {
+            format!("\x1b[1;33m{s}\x1b[0m")
+        } else {
+            format!("**{s}**")
+        }
+    }
+    fn wrap(&self, s: &str, code: &str) -> String {
+        if self.color {
+            format!("{code}{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// Replaces control characters (except tab) and bidirectional overrides with visible escapes,
+/// so a hostile report cannot move the cursor or reorder what the terminal shows. Newlines
+/// become spaces: excerpts are printed one per line.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '\t' => out.push(c),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                out.push_str(&format!("\\u{{{:04x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Renders `text` with the byte ranges in `highlights` (relative to `text`) emphasised.
+pub fn highlighted(text: &str, highlights: &[(usize, usize)], style: Style) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for &(from, to) in highlights {
+        if from < at || to > text.len() || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
+            continue;
+        }
+        out.push_str(&sanitize(&text[at..from]));
+        out.push_str(&style.highlight(&sanitize(&text[from..to])));
+        at = to;
+    }
+    out.push_str(&sanitize(&text[at..]));
+    out
+}
+
+/// Prints a per-file warning or error as `themis: FILE: message`.
+pub fn report_problem(problem: &FileProblem) {
+    let level = if problem.is_error { "error" } else { "warning" };
+    eprintln!(
+        "themis: {}: {level}: {}",
+        sanitize(&problem.file),
+        sanitize(&problem.message)
+    );
+}
+
+/// An indicatif bar on stderr, drawn only when stderr is a terminal.
+pub struct Progress {
+    bar: ProgressBar,
+    passages: std::cell::Cell<u64>,
+}
+
+impl Progress {
+    pub fn new(quiet: bool) -> Self {
+        let bar = if quiet || !std::io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} indexing [{bar:30}] {pos}/{len} files, {msg} ({elapsed})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar
+        };
+        Progress {
+            bar,
+            passages: std::cell::Cell::new(0),
+        }
+    }
+}
+
+impl IndexProgress for Progress {
+    fn start(&self, files: u64) {
+        self.bar.set_length(files);
+        self.bar.set_message("0 passages");
+    }
+    fn file_done(&self, _file: &str, passages: u64) {
+        self.passages.set(self.passages.get() + passages);
+        self.bar.set_message(format!("{} passages", self.passages.get()));
+        self.bar.inc(1);
+    }
+    fn committing(&self) {
+        self.bar.set_message(format!("{} passages, committing", self.passages.get()));
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Writes to a locked, buffered stdout; a closed pipe is not an error.
+pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+    std::io::BufWriter::new(std::io::stdout().lock())
+}
+
+/// Flushes, treating a closed pipe as success.
+pub fn finish(mut out: impl Write) -> anyhow::Result<()> {
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_sanitize_escapes_controls_and_bidi() {
+        assert_eq!(sanitize("a\x1b[2Jb"), "a\\u{001b}[2Jb");
+        assert_eq!(sanitize("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(sanitize("line\nnext"), "line next");
+    }
+
+    #[test]
+    fn test_highlighted_plain() {
+        let style = Style { color: false };
+        assert_eq!(highlighted("long delays in vetting", &[(5, 11)], style), "long **delays** in vetting");
+    }
+}

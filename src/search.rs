@@ -1,0 +1,345 @@
+//! Search: parsing a query with tantivy's syntax over the shared analyser, applying filters
+//! (region, type, year, report, themes), ranking passages, and turning them into excerpts with
+//! highlights (byte offsets into the source file), grouped by report, best report first.
+
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{TantivyDocument, Term};
+
+use crate::corpus::{self, CorpusFile};
+use crate::error::{Error, Result};
+use crate::index::{kind, Fields, ThemisIndex};
+use crate::segment;
+
+/// Restrictions applied on top of the query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Canonical region name.
+    pub region: Option<String>,
+    /// Report type.
+    pub report_type: Option<String>,
+    /// Exactly this year.
+    pub year: Option<i32>,
+    /// This year or later.
+    pub since: Option<i32>,
+    /// One report id.
+    pub report: Option<String>,
+    /// Every one of these themes must be present in the passage.
+    pub themes: Vec<String>,
+}
+
+/// A search to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// tantivy query syntax; empty means "every passage that passes the filters".
+    pub query: String,
+    /// Filters.
+    pub filters: Filters,
+    /// Most reports to return.
+    pub limit: usize,
+    /// Most excerpts per report.
+    pub per_report: usize,
+    /// Sentences of context before and after each excerpt.
+    pub context: usize,
+}
+
+impl SearchRequest {
+    /// A request with default limits (10 reports, 3 excerpts each, no context).
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest {
+            query: query.into(),
+            filters: Filters::default(),
+            limit: 10,
+            per_report: 3,
+            context: 0,
+        }
+    }
+}
+
+/// Search results, grouped by report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SearchResults {
+    /// The query as given.
+    pub query: String,
+    /// Passages matching the query and filters (all of them, not only those shown).
+    pub total_hits: u64,
+    /// Reports, best first.
+    pub reports: Vec<ReportHits>,
+}
+
+/// One report's excerpts.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReportHits {
+    /// Report id.
+    pub report: String,
+    /// Title.
+    pub title: String,
+    /// Canonical region, when known.
+    pub region: Option<String>,
+    /// Year, when known.
+    pub year: Option<i32>,
+    /// Report type.
+    #[serde(rename = "type")]
+    pub report_type: String,
+    /// File, relative to the corpus folder.
+    pub file: String,
+    /// Excerpts, best first.
+    pub excerpts: Vec<Excerpt>,
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Excerpt {
+    /// Section title, when the passage is inside one.
+    pub section: Option<String>,
+    /// Byte offset of the passage in the source file.
+    pub start: usize,
+    /// Byte offset of the passage's end in the source file.
+    pub end: usize,
+    /// The passage text, exactly `file[start..end]`.
+    pub text: String,
+    /// Matched words, as byte ranges into the source file.
+    pub highlights: Vec<[usize; 2]>,
+    /// Relevance score.
+    pub score: f32,
+    /// Theme ids of the passage's sentences.
+    pub themes: Vec<String>,
+    /// Sentences before the passage (with `--context`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<String>,
+    /// Sentences after the passage (with `--context`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
+}
+
+/// Opens the index at `dir` and runs `request`.
+pub fn search(dir: &Path, request: &SearchRequest) -> Result<SearchResults> {
+    search_in(&ThemisIndex::open(dir)?, request)
+}
+
+/// Runs `request` on an opened index.
+pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchResults> {
+    let fields = index.fields;
+    let searcher = index.reader()?.searcher();
+    let user_query = parse_query(index, &request.query)?;
+    let query = filtered(user_query.box_clone(), &fields, &request.filters);
+
+    let fetch = (request.limit.max(1) * request.per_report.max(1) * 8).clamp(100, 10_000);
+    let (top, total_hits) = searcher.search(
+        &query,
+        &(TopDocs::with_limit(fetch).order_by_score(), Count),
+    )?;
+    let mut snippets = SnippetGenerator::create(&searcher, &*user_query, fields.text)?;
+    // Passages are short: highlight across the whole passage, not a 150-char window.
+    snippets.set_max_num_chars(1 << 20);
+
+    let mut reports: Vec<ReportHits> = Vec::new();
+    let mut slot: HashMap<String, usize> = HashMap::new();
+    let mut sources = SourceCache::new(index);
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let report_id = text(&doc, fields.report).unwrap_or_default();
+        let position = match slot.get(&report_id) {
+            Some(&i) => i,
+            None if reports.len() < request.limit => {
+                reports.push(report_header(&doc, &fields));
+                slot.insert(report_id.clone(), reports.len() - 1);
+                reports.len() - 1
+            }
+            None => continue,
+        };
+        if reports[position].excerpts.len() >= request.per_report {
+            continue;
+        }
+        let passage = text(&doc, fields.text).unwrap_or_default();
+        let start = number(&doc, fields.start);
+        let snippet = snippets.snippet(&passage);
+        let fragment = snippet.fragment_range();
+        let highlights = snippet
+            .highlighted()
+            .iter()
+            .map(|r| [start + fragment.start + r.start, start + fragment.start + r.end])
+            .collect();
+        let themes = stored_themes(&doc, &fields);
+        let (before, after) = if request.context > 0 {
+            let file = reports[position].file.clone();
+            sources.context(&file, start, passage.len(), request.context)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        reports[position].excerpts.push(Excerpt {
+            section: text(&doc, fields.section),
+            start,
+            end: number(&doc, fields.end),
+            text: passage,
+            highlights,
+            score,
+            themes,
+            before,
+            after,
+        });
+    }
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total_hits: total_hits as u64,
+        reports,
+    })
+}
+
+/// Parses `query` with passage text and title as default fields; words must all match unless
+/// joined with OR.
+fn parse_query(index: &ThemisIndex, query: &str) -> Result<Box<dyn Query>> {
+    if query.trim().is_empty() {
+        return Ok(Box::new(AllQuery));
+    }
+    let mut parser = QueryParser::for_index(&index.index, vec![index.fields.text, index.fields.title]);
+    parser.set_conjunction_by_default();
+    parser.parse_query(query).map_err(|err| Error::BadQuery {
+        query: query.to_string(),
+        reason: explain_query_error(&err),
+    })
+}
+
+fn explain_query_error(err: &tantivy::query::QueryParserError) -> String {
+    use tantivy::query::QueryParserError as E;
+    match err {
+        E::SyntaxError(detail) => format!(
+            "syntax error ({detail}); check quotes and parentheses are balanced, e.g. '\"information sharing\" AND police'"
+        ),
+        E::FieldDoesNotExist(field) => format!(
+            "there is no field `{field}`; searchable fields are text, title, region, type, report, section, theme, year"
+        ),
+        E::AllButQueryForbidden => {
+            "a query cannot consist only of excluded terms (-word or NOT word); add a word to search for".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Wraps the user's query with the kind and filter clauses (filters do not change scores).
+fn filtered(query: Box<dyn Query>, fields: &Fields, filters: &Filters) -> BooleanQuery {
+    let term = |field: Field, value: &str| -> Box<dyn Query> {
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            )),
+            0.0,
+        ))
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, query),
+        (Occur::Must, term(fields.kind, kind::PASSAGE)),
+    ];
+    if let Some(region) = &filters.region {
+        clauses.push((Occur::Must, term(fields.region, region)));
+    }
+    if let Some(report_type) = &filters.report_type {
+        clauses.push((Occur::Must, term(fields.report_type, report_type)));
+    }
+    if let Some(report) = &filters.report {
+        clauses.push((Occur::Must, term(fields.report, report)));
+    }
+    for theme in &filters.themes {
+        clauses.push((Occur::Must, term(fields.theme, theme)));
+    }
+    let year_term = |y: i32| Term::from_field_u64(fields.year, u64::try_from(y).unwrap_or(0));
+    let year_range = match (filters.year, filters.since) {
+        (Some(y), _) => Some((Bound::Included(year_term(y)), Bound::Included(year_term(y)))),
+        (None, Some(y)) => Some((Bound::Included(year_term(y)), Bound::Unbounded)),
+        (None, None) => None,
+    };
+    if let Some((low, high)) = year_range {
+        let range = RangeQuery::new(low, high);
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0))));
+    }
+    BooleanQuery::new(clauses)
+}
+
+fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string)
+}
+
+fn number(doc: &TantivyDocument, field: Field) -> usize {
+    doc.get_first(field)
+        .and_then(|v| v.as_u64())
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0)
+}
+
+fn report_header(doc: &TantivyDocument, fields: &Fields) -> ReportHits {
+    ReportHits {
+        report: text(doc, fields.report).unwrap_or_default(),
+        title: text(doc, fields.title).unwrap_or_default(),
+        region: text(doc, fields.region),
+        year: doc
+            .get_first(fields.year)
+            .and_then(|v| v.as_u64())
+            .and_then(|y| i32::try_from(y).ok()),
+        report_type: text(doc, fields.report_type).unwrap_or_default(),
+        file: text(doc, fields.file).unwrap_or_default(),
+        excerpts: Vec::new(),
+    }
+}
+
+fn stored_themes(doc: &TantivyDocument, fields: &Fields) -> Vec<String> {
+    doc.get_all(fields.theme)
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Source files read back for `--context`, each segmented once.
+struct SourceCache {
+    corpus: PathBuf,
+    files: HashMap<String, Option<(String, usize, segment::Segmented)>>,
+}
+
+impl SourceCache {
+    fn new(index: &ThemisIndex) -> Self {
+        SourceCache {
+            corpus: PathBuf::from(&index.info.corpus),
+            files: HashMap::new(),
+        }
+    }
+
+    /// Up to `n` sentences before and after the passage at `start` (file offset); empty when
+    /// the file changed since it was indexed, so context never shows the wrong text.
+    fn context(&mut self, rel: &str, start: usize, len: usize, n: usize) -> (Vec<String>, Vec<String>) {
+        let corpus = &self.corpus;
+        let entry = self.files.entry(rel.to_string()).or_insert_with(|| {
+            let file = CorpusFile {
+                path: corpus.join(rel),
+                rel: rel.to_string(),
+            };
+            let (source, _) = corpus::read_source(&file, corpus::DEFAULT_MAX_FILE_BYTES).ok()?;
+            let segmented = segment::segment(&source.text);
+            Some((source.text, source.offset_base, segmented))
+        });
+        let Some((text, base, segmented)) = entry else {
+            return (Vec::new(), Vec::new());
+        };
+        let (Some(local_start), local_end) = (start.checked_sub(*base), start + len - *base) else {
+            return (Vec::new(), Vec::new());
+        };
+        if text.get(local_start..local_end).is_none() {
+            return (Vec::new(), Vec::new());
+        }
+        let sentences = &segmented.sentences;
+        let first = sentences.partition_point(|s| s.end <= local_start);
+        let last = sentences.partition_point(|s| s.start < local_end);
+        let slice = |s: &segment::Sentence| text[s.start..s.end].to_string();
+        let before = sentences[first.saturating_sub(n)..first].iter().map(slice).collect();
+        let after = sentences[last..(last + n).min(sentences.len())].iter().map(slice).collect();
+        (before, after)
+    }
+}
