@@ -27,6 +27,7 @@ pub mod analysis;
 pub mod corpus;
 pub mod error;
 pub mod index;
+pub mod report;
 pub mod search;
 pub mod segment;
 pub mod themes;

@@ -52,11 +52,13 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .context("cannot read standard input")?;
-            corpus::decode(&bytes).map(|s| (s, None)).map_err(|message| corpus::FileProblem {
-                file: "-".into(),
-                message,
-                is_error: true,
-            })
+            corpus::decode(&bytes)
+                .map(|s| (s, None))
+                .map_err(|err| corpus::FileProblem {
+                    file: "-".into(),
+                    message: err.to_string(),
+                    is_error: true,
+                })
         } else {
             let file = CorpusFile {
                 path: path.clone(),

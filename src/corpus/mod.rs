@@ -206,7 +206,9 @@ pub fn read_source(
         ));
     }
     let bytes = fs::read(&file.path).map_err(|e| problem(format!("cannot read: {e}"), true))?;
-    decode(&bytes).map_err(|msg| problem(msg, true)).map(|src| {
+    decode(&bytes)
+        .map_err(|err| problem(err.to_string(), err == DecodeError::Binary))
+        .map(|src| {
         let warning = src.transcoded.then(|| {
             problem(
                 "not valid UTF-8: decoded as Windows-1252; offsets refer to the decoded text"
@@ -218,18 +220,29 @@ pub fn read_source(
     })
 }
 
+/// Why bytes could not be decoded as a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// Nothing but whitespace: skipped with a warning.
+    #[error("skipped: empty file, nothing to index")]
+    Empty,
+    /// NUL bytes: not text, an error.
+    #[error("looks like a binary file, not text (it contains NUL bytes)")]
+    Binary,
+}
+
 /// Decodes raw bytes: UTF-8 (BOM stripped), else Windows-1252. Refuses empty and binary input.
-pub fn decode(bytes: &[u8]) -> std::result::Result<SourceText, String> {
+pub fn decode(bytes: &[u8]) -> std::result::Result<SourceText, DecodeError> {
     let hash = hex_sha256(bytes);
     let (offset_base, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (3, rest),
         None => (0, bytes),
     };
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err("empty file: nothing to index".into());
+        return Err(DecodeError::Empty);
     }
     if looks_binary(body) {
-        return Err("looks like a binary file, not text (it contains NUL bytes)".into());
+        return Err(DecodeError::Binary);
     }
     let (text, transcoded) = match std::str::from_utf8(body) {
         Ok(text) => (text.to_owned(), false),
@@ -352,8 +365,8 @@ mod tests {
 
     #[test]
     fn test_decode_refuses_empty_and_binary() {
-        assert!(decode(b"  \n\n").unwrap_err().contains("empty"));
-        assert!(decode(b"abc\0def").unwrap_err().contains("binary"));
+        assert_eq!(decode(b"  \n\n").unwrap_err(), DecodeError::Empty);
+        assert_eq!(decode(b"abc\0def").unwrap_err(), DecodeError::Binary);
     }
 
     #[test]

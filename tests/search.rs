@@ -1,0 +1,140 @@
+//! End-to-end tests of `themis search` on the shipped corpus.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::Workspace;
+use themis::search::SearchResults;
+
+fn search(ws: &Workspace, args: &[&str]) -> SearchResults {
+    let mut all = vec!["search"];
+    all.extend_from_slice(args);
+    all.push("--json");
+    ws.run(&all).expect_code(0).json()
+}
+
+/// Every highlight slices a word of the source file that the query asked for.
+fn highlighted_words(ws: &Workspace, results: &SearchResults) -> BTreeSet<String> {
+    let mut words = BTreeSet::new();
+    for report in &results.reports {
+        let bytes = std::fs::read(ws.corpus().join(&report.file)).unwrap();
+        for excerpt in &report.excerpts {
+            assert_eq!(
+                &bytes[excerpt.start..excerpt.end],
+                excerpt.text.as_bytes(),
+                "excerpt offsets must slice the source file exactly"
+            );
+            for [a, b] in &excerpt.highlights {
+                assert!(excerpt.start <= *a && a < b && *b <= excerpt.end);
+                let word = std::str::from_utf8(&bytes[*a..*b]).expect("highlight on char boundaries");
+                words.insert(word.to_lowercase());
+            }
+        }
+    }
+    words
+}
+
+#[test]
+fn test_first_search_builds_index_and_finds_vetting_in_three_reports() {
+    let ws = Workspace::with_corpus();
+    let results = search(&ws, &["vetting", "--limit", "10"]);
+    let reports: BTreeSet<_> = results.reports.iter().map(|r| r.report.clone()).collect();
+    assert!(reports.len() >= 3, "vetting should be found in at least 3 reports: {reports:?}");
+    assert!(ws.index().join("meta.json").is_file(), "the first search builds the index");
+    let words = highlighted_words(&ws, &results);
+    assert!(words.iter().all(|w| w.starts_with("vet")), "{words:?}");
+}
+
+#[test]
+fn test_phrase_matches_hyphenated_form() {
+    let ws = Workspace::with_corpus();
+    let results = search(&ws, &["\"information sharing\"", "--per-report", "50"]);
+    let texts: Vec<&str> = results
+        .reports
+        .iter()
+        .flat_map(|r| r.excerpts.iter().map(|e| e.text.as_str()))
+        .collect();
+    let lower: Vec<String> = texts.iter().map(|t| t.to_lowercase()).collect();
+    assert!(lower.iter().any(|t| t.contains("information sharing")), "spaced form found");
+    assert!(lower.iter().any(|t| t.contains("information-sharing")), "hyphenated form found");
+    let words = highlighted_words(&ws, &results);
+    assert!(words.contains("information") && words.contains("sharing"), "{words:?}");
+}
+
+#[test]
+fn test_stemming_matches_delay_and_delayed() {
+    let ws = Workspace::with_corpus();
+    // The shipped corpus only says "delays"; add a report with the other forms.
+    ws.write(
+        "extra/allocation-note.txt",
+        "Allocation note\n\nThere was a delay in allocating cases. Some reviews were delayed by weeks.\n",
+    );
+    let results = search(&ws, &["delays", "--limit", "20", "--per-report", "50"]);
+    let words = highlighted_words(&ws, &results);
+    assert!(words.contains("delay"), "{words:?}");
+    assert!(words.contains("delayed"), "{words:?}");
+    assert!(words.contains("delays"), "{words:?}");
+}
+
+#[test]
+fn test_filters_region_type_year_report() {
+    let ws = Workspace::with_corpus();
+    let south_west = search(&ws, &["\"information sharing\" AND police", "--region", "south west"]);
+    assert!(!south_west.reports.is_empty());
+    assert!(south_west.reports.iter().all(|r| r.region.as_deref() == Some("South West")));
+
+    let letters = search(&ws, &["staff", "--type", "regional-letter"]);
+    assert!(!letters.reports.is_empty());
+    assert!(letters.reports.iter().all(|r| r.report_type == "regional-letter"));
+
+    let old = search(&ws, &["probation", "--year", "2017"]);
+    assert!(!old.reports.is_empty());
+    assert!(old.reports.iter().all(|r| r.year == Some(2017)));
+
+    let recent = search(&ws, &["probation", "--since", "2024"]);
+    assert!(!recent.reports.is_empty());
+    assert!(recent.reports.iter().all(|r| r.year.unwrap() >= 2024));
+
+    let one = search(&ws, &["staff", "--report", "gm-bbc-news-2023"]);
+    assert_eq!(one.reports.len(), 1);
+    assert_eq!(one.reports[0].report, "gm-bbc-news-2023");
+}
+
+#[test]
+fn test_limits_and_context() {
+    let ws = Workspace::with_corpus();
+    let results = search(&ws, &["staff", "--limit", "2", "--per-report", "1", "--context", "1"]);
+    assert_eq!(results.reports.len(), 2);
+    assert!(results.reports.iter().all(|r| r.excerpts.len() == 1));
+    assert!(results.total_hits > 2);
+    let with_context = results
+        .reports
+        .iter()
+        .flat_map(|r| &r.excerpts)
+        .filter(|e| !e.before.is_empty() || !e.after.is_empty())
+        .count();
+    assert!(with_context > 0, "--context 1 shows neighbouring sentences");
+}
+
+#[test]
+fn test_no_hits_exits_1_and_bad_query_exits_2() {
+    let ws = Workspace::with_corpus();
+    let none = ws.run(&["search", "xylophonequartz"]).expect_code(1);
+    assert!(none.stdout.contains("No passages match"));
+    let bad = ws.run(&["search", "\"unbalanced"]).expect_code(2);
+    assert!(bad.stderr.contains("bad query"), "{}", bad.stderr);
+    let field = ws.run(&["search", "colour:red"]).expect_code(2);
+    assert!(field.stderr.contains("colour"), "{}", field.stderr);
+    let region = ws.run(&["search", "staff", "--region", "Narnia"]).expect_code(2);
+    assert!(region.stderr.contains("unknown region"), "{}", region.stderr);
+}
+
+#[test]
+fn test_text_output_is_grouped_and_plain_without_color() {
+    let ws = Workspace::with_corpus();
+    let run = ws.run(&["search", "vetting delays"]).expect_code(0);
+    assert!(run.stdout.contains("Dynamic Inspection of Public Protection in South West region"));
+    assert!(run.stdout.contains("**vetting**"), "{}", run.stdout);
+    assert!(!run.stdout.contains('\x1b'), "NO_COLOR output has no escape codes");
+}
