@@ -75,6 +75,90 @@ pub enum Command {
     Search(SearchArgs),
     /// Tag files with themes and polarity, sentence by sentence, without touching the index.
     Tag(TagArgs),
+    /// The theme taxonomy with counts per theme; `themes show ID` quotes a theme's sentences.
+    Themes(ThemesArgs),
+    /// Recurring findings: per region, the themes raised in at least N of its reports.
+    ///
+    /// For each theme: the reports and years it appears in, first and last year seen, concern
+    /// and strength counts, and the most representative sentence of each report. With
+    /// --across-regions: systemic themes raised in at least N regions, one excerpt per region.
+    Findings(FindingsArgs),
+    /// Theme frequency report: a themes x groups matrix with totals, in several formats.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ThemesArgs {
+    #[command(subcommand)]
+    pub show: Option<ThemesCommand>,
+    /// Print the taxonomy and counts as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemesCommand {
+    /// Every sentence tagged with a theme, grouped by report, newest first.
+    Show(ThemeShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ThemeShowArgs {
+    /// Theme id (see `themis themes`).
+    pub id: String,
+    /// Only reports from this region.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Only sentences of this polarity: all, concern, strength, neutral.
+    #[arg(long, value_name = "P", default_value = "all")]
+    pub polarity: String,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FindingsArgs {
+    /// Only this region.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// A theme recurs when raised in at least N reports (N regions with --across-regions).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_reports: usize,
+    /// Which sentences count: concern (problems, the default), strength, neutral or all.
+    #[arg(long, value_name = "P", default_value = "concern")]
+    pub polarity: String,
+    /// Systemic findings: themes raised in at least N regions.
+    #[arg(long)]
+    pub across_regions: bool,
+    /// Print as JSON.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Output format: text or md.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "md"])]
+    pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Columns: region, report, year or type.
+    #[arg(long, value_name = "GROUP", default_value = "region", value_parser = ["region", "report", "year", "type"])]
+    pub by: String,
+    /// Numbers: sentences, reports (reports raising the theme) or per10k (per 10,000 sentences).
+    #[arg(long, value_name = "METRIC", default_value = "sentences", value_parser = ["sentences", "reports", "per10k"])]
+    pub metric: String,
+    /// Which sentences count: all, concern, strength, neutral.
+    #[arg(long, value_name = "P", default_value = "all")]
+    pub polarity: String,
+    /// table (fits 100 columns), md, csv, json or html (self-contained, with charts).
+    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "md", "csv", "json", "html"])]
+    pub format: String,
+    /// Same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Write to FILE instead of stdout (`-` is stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -26,10 +26,12 @@
 pub mod analysis;
 pub mod corpus;
 pub mod error;
+pub mod findings;
 pub mod index;
 pub mod report;
 pub mod search;
 pub mod segment;
+pub mod stats;
 pub mod themes;
 
 pub use error::{Error, Result};

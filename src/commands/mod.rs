@@ -1,9 +1,12 @@
 //! One module per subcommand; each turns parsed arguments into library calls and renders the
 //! result. Shared here: loading the taxonomy and making sure an index exists.
 
+mod findings;
 mod index;
+mod report;
 mod search;
 mod tag;
+mod themes;
 
 use std::path::Path;
 
@@ -21,6 +24,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Index(args) => index::run(&global, &args),
         Command::Search(args) => search::run(&global, &args),
         Command::Tag(args) => tag::run(&global, &args),
+        Command::Themes(args) => themes::run(&global, &args),
+        Command::Findings(args) => findings::run(&global, &args),
+        Command::Report(args) => report::run(&global, &args),
     }
 }
 
@@ -65,4 +71,22 @@ pub fn ensure_index(global: &GlobalArgs, taxonomy: &Taxonomy) -> anyhow::Result<
 /// `true` when the path is `-` (standard input).
 pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
+}
+
+/// Opens the index for the commands that read tags, building it first when needed.
+pub fn open_index(global: &GlobalArgs, taxonomy: &Taxonomy) -> anyhow::Result<themis::index::ThemisIndex> {
+    ensure_index(global, taxonomy)?;
+    Ok(themis::index::ThemisIndex::open(&global.index)?)
+}
+
+/// The canonical region for a `--region` value, or an error listing the regions.
+pub fn resolve_region(name: Option<&str>) -> anyhow::Result<Option<String>> {
+    use themis::corpus::gazetteer::{Gazetteer, REGIONS};
+    match name {
+        None => Ok(None),
+        Some(name) => match Gazetteer::embedded().canonical_region(name) {
+            Some(region) => Ok(Some(region.to_string())),
+            None => anyhow::bail!("unknown region `{name}`; regions are: {}", REGIONS.join(", ")),
+        },
+    }
 }

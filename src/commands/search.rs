@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use anyhow::bail;
-use themis::corpus::gazetteer::{Gazetteer, REGIONS};
 use themis::corpus::infer::REPORT_TYPES;
 use themis::search::{search, Filters, SearchRequest, SearchResults};
 use themis::themes::Taxonomy;
@@ -40,16 +39,7 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
 
 /// Validates and canonicalises the filter flags before any work is done.
 pub fn resolve_filters(args: &SearchArgs, taxonomy: &Taxonomy) -> anyhow::Result<Filters> {
-    let region = match &args.region {
-        None => None,
-        Some(name) => match Gazetteer::embedded().canonical_region(name) {
-            Some(region) => Some(region.to_string()),
-            None => bail!(
-                "unknown region `{name}`; regions are: {}",
-                REGIONS.join(", ")
-            ),
-        },
-    };
+    let region = super::resolve_region(args.region.as_deref())?;
     if let Some(t) = &args.report_type {
         if !REPORT_TYPES.contains(&t.as_str()) {
             bail!("unknown report type `{t}`; types are: {}", REPORT_TYPES.join(", "));

@@ -1,0 +1,44 @@
+//! `themis report`: the theme frequency matrix in table, md, csv, json or html.
+
+use std::io::Write;
+
+use anyhow::Context;
+use themis::report::{render, Format, GroupBy, Metric};
+use themis::stats::{CountTable, PolarityFilter};
+
+use crate::cli::{GlobalArgs, ReportArgs};
+use crate::output;
+use crate::Exit;
+
+pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<Exit> {
+    let taxonomy = super::load_taxonomy(global)?;
+    let by: GroupBy = args.by.parse().map_err(anyhow::Error::msg)?;
+    let metric: Metric = args.metric.parse().map_err(anyhow::Error::msg)?;
+    let format: Format = if args.json { "json" } else { args.format.as_str() }
+        .parse()
+        .map_err(anyhow::Error::msg)?;
+    let filter = PolarityFilter::parse(&args.polarity)?;
+    let index = super::open_index(global, &taxonomy)?;
+    let table = CountTable::load(&index)?;
+    let report = table.frequency(&taxonomy, by, metric, filter);
+    match args.out.as_deref().filter(|p| !super::is_stdin(p)) {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut writer = std::io::BufWriter::new(file);
+            render(&report, format, &mut writer, false)
+                .and_then(|_| writer.flush())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            if !global.quiet {
+                eprintln!("themis: wrote {}", path.display());
+            }
+        }
+        None => {
+            let color = format == Format::Table && output::use_color(global.color);
+            let mut out = output::stdout();
+            render(&report, format, &mut out, color)?;
+            output::finish(out)?;
+        }
+    }
+    Ok(Exit::Success)
+}

@@ -1,0 +1,156 @@
+//! `themis themes` and `themis themes show ID`.
+
+use std::io::Write;
+
+use serde::Serialize;
+use themis::findings::theme_excerpts;
+use themis::stats::{CountTable, PolarityFilter, ThemeTotals};
+
+use crate::cli::{GlobalArgs, ThemeShowArgs, ThemesArgs, ThemesCommand};
+use crate::output::{self, Style};
+use crate::Exit;
+
+#[derive(Serialize)]
+struct ThemeEntry<'a> {
+    id: &'a str,
+    label: &'a str,
+    category: &'a str,
+    description: &'a str,
+    #[serde(flatten)]
+    counts: ThemeTotals,
+}
+
+#[derive(Serialize)]
+struct ThemesOutput<'a> {
+    reports: usize,
+    themes: Vec<ThemeEntry<'a>>,
+}
+
+pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
+    if let Some(ThemesCommand::Show(show)) = &args.show {
+        return run_show(global, show);
+    }
+    let taxonomy = super::load_taxonomy(global)?;
+    let index = super::open_index(global, &taxonomy)?;
+    let table = CountTable::load(&index)?;
+    let totals = table.theme_totals(PolarityFilter::All);
+    let entries: Vec<ThemeEntry> = taxonomy
+        .themes
+        .iter()
+        .map(|t| ThemeEntry {
+            id: &t.id,
+            label: &t.label,
+            category: &t.category,
+            description: &t.description,
+            counts: totals.get(&t.id).cloned().unwrap_or_default(),
+        })
+        .collect();
+    let mut out = output::stdout();
+    if args.json {
+        let body = ThemesOutput {
+            reports: table.reports.len(),
+            themes: entries,
+        };
+        serde_json::to_writer_pretty(&mut out, &body)?;
+        writeln!(out)?;
+    } else {
+        let style = Style {
+            color: output::use_color(global.color),
+        };
+        writeln!(
+            out,
+            "{} themes; counts over {} indexed reports (sentences / reports / regions; concern, strength).",
+            entries.len(),
+            table.reports.len()
+        )?;
+        for category in taxonomy.categories() {
+            writeln!(out, "\n{}", style.bold(category))?;
+            for e in entries.iter().filter(|e| e.category == category) {
+                let c = &e.counts;
+                writeln!(
+                    out,
+                    "  {:<30} {:<34} {:>5} {:>4} {:>3}   {:>4} {:>4}",
+                    e.id,
+                    truncate(e.label, 34),
+                    c.sentences,
+                    c.reports,
+                    c.regions,
+                    c.concern,
+                    c.strength
+                )?;
+            }
+        }
+    }
+    output::finish(out)?;
+    Ok(Exit::Success)
+}
+
+fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
+    let taxonomy = super::load_taxonomy(global)?;
+    let Some(theme) = taxonomy.theme(&args.id) else {
+        anyhow::bail!("unknown theme `{}`; `themis themes` lists them", args.id);
+    };
+    let region = super::resolve_region(args.region.as_deref())?;
+    let filter = PolarityFilter::parse(&args.polarity)?;
+    let index = super::open_index(global, &taxonomy)?;
+    let reports = theme_excerpts(&index, &theme.id, region.as_deref(), filter)?;
+    let mut out = output::stdout();
+    if args.json {
+        #[derive(Serialize)]
+        struct Show<'a> {
+            theme: &'a str,
+            label: &'a str,
+            reports: &'a [themis::findings::ThemeReportExcerpts],
+        }
+        let body = Show {
+            theme: &theme.id,
+            label: &theme.label,
+            reports: &reports,
+        };
+        serde_json::to_writer_pretty(&mut out, &body)?;
+        writeln!(out)?;
+    } else {
+        let style = Style {
+            color: output::use_color(global.color),
+        };
+        let total: usize = reports.iter().map(|r| r.sentences.len()).sum();
+        writeln!(
+            out,
+            "{} ({}): {total} sentences in {} reports\n",
+            style.bold(&theme.label),
+            theme.id,
+            reports.len()
+        )?;
+        for report in &reports {
+            let year = report.year.map_or("year unknown".into(), |y| y.to_string());
+            writeln!(out, "{}", style.bold(&output::sanitize(&report.title)))?;
+            writeln!(
+                out,
+                "{}",
+                style.dim(&format!(
+                    "{} · {year} · {} · {}",
+                    report.region.as_deref().unwrap_or("region unknown"),
+                    report.report_type,
+                    report.report
+                ))
+            )?;
+            for s in &report.sentences {
+                writeln!(out, "  [{}] {}", s.polarity, output::sanitize(&s.text))?;
+            }
+            writeln!(out)?;
+        }
+    }
+    output::finish(out)?;
+    Ok(if reports.is_empty() { Exit::NoMatch } else { Exit::Success })
+}
+
+/// Cuts `s` to `width` characters with an ellipsis.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut cut: String = s.chars().take(width.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}

@@ -1,0 +1,453 @@
+//! Recurring findings: for each region, the themes raised in at least N of its reports (most
+//! widespread and most recent first), with the years they span, concern and strength counts
+//! and the most representative sentence from each report; and, across regions, the systemic
+//! findings raised in at least N regions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use crate::error::Result;
+use crate::index::{kind, IndexedReport, ThemisIndex};
+use crate::stats::{Cell, CountTable, PolarityFilter};
+use crate::themes::{Polarity, Taxonomy};
+
+/// What to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingsRequest {
+    /// Only this region (canonical name).
+    pub region: Option<String>,
+    /// A theme recurs when raised in at least this many reports (or regions, across regions).
+    pub min_reports: usize,
+    /// Which sentences count.
+    pub polarity: PolarityFilter,
+    /// Systemic findings across regions instead of per region.
+    pub across_regions: bool,
+}
+
+impl Default for FindingsRequest {
+    fn default() -> Self {
+        FindingsRequest {
+            region: None,
+            min_reports: 2,
+            polarity: PolarityFilter::Only(Polarity::Concern),
+            across_regions: false,
+        }
+    }
+}
+
+/// A quoted sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// Report id.
+    pub report: String,
+    /// Report title.
+    pub title: String,
+    /// Report year.
+    pub year: Option<i32>,
+    /// Section of the sentence.
+    pub section: Option<String>,
+    /// Byte offset in the source file.
+    pub start: usize,
+    /// Byte end offset in the source file.
+    pub end: usize,
+    /// The sentence.
+    pub text: String,
+    /// Its polarity.
+    pub polarity: Polarity,
+}
+
+/// One theme's appearance in one report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportMention {
+    /// Report id.
+    pub report: String,
+    /// Title.
+    pub title: String,
+    /// Year.
+    pub year: Option<i32>,
+    /// Report type.
+    #[serde(rename = "type")]
+    pub report_type: String,
+    /// Concern sentences.
+    pub concern: u64,
+    /// Strength sentences.
+    pub strength: u64,
+    /// The most representative sentence.
+    pub evidence: Option<Evidence>,
+}
+
+/// A theme that recurs in a region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    /// Theme id.
+    pub theme: String,
+    /// Theme label.
+    pub label: String,
+    /// Category.
+    pub category: String,
+    /// Years it appears in, ascending.
+    pub years: Vec<i32>,
+    /// First year seen.
+    pub first_year: Option<i32>,
+    /// Last year seen.
+    pub last_year: Option<i32>,
+    /// Concern sentences across the reports.
+    pub concern: u64,
+    /// Strength sentences across the reports.
+    pub strength: u64,
+    /// The reports, newest first.
+    pub reports: Vec<ReportMention>,
+}
+
+/// Recurring findings of one region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionFindings {
+    /// Canonical region, or "unknown".
+    pub region: String,
+    /// Reports indexed for the region.
+    pub reports: usize,
+    /// Recurring themes, most widespread and most recent first.
+    pub findings: Vec<Finding>,
+}
+
+/// A theme raised in several regions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemicFinding {
+    /// Theme id.
+    pub theme: String,
+    /// Label.
+    pub label: String,
+    /// Category.
+    pub category: String,
+    /// Regions raising it, sorted.
+    pub regions: Vec<String>,
+    /// Reports raising it.
+    pub reports: usize,
+    /// First year seen.
+    pub first_year: Option<i32>,
+    /// Last year seen.
+    pub last_year: Option<i32>,
+    /// Concern sentences.
+    pub concern: u64,
+    /// Strength sentences.
+    pub strength: u64,
+    /// One excerpt per region (from its most recent report).
+    pub evidence: Vec<Evidence>,
+}
+
+/// The findings answer, wrapped so fields can be added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingsReport {
+    /// Polarity counted.
+    pub polarity: String,
+    /// Minimum reports (or regions).
+    pub min_reports: usize,
+    /// Per-region findings (empty with `across_regions`).
+    pub regions: Vec<RegionFindings>,
+    /// Systemic findings (only with `across_regions`).
+    pub systemic: Vec<SystemicFinding>,
+}
+
+/// Computes recurring findings from the index.
+pub fn findings(
+    index: &ThemisIndex,
+    taxonomy: &Taxonomy,
+    request: &FindingsRequest,
+) -> Result<FindingsReport> {
+    let table = CountTable::load(index)?;
+    let searcher = index.reader()?.searcher();
+    let region_of = |r: &IndexedReport| r.meta.region.clone().unwrap_or_else(|| "unknown".into());
+    let filter = request.polarity;
+    // theme -> region -> cells
+    let mut by_theme: BTreeMap<&str, BTreeMap<String, Vec<&Cell>>> = BTreeMap::new();
+    for cell in table.cells.iter().filter(|c| c.count(filter) > 0) {
+        let region = region_of(&table.reports[cell.report]);
+        if request.region.as_ref().is_some_and(|r| *r != region) {
+            continue;
+        }
+        by_theme
+            .entry(cell.theme.as_str())
+            .or_default()
+            .entry(region)
+            .or_default()
+            .push(cell);
+    }
+    let min = request.min_reports.max(1);
+    let mut out = FindingsReport {
+        polarity: filter.name(),
+        min_reports: min,
+        regions: Vec::new(),
+        systemic: Vec::new(),
+    };
+
+    if request.across_regions {
+        for theme in &taxonomy.themes {
+            let Some(regions) = by_theme.get(theme.id.as_str()) else { continue };
+            let known: Vec<(&String, &Vec<&Cell>)> =
+                regions.iter().filter(|(r, _)| *r != "unknown").collect();
+            if known.len() < min {
+                continue;
+            }
+            let all: Vec<&Cell> = known.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+            let years = years_of(&table, &all);
+            let mut evidence = Vec::new();
+            for (_, cells) in &known {
+                if let Some(newest) = newest_first(&table, cells).first() {
+                    evidence.extend(representative(&searcher, index, &table, newest, filter)?);
+                }
+            }
+            out.systemic.push(SystemicFinding {
+                theme: theme.id.clone(),
+                label: theme.label.clone(),
+                category: theme.category.clone(),
+                regions: known.iter().map(|(r, _)| (*r).clone()).collect(),
+                reports: all.len(),
+                first_year: years.first().copied(),
+                last_year: years.last().copied(),
+                concern: all.iter().map(|c| c.concern).sum(),
+                strength: all.iter().map(|c| c.strength).sum(),
+                evidence,
+            });
+        }
+        out.systemic.sort_by(|a, b| {
+            (b.regions.len(), b.reports, b.last_year, &a.theme)
+                .cmp(&(a.regions.len(), a.reports, a.last_year, &b.theme))
+        });
+        return Ok(out);
+    }
+
+    let mut region_names: BTreeSet<String> = table.reports.iter().map(region_of).collect();
+    if let Some(only) = &request.region {
+        region_names.retain(|r| r == only);
+    }
+    for region in region_names {
+        let reports_in_region = table.reports.iter().filter(|r| region_of(r) == region).count();
+        let mut region_findings = Vec::new();
+        for theme in &taxonomy.themes {
+            let Some(cells) = by_theme.get(theme.id.as_str()).and_then(|m| m.get(&region)) else {
+                continue;
+            };
+            if cells.len() < min {
+                continue;
+            }
+            let years = years_of(&table, cells);
+            let mut mentions = Vec::new();
+            for cell in newest_first(&table, cells) {
+                let report = &table.reports[cell.report].meta;
+                mentions.push(ReportMention {
+                    report: report.id.clone(),
+                    title: report.title.clone(),
+                    year: report.year,
+                    report_type: report.report_type.clone(),
+                    concern: cell.concern,
+                    strength: cell.strength,
+                    evidence: representative(&searcher, index, &table, cell, filter)?,
+                });
+            }
+            region_findings.push(Finding {
+                theme: theme.id.clone(),
+                label: theme.label.clone(),
+                category: theme.category.clone(),
+                first_year: years.first().copied(),
+                last_year: years.last().copied(),
+                years,
+                concern: cells.iter().map(|c| c.concern).sum(),
+                strength: cells.iter().map(|c| c.strength).sum(),
+                reports: mentions,
+            });
+        }
+        region_findings.sort_by(|a, b| {
+            let total = |f: &Finding| f.concern + f.strength;
+            (b.reports.len(), b.last_year, total(b), &a.theme)
+                .cmp(&(a.reports.len(), a.last_year, total(a), &b.theme))
+        });
+        out.regions.push(RegionFindings {
+            region,
+            reports: reports_in_region,
+            findings: region_findings,
+        });
+    }
+    Ok(out)
+}
+
+fn years_of(table: &CountTable, cells: &[&Cell]) -> Vec<i32> {
+    let years: BTreeSet<i32> = cells
+        .iter()
+        .filter_map(|c| table.reports[c.report].meta.year)
+        .collect();
+    years.into_iter().collect()
+}
+
+fn newest_first<'a>(table: &CountTable, cells: &[&'a Cell]) -> Vec<&'a Cell> {
+    let mut sorted = cells.to_vec();
+    sorted.sort_by(|a, b| {
+        let meta = |c: &Cell| table.reports[c.report].meta.clone();
+        let (ma, mb) = (meta(a), meta(b));
+        (mb.year, mb.date, &ma.id).cmp(&(ma.year, ma.date, &mb.id))
+    });
+    sorted
+}
+
+/// The sentence that best stands for a theme in a report: of the polarity asked for (or the
+/// report's dominant one), about this theme alone rather than several, of readable length;
+/// earliest on ties.
+fn representative(
+    searcher: &Searcher,
+    index: &ThemisIndex,
+    table: &CountTable,
+    cell: &Cell,
+    filter: PolarityFilter,
+) -> Result<Option<Evidence>> {
+    let fields = index.fields;
+    let meta = &table.reports[cell.report].meta;
+    let term = |field, value: &str| -> (Occur, Box<dyn Query>) {
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            )),
+        )
+    };
+    let query = BooleanQuery::new(vec![
+        term(fields.kind, kind::SENTENCE),
+        term(fields.report, &meta.id),
+        term(fields.theme, &cell.theme),
+    ]);
+    let wanted = match filter {
+        PolarityFilter::Only(p) => p,
+        PolarityFilter::All if cell.strength > cell.concern => Polarity::Strength,
+        PolarityFilter::All if cell.concern > 0 => Polarity::Concern,
+        PolarityFilter::All => Polarity::Neutral,
+    };
+    let mut best: Option<((bool, usize, usize, usize), Evidence)> = None;
+    for address in searcher.search(&query, &DocSetCollector)? {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text = doc.get_first(fields.sentence).and_then(|v| v.as_str()).unwrap_or_default();
+        let polarity = doc
+            .get_first(fields.polarity)
+            .and_then(|v| v.as_str())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(Polarity::Neutral);
+        let start = doc.get_first(fields.start).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+        let end = doc.get_first(fields.end).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+        let themes = doc.get_all(fields.theme).count();
+        let words = text.split_whitespace().count();
+        // Lower is better: wrong polarity, other themes, distance from a readable length, position.
+        let key = (polarity != wanted, themes, words.abs_diff(25), start);
+        if best.as_ref().is_none_or(|(k, _)| key < *k) {
+            let evidence = Evidence {
+                report: meta.id.clone(),
+                title: meta.title.clone(),
+                year: meta.year,
+                section: doc.get_first(fields.section).and_then(|v| v.as_str()).map(String::from),
+                start,
+                end,
+                text: text.to_string(),
+                polarity,
+            };
+            best = Some((key, evidence));
+        }
+    }
+    Ok(best.map(|(_, e)| e))
+}
+
+/// One report's sentences about a theme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeReportExcerpts {
+    /// Report id.
+    pub report: String,
+    /// Title.
+    pub title: String,
+    /// Region.
+    pub region: Option<String>,
+    /// Year.
+    pub year: Option<i32>,
+    /// Type.
+    #[serde(rename = "type")]
+    pub report_type: String,
+    /// The sentences, in document order.
+    pub sentences: Vec<Evidence>,
+}
+
+/// Every sentence tagged with `theme` (optionally in one region, of one polarity), grouped by
+/// report, newest report first.
+pub fn theme_excerpts(
+    index: &ThemisIndex,
+    theme: &str,
+    region: Option<&str>,
+    filter: PolarityFilter,
+) -> Result<Vec<ThemeReportExcerpts>> {
+    let fields = index.fields;
+    let searcher = index.reader()?.searcher();
+    let reports: BTreeMap<String, IndexedReport> = index
+        .reports(&searcher)?
+        .into_iter()
+        .map(|r| (r.meta.id.clone(), r))
+        .collect();
+    let term = |field, value: &str| -> (Occur, Box<dyn Query>) {
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            )),
+        )
+    };
+    let mut clauses = vec![term(fields.kind, kind::SENTENCE), term(fields.theme, theme)];
+    if let Some(region) = region {
+        clauses.push(term(fields.region, region));
+    }
+    if let PolarityFilter::Only(p) = filter {
+        clauses.push(term(fields.polarity, &p.to_string()));
+    }
+    let mut grouped: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
+    for address in searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)? {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let get = |f| doc.get_first(f).and_then(|v| v.as_str()).map(String::from);
+        let number = |f| doc.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+        let report_id = get(fields.report).unwrap_or_default();
+        let Some(report) = reports.get(&report_id) else { continue };
+        grouped.entry(report_id).or_default().push(Evidence {
+            report: report.meta.id.clone(),
+            title: report.meta.title.clone(),
+            year: report.meta.year,
+            section: get(fields.section),
+            start: number(fields.start),
+            end: number(fields.end),
+            text: get(fields.sentence).unwrap_or_default(),
+            polarity: get(fields.polarity)
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(Polarity::Neutral),
+        });
+    }
+    let mut out: Vec<ThemeReportExcerpts> = grouped
+        .into_iter()
+        .filter_map(|(id, mut sentences)| {
+            let report = reports.get(&id)?;
+            sentences.sort_by_key(|s| s.start);
+            Some(ThemeReportExcerpts {
+                report: id,
+                title: report.meta.title.clone(),
+                region: report.meta.region.clone(),
+                year: report.meta.year,
+                report_type: report.meta.report_type.clone(),
+                sentences,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (b.year, &a.report).cmp(&(a.year, &b.report)));
+    Ok(out)
+}
