@@ -19,7 +19,9 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The corpus folder does not exist or is not a folder.
-    #[error("corpus folder {0} does not exist (pass --corpus DIR, or run from the themis checkout)")]
+    #[error(
+        "corpus folder {0} does not exist (pass --corpus DIR, or run from the themis checkout)"
+    )]
     MissingCorpus(PathBuf),
     /// The manifest could not be parsed.
     #[error("{path}: {message}")]

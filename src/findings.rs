@@ -193,7 +193,9 @@ pub fn findings(
 
     if request.across_regions {
         for theme in &taxonomy.themes {
-            let Some(regions) = by_theme.get(theme.id.as_str()) else { continue };
+            let Some(regions) = by_theme.get(theme.id.as_str()) else {
+                continue;
+            };
             let known: Vec<(&String, &Vec<&Cell>)> =
                 regions.iter().filter(|(r, _)| *r != "unknown").collect();
             if known.len() < min {
@@ -221,8 +223,12 @@ pub fn findings(
             });
         }
         out.systemic.sort_by(|a, b| {
-            (b.regions.len(), b.reports, b.last_year, &a.theme)
-                .cmp(&(a.regions.len(), a.reports, a.last_year, &b.theme))
+            (b.regions.len(), b.reports, b.last_year, &a.theme).cmp(&(
+                a.regions.len(),
+                a.reports,
+                a.last_year,
+                &b.theme,
+            ))
         });
         return Ok(out);
     }
@@ -232,7 +238,11 @@ pub fn findings(
         region_names.retain(|r| r == only);
     }
     for region in region_names {
-        let reports_in_region = table.reports.iter().filter(|r| region_of(r) == region).count();
+        let reports_in_region = table
+            .reports
+            .iter()
+            .filter(|r| region_of(r) == region)
+            .count();
         let mut region_findings = Vec::new();
         for theme in &taxonomy.themes {
             let Some(cells) = by_theme.get(theme.id.as_str()).and_then(|m| m.get(&region)) else {
@@ -269,8 +279,12 @@ pub fn findings(
         }
         region_findings.sort_by(|a, b| {
             let total = |f: &Finding| f.concern + f.strength;
-            (b.reports.len(), b.last_year, total(b), &a.theme)
-                .cmp(&(a.reports.len(), a.last_year, total(a), &b.theme))
+            (b.reports.len(), b.last_year, total(b), &a.theme).cmp(&(
+                a.reports.len(),
+                a.last_year,
+                total(a),
+                &b.theme,
+            ))
         });
         out.regions.push(RegionFindings {
             region,
@@ -334,14 +348,23 @@ fn representative(
     let mut best: Option<((bool, usize, usize, usize), Evidence)> = None;
     for address in searcher.search(&query, &DocSetCollector)? {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let text = doc.get_first(fields.sentence).and_then(|v| v.as_str()).unwrap_or_default();
+        let text = doc
+            .get_first(fields.sentence)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default();
         let polarity = doc
             .get_first(fields.polarity)
             .and_then(|v| v.as_str())
             .and_then(|p| p.parse().ok())
             .unwrap_or(Polarity::Neutral);
-        let start = doc.get_first(fields.start).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-        let end = doc.get_first(fields.end).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+        let start = doc
+            .get_first(fields.start)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0) as usize;
+        let end = doc
+            .get_first(fields.end)
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0) as usize;
         let themes = doc.get_all(fields.theme).count();
         let words = text.split_whitespace().count();
         // Lower is better: wrong polarity, other themes, distance from a readable length, position.
@@ -351,7 +374,10 @@ fn representative(
                 report: meta.id.clone(),
                 title: meta.title.clone(),
                 year: meta.year,
-                section: doc.get_first(fields.section).and_then(|v| v.as_str()).map(String::from),
+                section: doc
+                    .get_first(fields.section)
+                    .and_then(|v| v.as_str())
+                    .map(String::from),
                 start,
                 end,
                 text: text.to_string(),
@@ -419,7 +445,9 @@ pub fn theme_excerpts(
         let get = |f| doc.get_first(f).and_then(|v| v.as_str()).map(String::from);
         let number = |f| doc.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
         let report_id = get(fields.report).unwrap_or_default();
-        let Some(report) = reports.get(&report_id) else { continue };
+        let Some(report) = reports.get(&report_id) else {
+            continue;
+        };
         grouped.entry(report_id).or_default().push(Evidence {
             report: report.meta.id.clone(),
             title: report.meta.title.clone(),

@@ -32,7 +32,12 @@ fn main() -> ExitCode {
         Err(err) => {
             // clap prints help and version to stdout with success; usage errors to stderr.
             let _ = err.print();
-            return if err.use_stderr() { Exit::Error } else { Exit::Success }.into();
+            return if err.use_stderr() {
+                Exit::Error
+            } else {
+                Exit::Success
+            }
+            .into();
         }
     };
     match commands::run(cli) {

@@ -76,7 +76,11 @@ pub fn highlighted(text: &str, highlights: &[(usize, usize)], style: Style) -> S
     let mut out = String::new();
     let mut at = 0;
     for &(from, to) in highlights {
-        if from < at || to > text.len() || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
+        if from < at
+            || to > text.len()
+            || !text.is_char_boundary(from)
+            || !text.is_char_boundary(to)
+        {
             continue;
         }
         out.push_str(&sanitize(&text[at..from]));
@@ -132,11 +136,13 @@ impl IndexProgress for Progress {
     }
     fn file_done(&self, _file: &str, passages: u64) {
         self.passages.set(self.passages.get() + passages);
-        self.bar.set_message(format!("{} passages", self.passages.get()));
+        self.bar
+            .set_message(format!("{} passages", self.passages.get()));
         self.bar.inc(1);
     }
     fn committing(&self) {
-        self.bar.set_message(format!("{} passages, committing", self.passages.get()));
+        self.bar
+            .set_message(format!("{} passages, committing", self.passages.get()));
     }
 }
 
@@ -173,6 +179,9 @@ mod tests {
     #[test]
     fn test_highlighted_plain() {
         let style = Style { color: false };
-        assert_eq!(highlighted("long delays in vetting", &[(5, 11)], style), "long **delays** in vetting");
+        assert_eq!(
+            highlighted("long delays in vetting", &[(5, 11)], style),
+            "long **delays** in vetting"
+        );
     }
 }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
@@ -168,7 +170,12 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
         let highlights = snippet
             .highlighted()
             .iter()
-            .map(|r| [start + fragment.start + r.start, start + fragment.start + r.end])
+            .map(|r| {
+                [
+                    start + fragment.start + r.start,
+                    start + fragment.start + r.end,
+                ]
+            })
             .collect();
         let themes = stored_themes(&doc, &fields);
         let (before, after) = if request.context > 0 {
@@ -202,7 +209,8 @@ fn parse_query(index: &ThemisIndex, query: &str) -> Result<Box<dyn Query>> {
     if query.trim().is_empty() {
         return Ok(Box::new(AllQuery));
     }
-    let mut parser = QueryParser::for_index(&index.index, vec![index.fields.text, index.fields.title]);
+    let mut parser =
+        QueryParser::for_index(&index.index, vec![index.fields.text, index.fields.title]);
     parser.set_conjunction_by_default();
     parser.parse_query(query).map_err(|err| Error::BadQuery {
         query: query.to_string(),
@@ -261,13 +269,18 @@ fn filtered(query: Box<dyn Query>, fields: &Fields, filters: &Filters) -> Boolea
     };
     if let Some((low, high)) = year_range {
         let range = RangeQuery::new(low, high);
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(range), 0.0))));
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(range), 0.0)),
+        ));
     }
     BooleanQuery::new(clauses)
 }
 
 fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
-    doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string)
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
 }
 
 fn number(doc: &TantivyDocument, field: Field) -> usize {
@@ -314,7 +327,13 @@ impl SourceCache {
 
     /// Up to `n` sentences before and after the passage at `start` (file offset); empty when
     /// the file changed since it was indexed, so context never shows the wrong text.
-    fn context(&mut self, rel: &str, start: usize, len: usize, n: usize) -> (Vec<String>, Vec<String>) {
+    fn context(
+        &mut self,
+        rel: &str,
+        start: usize,
+        len: usize,
+        n: usize,
+    ) -> (Vec<String>, Vec<String>) {
         let corpus = &self.corpus;
         let entry = self.files.entry(rel.to_string()).or_insert_with(|| {
             let file = CorpusFile {
@@ -338,8 +357,14 @@ impl SourceCache {
         let first = sentences.partition_point(|s| s.end <= local_start);
         let last = sentences.partition_point(|s| s.start < local_end);
         let slice = |s: &segment::Sentence| text[s.start..s.end].to_string();
-        let before = sentences[first.saturating_sub(n)..first].iter().map(slice).collect();
-        let after = sentences[last..(last + n).min(sentences.len())].iter().map(slice).collect();
+        let before = sentences[first.saturating_sub(n)..first]
+            .iter()
+            .map(slice)
+            .collect();
+        let after = sentences[last..(last + n).min(sentences.len())]
+            .iter()
+            .map(slice)
+            .collect();
         (before, after)
     }
 }

@@ -249,9 +249,10 @@ impl CountTable {
             .collect();
         let mut counts = vec![vec![0u64; groups.len()]; taxonomy.themes.len()];
         for cell in &self.cells {
-            let (Some(&row), Some(&group)) =
-                (theme_row.get(cell.theme.as_str()), report_group.get(cell.report))
-            else {
+            let (Some(&row), Some(&group)) = (
+                theme_row.get(cell.theme.as_str()),
+                report_group.get(cell.report),
+            ) else {
                 continue;
             };
             let n = cell.count(filter);

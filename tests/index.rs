@@ -21,7 +21,12 @@ fn tag_documents(ws: &Workspace) -> Vec<Value> {
                 .unwrap()
                 .filter_map(|e| e.ok())
                 .map(|e| e.path())
-                .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(&format!("00{i}_")))
+                .find(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with(&format!("00{i}_"))
+                })
                 .unwrap()
                 .display()
                 .to_string()
@@ -48,7 +53,10 @@ fn test_incremental_reindexing() {
     assert!(passages > 100, "{first}");
 
     let (_, again, _) = index(&ws, &[]);
-    assert_eq!(again["indexed"], 0, "unchanged corpus indexes nothing: {again}");
+    assert_eq!(
+        again["indexed"], 0,
+        "unchanged corpus indexes nothing: {again}"
+    );
     assert_eq!(again["unchanged"], 5);
     assert_eq!(again["passages"].as_u64().unwrap(), passages);
 
@@ -57,7 +65,10 @@ fn test_incremental_reindexing() {
     text.push_str("\nInspectors found a quokka in the probation office.\n");
     std::fs::write(&press, text).unwrap();
     let (_, edited, _) = index(&ws, &[]);
-    assert_eq!(edited["indexed"], 1, "only the edited file is re-indexed: {edited}");
+    assert_eq!(
+        edited["indexed"], 1,
+        "only the edited file is re-indexed: {edited}"
+    );
     assert_eq!(edited["unchanged"], 4);
     let found = ws.run(&["search", "quokka", "--json"]).expect_code(0);
     assert!(found.stdout.contains("gm-press-release-2017"));
@@ -77,13 +88,26 @@ fn test_incremental_reindexing() {
 #[test]
 fn test_manifest_metadata_for_all_five() {
     let ws = Workspace::with_corpus();
-    let run = ws.run(&["search", "probation", "--json", "--limit", "10", "--per-report", "1"]).expect_code(0);
+    let run = ws
+        .run(&[
+            "search",
+            "probation",
+            "--json",
+            "--limit",
+            "10",
+            "--per-report",
+            "1",
+        ])
+        .expect_code(0);
     let results: Value = serde_json::from_str(&run.stdout).unwrap();
     let reports = results["reports"].as_array().unwrap();
     assert_eq!(reports.len(), 5);
     let find = |id: &str| reports.iter().find(|r| r["report"] == id).unwrap().clone();
     let gm = find("gm-dipp-2026");
-    assert_eq!(gm["title"], "Dynamic Inspection of Public Protection in Greater Manchester");
+    assert_eq!(
+        gm["title"],
+        "Dynamic Inspection of Public Protection in Greater Manchester"
+    );
     assert_eq!(gm["region"], "Greater Manchester");
     assert_eq!(gm["year"], 2026);
     assert_eq!(gm["type"], "dynamic-inspection");
@@ -100,10 +124,19 @@ fn test_inference_without_manifest() {
     let ws = Workspace::without_manifest();
     let docs = tag_documents(&ws);
     assert_eq!(docs.len(), 5);
-    let regions: Vec<&str> = docs.iter().map(|d| d["region"].as_str().unwrap_or("none")).collect();
+    let regions: Vec<&str> = docs
+        .iter()
+        .map(|d| d["region"].as_str().unwrap_or("none"))
+        .collect();
     assert_eq!(
         regions,
-        ["Greater Manchester", "Greater Manchester", "Greater Manchester", "Greater Manchester", "South West"]
+        [
+            "Greater Manchester",
+            "Greater Manchester",
+            "Greater Manchester",
+            "Greater Manchester",
+            "South West"
+        ]
     );
     // The letter states its date.
     assert_eq!(docs[1]["year"], 2023);
@@ -116,7 +149,9 @@ fn test_inference_without_manifest() {
     let (code, summary, _) = index(&ws, &[]);
     assert_eq!(code, 0);
     assert_eq!(summary["reports"], 5);
-    let sw = ws.run(&["search", "vetting", "--region", "South West", "--json"]).expect_code(0);
+    let sw = ws
+        .run(&["search", "vetting", "--region", "South West", "--json"])
+        .expect_code(0);
     assert!(sw.stdout.contains("004_66209604aff7130f.txt"));
 }
 
@@ -125,26 +160,54 @@ fn test_bad_files_are_reported_and_the_rest_indexed() {
     let ws = Workspace::with_corpus();
     ws.write("empty.txt", "");
     ws.write("binary.txt", b"\x00\x01\x02\x03binary\x00");
-    ws.write("latin1.txt", b"Caf\xe9 culture\n\nThe probation caf\xe9 had long delays in vetting.\n");
+    ws.write(
+        "latin1.txt",
+        b"Caf\xe9 culture\n\nThe probation caf\xe9 had long delays in vetting.\n",
+    );
     ws.write("report.pdf", b"%PDF-1.4");
-    ws.write("nested/deeper/ok.md", "# A note\n\nStaff shortages in the Wigan PDU were severe.\n");
+    ws.write(
+        "nested/deeper/ok.md",
+        "# A note\n\nStaff shortages in the Wigan PDU were severe.\n",
+    );
     let unreadable = ws.write("unreadable.txt", "secret");
     let can_lock = set_unreadable(&unreadable);
 
     let (code, summary, stderr) = index(&ws, &[]);
-    assert_eq!(code, 2, "a file that could not be read makes the exit code 2");
-    assert!(stderr.contains("empty.txt") && stderr.contains("empty"), "{stderr}");
-    assert!(stderr.contains("binary.txt") && stderr.contains("binary"), "{stderr}");
-    assert!(stderr.contains("latin1.txt") && stderr.contains("UTF-8"), "{stderr}");
-    assert!(stderr.contains("report.pdf") && stderr.contains("unsupported"), "{stderr}");
+    assert_eq!(
+        code, 2,
+        "a file that could not be read makes the exit code 2"
+    );
+    assert!(
+        stderr.contains("empty.txt") && stderr.contains("empty"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("binary.txt") && stderr.contains("binary"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("latin1.txt") && stderr.contains("UTF-8"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("report.pdf") && stderr.contains("unsupported"),
+        "{stderr}"
+    );
     if can_lock {
         assert!(stderr.contains("unreadable.txt"), "{stderr}");
     }
     // 5 shipped + latin1 + nested ok.md are indexed (+ the "unreadable" file when running as
     // root, where permissions do not stop reading).
-    assert_eq!(summary["reports"], if can_lock { 7 } else { 8 }, "{summary}");
+    assert_eq!(
+        summary["reports"],
+        if can_lock { 7 } else { 8 },
+        "{summary}"
+    );
     assert_eq!(summary["errors"], if can_lock { 2 } else { 1 }, "{summary}");
-    assert_eq!(summary["skipped"], 2, "empty and pdf are skipped with warnings: {summary}");
+    assert_eq!(
+        summary["skipped"], 2,
+        "empty and pdf are skipped with warnings: {summary}"
+    );
     let cafe = ws.run(&["search", "café", "--json"]).expect_code(0);
     assert!(cafe.stdout.contains("latin1.txt"), "{}", cafe.stdout);
     ws.run(&["search", "Wigan PDU", "--json"]).expect_code(0);
@@ -155,9 +218,17 @@ fn test_missing_corpus_is_a_clear_error() {
     let ws = Workspace::empty();
     std::fs::remove_dir(ws.corpus()).unwrap();
     let run = ws.run(&["index"]).expect_code(2);
-    assert!(run.stderr.contains("corpus folder") && run.stderr.contains("does not exist"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("corpus folder") && run.stderr.contains("does not exist"),
+        "{}",
+        run.stderr
+    );
     let search = ws.run(&["search", "vetting"]).expect_code(2);
-    assert!(search.stderr.contains("does not exist"), "{}", search.stderr);
+    assert!(
+        search.stderr.contains("does not exist"),
+        "{}",
+        search.stderr
+    );
 }
 
 #[test]
@@ -166,7 +237,11 @@ fn test_foreign_index_gets_a_rebuild_message() {
     std::fs::create_dir_all(ws.index()).unwrap();
     std::fs::write(ws.index().join("meta.json"), "{\"not\": \"tantivy\"}").unwrap();
     let run = ws.run(&["search", "vetting"]).expect_code(2);
-    assert!(run.stderr.contains("themis index --rebuild"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("themis index --rebuild"),
+        "{}",
+        run.stderr
+    );
     index(&ws, &["--rebuild"]);
     ws.run(&["search", "vetting"]).expect_code(0);
 }

@@ -27,7 +27,8 @@ fn highlighted_words(ws: &Workspace, results: &SearchResults) -> BTreeSet<String
             );
             for [a, b] in &excerpt.highlights {
                 assert!(excerpt.start <= *a && a < b && *b <= excerpt.end);
-                let word = std::str::from_utf8(&bytes[*a..*b]).expect("highlight on char boundaries");
+                let word =
+                    std::str::from_utf8(&bytes[*a..*b]).expect("highlight on char boundaries");
                 words.insert(word.to_lowercase());
             }
         }
@@ -40,8 +41,14 @@ fn test_first_search_builds_index_and_finds_vetting_in_three_reports() {
     let ws = Workspace::with_corpus();
     let results = search(&ws, &["vetting", "--limit", "10"]);
     let reports: BTreeSet<_> = results.reports.iter().map(|r| r.report.clone()).collect();
-    assert!(reports.len() >= 3, "vetting should be found in at least 3 reports: {reports:?}");
-    assert!(ws.index().join("meta.json").is_file(), "the first search builds the index");
+    assert!(
+        reports.len() >= 3,
+        "vetting should be found in at least 3 reports: {reports:?}"
+    );
+    assert!(
+        ws.index().join("meta.json").is_file(),
+        "the first search builds the index"
+    );
     let words = highlighted_words(&ws, &results);
     assert!(words.iter().all(|w| w.starts_with("vet")), "{words:?}");
 }
@@ -56,10 +63,19 @@ fn test_phrase_matches_hyphenated_form() {
         .flat_map(|r| r.excerpts.iter().map(|e| e.text.as_str()))
         .collect();
     let lower: Vec<String> = texts.iter().map(|t| t.to_lowercase()).collect();
-    assert!(lower.iter().any(|t| t.contains("information sharing")), "spaced form found");
-    assert!(lower.iter().any(|t| t.contains("information-sharing")), "hyphenated form found");
+    assert!(
+        lower.iter().any(|t| t.contains("information sharing")),
+        "spaced form found"
+    );
+    assert!(
+        lower.iter().any(|t| t.contains("information-sharing")),
+        "hyphenated form found"
+    );
     let words = highlighted_words(&ws, &results);
-    assert!(words.contains("information") && words.contains("sharing"), "{words:?}");
+    assert!(
+        words.contains("information") && words.contains("sharing"),
+        "{words:?}"
+    );
 }
 
 #[test]
@@ -80,13 +96,26 @@ fn test_stemming_matches_delay_and_delayed() {
 #[test]
 fn test_filters_region_type_year_report() {
     let ws = Workspace::with_corpus();
-    let south_west = search(&ws, &["\"information sharing\" AND police", "--region", "south west"]);
+    let south_west = search(
+        &ws,
+        &[
+            "\"information sharing\" AND police",
+            "--region",
+            "south west",
+        ],
+    );
     assert!(!south_west.reports.is_empty());
-    assert!(south_west.reports.iter().all(|r| r.region.as_deref() == Some("South West")));
+    assert!(south_west
+        .reports
+        .iter()
+        .all(|r| r.region.as_deref() == Some("South West")));
 
     let letters = search(&ws, &["staff", "--type", "regional-letter"]);
     assert!(!letters.reports.is_empty());
-    assert!(letters.reports.iter().all(|r| r.report_type == "regional-letter"));
+    assert!(letters
+        .reports
+        .iter()
+        .all(|r| r.report_type == "regional-letter"));
 
     let old = search(&ws, &["probation", "--year", "2017"]);
     assert!(!old.reports.is_empty());
@@ -104,7 +133,18 @@ fn test_filters_region_type_year_report() {
 #[test]
 fn test_limits_and_context() {
     let ws = Workspace::with_corpus();
-    let results = search(&ws, &["staff", "--limit", "2", "--per-report", "1", "--context", "1"]);
+    let results = search(
+        &ws,
+        &[
+            "staff",
+            "--limit",
+            "2",
+            "--per-report",
+            "1",
+            "--context",
+            "1",
+        ],
+    );
     assert_eq!(results.reports.len(), 2);
     assert!(results.reports.iter().all(|r| r.excerpts.len() == 1));
     assert!(results.total_hits > 2);
@@ -126,15 +166,26 @@ fn test_no_hits_exits_1_and_bad_query_exits_2() {
     assert!(bad.stderr.contains("bad query"), "{}", bad.stderr);
     let field = ws.run(&["search", "colour:red"]).expect_code(2);
     assert!(field.stderr.contains("colour"), "{}", field.stderr);
-    let region = ws.run(&["search", "staff", "--region", "Narnia"]).expect_code(2);
-    assert!(region.stderr.contains("unknown region"), "{}", region.stderr);
+    let region = ws
+        .run(&["search", "staff", "--region", "Narnia"])
+        .expect_code(2);
+    assert!(
+        region.stderr.contains("unknown region"),
+        "{}",
+        region.stderr
+    );
 }
 
 #[test]
 fn test_text_output_is_grouped_and_plain_without_color() {
     let ws = Workspace::with_corpus();
     let run = ws.run(&["search", "vetting delays"]).expect_code(0);
-    assert!(run.stdout.contains("Dynamic Inspection of Public Protection in South West region"));
+    assert!(run
+        .stdout
+        .contains("Dynamic Inspection of Public Protection in South West region"));
     assert!(run.stdout.contains("**vetting**"), "{}", run.stdout);
-    assert!(!run.stdout.contains('\x1b'), "NO_COLOR output has no escape codes");
+    assert!(
+        !run.stdout.contains('\x1b'),
+        "NO_COLOR output has no escape codes"
+    );
 }

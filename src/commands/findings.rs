@@ -19,7 +19,8 @@ pub fn run(global: &GlobalArgs, args: &FindingsArgs) -> anyhow::Result<Exit> {
     };
     let index = super::open_index(global, &taxonomy)?;
     let report = findings(&index, &taxonomy, &request)?;
-    let found = !report.systemic.is_empty() || report.regions.iter().any(|r| !r.findings.is_empty());
+    let found =
+        !report.systemic.is_empty() || report.regions.iter().any(|r| !r.findings.is_empty());
     let mut out = output::stdout();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
@@ -68,7 +69,11 @@ fn render(
         if report.regions.is_empty() {
             writeln!(out, "{}\n", heading(&title, 1, markdown, style))?;
             if report.systemic.is_empty() {
-                writeln!(out, "No theme is raised in {} or more regions.", report.min_reports)?;
+                writeln!(
+                    out,
+                    "No theme is raised in {} or more regions.",
+                    report.min_reports
+                )?;
             }
         }
         for f in &report.systemic {
@@ -82,7 +87,9 @@ fn render(
                 f.strength
             );
             writeln!(out, "{}", heading(&head, 2, markdown, style))?;
-            writeln!(out, "{}", if markdown { "" } else { "" })?;
+            if markdown {
+                writeln!(out)?;
+            }
             for (region, e) in f.regions.iter().zip(&f.evidence) {
                 if markdown {
                     writeln!(out, "**{region}**\n\n{}\n", quote(e, true))?;
@@ -141,6 +148,6 @@ fn heading(text: &str, level: usize, markdown: bool, style: Style) -> String {
     } else if level == 1 {
         style.bold(text)
     } else {
-        format!("{}", style.bold(&format!("• {text}")))
+        style.bold(&format!("• {text}"))
     }
 }

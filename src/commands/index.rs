@@ -41,5 +41,9 @@ pub fn run(global: &GlobalArgs, args: &IndexArgs) -> anyhow::Result<Exit> {
             summary.elapsed.as_secs_f64()
         );
     }
-    Ok(if summary.errors > 0 { Exit::Error } else { Exit::Success })
+    Ok(if summary.errors > 0 {
+        Exit::Error
+    } else {
+        Exit::Success
+    })
 }

@@ -51,7 +51,11 @@ pub fn ensure_index(global: &GlobalArgs, taxonomy: &Taxonomy) -> anyhow::Result<
         return Ok(());
     }
     if !global.quiet {
-        let why = if fresh { "no index yet" } else { "the taxonomy changed" };
+        let why = if fresh {
+            "no index yet"
+        } else {
+            "the taxonomy changed"
+        };
         eprintln!(
             "themis: {why}: indexing {} into {} first",
             global.corpus.display(),
@@ -74,7 +78,10 @@ pub fn is_stdin(path: &Path) -> bool {
 }
 
 /// Opens the index for the commands that read tags, building it first when needed.
-pub fn open_index(global: &GlobalArgs, taxonomy: &Taxonomy) -> anyhow::Result<themis::index::ThemisIndex> {
+pub fn open_index(
+    global: &GlobalArgs,
+    taxonomy: &Taxonomy,
+) -> anyhow::Result<themis::index::ThemisIndex> {
     ensure_index(global, taxonomy)?;
     Ok(themis::index::ThemisIndex::open(&global.index)?)
 }
@@ -86,7 +93,10 @@ pub fn resolve_region(name: Option<&str>) -> anyhow::Result<Option<String>> {
         None => Ok(None),
         Some(name) => match Gazetteer::embedded().canonical_region(name) {
             Some(region) => Ok(Some(region.to_string())),
-            None => anyhow::bail!("unknown region `{name}`; regions are: {}", REGIONS.join(", ")),
+            None => anyhow::bail!(
+                "unknown region `{name}`; regions are: {}",
+                REGIONS.join(", ")
+            ),
         },
     }
 }

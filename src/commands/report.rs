@@ -14,9 +14,13 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<Exit> {
     let taxonomy = super::load_taxonomy(global)?;
     let by: GroupBy = args.by.parse().map_err(anyhow::Error::msg)?;
     let metric: Metric = args.metric.parse().map_err(anyhow::Error::msg)?;
-    let format: Format = if args.json { "json" } else { args.format.as_str() }
-        .parse()
-        .map_err(anyhow::Error::msg)?;
+    let format: Format = if args.json {
+        "json"
+    } else {
+        args.format.as_str()
+    }
+    .parse()
+    .map_err(anyhow::Error::msg)?;
     let filter = PolarityFilter::parse(&args.polarity)?;
     let index = super::open_index(global, &taxonomy)?;
     let table = CountTable::load(&index)?;

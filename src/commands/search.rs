@@ -34,7 +34,11 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
         render_text(&mut out, &results, &taxonomy, style)?;
     }
     output::finish(out)?;
-    Ok(if results.total_hits == 0 { Exit::NoMatch } else { Exit::Success })
+    Ok(if results.total_hits == 0 {
+        Exit::NoMatch
+    } else {
+        Exit::Success
+    })
 }
 
 /// Validates and canonicalises the filter flags before any work is done.
@@ -42,7 +46,10 @@ pub fn resolve_filters(args: &SearchArgs, taxonomy: &Taxonomy) -> anyhow::Result
     let region = super::resolve_region(args.region.as_deref())?;
     if let Some(t) = &args.report_type {
         if !REPORT_TYPES.contains(&t.as_str()) {
-            bail!("unknown report type `{t}`; types are: {}", REPORT_TYPES.join(", "));
+            bail!(
+                "unknown report type `{t}`; types are: {}",
+                REPORT_TYPES.join(", ")
+            );
         }
     }
     for theme in &args.themes {
@@ -67,7 +74,11 @@ fn render_text(
     style: Style,
 ) -> std::io::Result<()> {
     if results.reports.is_empty() {
-        writeln!(out, "No passages match `{}`.", output::sanitize(&results.query))?;
+        writeln!(
+            out,
+            "No passages match `{}`.",
+            output::sanitize(&results.query)
+        )?;
         return Ok(());
     }
     let shown: usize = results.reports.iter().map(|r| r.excerpts.len()).sum();
@@ -79,7 +90,10 @@ fn render_text(
     )?;
     for report in &results.reports {
         writeln!(out, "{}", style.bold(&output::sanitize(&report.title)))?;
-        let year = report.year.map(|y| y.to_string()).unwrap_or_else(|| "year unknown".into());
+        let year = report
+            .year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "year unknown".into());
         let region = report.region.as_deref().unwrap_or("region unknown");
         writeln!(
             out,
@@ -119,7 +133,11 @@ fn render_text(
                     .iter()
                     .map(|id| taxonomy.theme(id).map_or(id.as_str(), |t| t.label.as_str()))
                     .collect();
-                writeln!(out, "    {}", style.dim(&format!("themes: {}", labels.join(", "))))?;
+                writeln!(
+                    out,
+                    "    {}",
+                    style.dim(&format!("themes: {}", labels.join(", ")))
+                )?;
             }
         }
         writeln!(out)?;

@@ -112,10 +112,21 @@ fn write_file(
         serde_json::to_writer(&mut *out, &record)?;
         writeln!(out)?;
     } else {
-        writeln!(out, "{}", style.bold(&output::sanitize(&format!("{name}: {}", meta.title))))?;
+        writeln!(
+            out,
+            "{}",
+            style.bold(&output::sanitize(&format!("{name}: {}", meta.title)))
+        )?;
         let region = meta.region.as_deref().unwrap_or("region unknown");
-        let year = meta.year.map(|y| y.to_string()).unwrap_or_else(|| "year unknown".into());
-        writeln!(out, "{}", style.dim(&format!("{region} · {year} · {}", meta.report_type)))?;
+        let year = meta
+            .year
+            .map(|y| y.to_string())
+            .unwrap_or_else(|| "year unknown".into());
+        writeln!(
+            out,
+            "{}",
+            style.dim(&format!("{region} · {year} · {}", meta.report_type))
+        )?;
     }
     for sentence in &segmented.sentences {
         let text = &source.text[sentence.start..sentence.end];

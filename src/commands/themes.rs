@@ -141,7 +141,11 @@ fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
         }
     }
     output::finish(out)?;
-    Ok(if reports.is_empty() { Exit::NoMatch } else { Exit::Success })
+    Ok(if reports.is_empty() {
+        Exit::NoMatch
+    } else {
+        Exit::Success
+    })
 }
 
 /// Cuts `s` to `width` characters with an ellipsis.

@@ -158,7 +158,10 @@ mod tests {
             Path::new("reports.toml"),
         )
         .unwrap();
-        assert_eq!(m.entry("a.txt").unwrap().region.as_deref(), Some("South West"));
+        assert_eq!(
+            m.entry("a.txt").unwrap().region.as_deref(),
+            Some("South West")
+        );
     }
 
     #[test]
@@ -181,7 +184,10 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(region.contains("line 1") && region.contains("Narnia"), "{region}");
+        assert!(
+            region.contains("line 1") && region.contains("Narnia"),
+            "{region}"
+        );
         let kind = Manifest::parse(
             "[[report]]\nfile = \"a.txt\"\nid = \"a\"\ntitle = \"A\"\ntype = \"memo\"\n",
             Path::new("reports.toml"),

@@ -69,13 +69,7 @@ pub fn discover(dir: &Path) -> Result<Discovery> {
     Ok(discovery)
 }
 
-fn walk(
-    root: &Path,
-    dir: &Path,
-    depth: usize,
-    visited: &mut Vec<PathBuf>,
-    out: &mut Discovery,
-) {
+fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut Vec<PathBuf>, out: &mut Discovery) {
     let rel_dir = relative(root, dir);
     if depth > MAX_DEPTH {
         out.problems.push(FileProblem {
@@ -209,15 +203,15 @@ pub fn read_source(
     decode(&bytes)
         .map_err(|err| problem(err.to_string(), err == DecodeError::Binary))
         .map(|src| {
-        let warning = src.transcoded.then(|| {
-            problem(
-                "not valid UTF-8: decoded as Windows-1252; offsets refer to the decoded text"
-                    .into(),
-                false,
-            )
-        });
-        (src, warning)
-    })
+            let warning = src.transcoded.then(|| {
+                problem(
+                    "not valid UTF-8: decoded as Windows-1252; offsets refer to the decoded text"
+                        .into(),
+                    false,
+                )
+            });
+            (src, warning)
+        })
 }
 
 /// Why bytes could not be decoded as a report.
@@ -310,7 +304,11 @@ impl ReportMeta {
             .and_then(|s| s.to_str())
             .unwrap_or("report");
         ReportMeta {
-            id: slug(&file.rel.rsplit_once('.').map_or(file.rel.as_str(), |(a, _)| a)),
+            id: slug(
+                file.rel
+                    .rsplit_once('.')
+                    .map_or(file.rel.as_str(), |(a, _)| a),
+            ),
             file: file.rel.clone(),
             title: inferred.title.unwrap_or_else(|| stem.to_string()),
             publisher: inferred.publisher,

@@ -14,8 +14,8 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
-use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
 use super::FORMAT_VERSION;
+use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
 use crate::analysis;
 use crate::corpus::{self, CorpusFile, FileProblem, Manifest, ReportMeta, SourceText};
 use crate::error::{Error, Result};
@@ -165,7 +165,15 @@ pub fn build_index(
         if known.remove(&file.rel).is_some() {
             writer.delete_term(Term::from_field_text(fields.file, &file.rel));
         }
-        let passages = add_report(&writer, &fields, taxonomy, &meta, &source, hash, &mut tokens)?;
+        let passages = add_report(
+            &writer,
+            &fields,
+            taxonomy,
+            &meta,
+            &source,
+            hash,
+            &mut tokens,
+        )?;
         summary.indexed += 1;
         changed = true;
         progress.file_done(&file.rel, passages);
@@ -207,12 +215,12 @@ pub fn build_index(
     Ok(summary)
 }
 
-/// Opens (or creates) the index for writing. Returns the known files with their hashes, and why
-/// the index had to be recreated, if it did.
-fn open_for_writing(
-    options: &IndexOptions,
-    taxonomy: &Taxonomy,
-) -> Result<(Index, Fields, BTreeMap<String, String>, Option<String>)> {
+/// An index opened for writing, with the files it already holds (file → content hash) and why
+/// it had to be recreated, if it did.
+type WritableIndex = (Index, Fields, BTreeMap<String, String>, Option<String>);
+
+/// Opens (or creates) the index for writing.
+fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<WritableIndex> {
     let dir = &options.index_dir;
     let (schema, fields) = build_schema();
     let mut rebuilt = None;
@@ -246,7 +254,10 @@ fn open_for_writing(
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let index = Index::create_in_dir(dir, schema).map_err(|e| match e {
         tantivy::TantivyError::LockFailure(..) => Error::IndexLocked(dir.clone()),
-        other => Error::Index(format!("cannot create an index in {}: {other}", dir.display())),
+        other => Error::Index(format!(
+            "cannot create an index in {}: {other}",
+            dir.display()
+        )),
     })?;
     analysis::register(&index);
     Ok((index, fields, BTreeMap::new(), rebuilt))
@@ -372,7 +383,10 @@ fn add_report(
         for theme in &themes {
             doc.add_text(fields.theme, theme);
         }
-        doc.add_text(fields.data, serde_json::to_string(&stored).unwrap_or_default());
+        doc.add_text(
+            fields.data,
+            serde_json::to_string(&stored).unwrap_or_default(),
+        );
         writer.add_document(doc)?;
     }
 
@@ -388,7 +402,10 @@ fn add_report(
     doc.add_text(fields.title, &meta.title);
     doc.add_text(fields.hash, &hash);
     doc.add_u64(fields.sentence_count, record.sentences);
-    doc.add_text(fields.data, serde_json::to_string(&record).unwrap_or_default());
+    doc.add_text(
+        fields.data,
+        serde_json::to_string(&record).unwrap_or_default(),
+    );
     writer.add_document(doc)?;
     Ok(record.passages)
 }

@@ -84,7 +84,12 @@ impl Workspace {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("spawn");
-        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
         Run::from(child.wait_with_output().expect("wait"))
     }
 }
