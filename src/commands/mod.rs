@@ -45,7 +45,10 @@ pub fn ensure_index(global: &GlobalArgs, taxonomy: &Taxonomy) -> anyhow::Result<
     let fresh = !themis::index::exists(&global.index);
     let stale = !fresh
         && themis::index::ThemisIndex::open(&global.index)
-            .map(|opened| opened.info.taxonomy != taxonomy.fingerprint())
+            .map(|opened| {
+                opened.info.taxonomy != taxonomy.fingerprint()
+                    || opened.info.pipeline != themis::index::PIPELINE_VERSION
+            })
             .unwrap_or(false);
     if !fresh && !stale {
         return Ok(());

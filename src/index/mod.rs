@@ -22,8 +22,11 @@ pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgr
 use crate::corpus::ReportMeta;
 use crate::error::{Error, Result};
 
-/// Bumped whenever the schema, the analyser or what is stored changes incompatibly.
+/// Bumped whenever the schema or what is stored changes incompatibly.
 pub const FORMAT_VERSION: u32 = 1;
+
+/// Identifies the segmentation, analysis and tagging code; see [`CommitInfo::pipeline`].
+pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
 
 /// What themis writes into each commit's payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +37,9 @@ pub struct CommitInfo {
     pub format: u32,
     /// Fingerprint of the taxonomy the sentences were tagged with.
     pub taxonomy: String,
+    /// The themis version that segmented, analysed and tagged the reports: a new version may
+    /// segment or tag differently, so it re-indexes everything (as a taxonomy change does).
+    pub pipeline: String,
     /// The corpus folder the index was built from.
     pub corpus: String,
 }

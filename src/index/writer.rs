@@ -14,7 +14,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
-use super::FORMAT_VERSION;
+use super::{FORMAT_VERSION, PIPELINE_VERSION};
 use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
 use crate::analysis;
 use crate::corpus::{self, CorpusFile, FileProblem, Manifest, ReportMeta, SourceText};
@@ -190,6 +190,7 @@ pub fn build_index(
             program: "themis".into(),
             format: FORMAT_VERSION,
             taxonomy: taxonomy.fingerprint().to_string(),
+            pipeline: PIPELINE_VERSION.to_string(),
             corpus: options.corpus.display().to_string(),
         };
         let payload = serde_json::to_string(&info).unwrap_or_default();
@@ -227,7 +228,13 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
     if exists(dir) {
         match ThemisIndex::open(dir) {
             Ok(opened) => {
-                let known = if opened.info.taxonomy == taxonomy.fingerprint() {
+                let known = if opened.info.pipeline != PIPELINE_VERSION {
+                    rebuilt = Some(format!(
+                        "it was built by themis {} and this is {PIPELINE_VERSION}",
+                        opened.info.pipeline
+                    ));
+                    BTreeMap::new()
+                } else if opened.info.taxonomy == taxonomy.fingerprint() {
                     let searcher = opened.reader()?.searcher();
                     opened
                         .reports(&searcher)?
