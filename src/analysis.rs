@@ -1,87 +1,905 @@
-//! TEMPORARY stand-in until the real analysis chain lands.
+//! The one text-analysis chain of themis.
+//!
+//! This module owns the mapping from raw report text to index terms. The indexer registers
+//! it as a tantivy tokenizer ([`register`]), the query parser and snippet generator re-run it
+//! through that registration, and the theme tagger calls [`analyze_into`] / [`terms`]
+//! directly. Because all three go through the same code, what is indexed, what is tagged and
+//! what is searched are always the same tokens.
+//!
+//! # Chain
+//! 1. **Normalise** with the HuggingFace `tokenizers` crate (`NormalizedString`): NFKC,
+//!    curly apostrophes/primes folded to `'`, dashes folded to `-`, lowercase, accents
+//!    stripped (drop combining marks after decomposition, then recompose). Word ranges in
+//!    the normalised text are mapped back to UTF-8 byte offsets in the original text through
+//!    the normaliser's alignments (what `OffsetReferential::Original` + `OffsetType::Byte`
+//!    give), widened over trailing combining marks so the whole source word is covered.
+//! 2. **Split into words**: a word is a run of letters/digits; an apostrophe between two
+//!    letters/digits stays inside the word (`children's`), a `.` between two digits stays
+//!    inside the number (`5.6`); everything else (hyphens, `%`, punctuation, symbols)
+//!    separates words and is dropped.
+//! 3. **Stem** ASCII words with the Snowball English stemmer (`rust_stemmers`). There is no
+//!    stop-word removal: phrase queries and negations ("no delays") need every word.
+//!    Words longer than [`MAX_TERM_BYTES`] after normalisation are dropped as junk.
+//! 4. **Positions** are consecutive integers over the kept tokens.
+//!
+//! # Why there is a fast path
+//! `NormalizedString` keeps a per-byte alignment table through every transformation, which
+//! makes a naive HF chain about 4x slower than tantivy's own analyser. Report text is almost
+//! entirely ASCII, and for ASCII the whole normalisation is the identity apart from
+//! lowercasing. So the text is first cut into *spans* at separators: ASCII whitespace and
+//! punctuation other than the in-word joiners `'` and `.`, plus a few common non-ASCII
+//! separators (dashes, NBSP, curly double quotes, bullets, ellipsis) that normalise to
+//! characters that can neither be part of a word nor compose with a neighbour. A span of
+//! ASCII plus typographic apostrophes is lowercased, folded and split directly on bytes;
+//! only spans with any other non-ASCII character go through the HF normaliser. Tests (unit
+//! and proptest) force the HF path on such text and assert both paths agree exactly.
+//!
+//! After splitting, Snowball stemming is the main cost, so stems are memoised in a small
+//! per-thread cache (report vocabulary is small and repetitive).
+//!
+//! # Note for query callers
+//! `'` is a quote character in tantivy's query grammar, so a bare `children's` fails to
+//! parse (`SyntaxError`); `"children's"`, `children\'s`, `children’s` and `childrens` all
+//! find "children’s services".
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use once_cell::sync::Lazy;
+use rust_stemmers::{Algorithm, Stemmer};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tokenizers::normalizers::strip::StripAccents;
+use tokenizers::tokenizer::normalizer::Range;
+use tokenizers::{NormalizedString, Normalizer};
+
+/// Name under which the analyser is registered on a tantivy index.
 pub const TOKENIZER_NAME: &str = "themis";
+
+/// Words whose normalised form is longer than this many bytes are dropped (URLs, base64,
+/// table rubble). They do not consume a position.
+pub const MAX_TERM_BYTES: usize = 40;
+
+/// The English stemmer is not `Clone`, so one shared instance serves every caller.
+static STEMMER: Lazy<Stemmer> = Lazy::new(|| Stemmer::create(Algorithm::English));
+
+/// One analysed word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnalyzedToken {
+    /// Normalised and stemmed term, as stored in the index.
     pub term: String,
+    /// UTF-8 byte offset of the start of the source word in the original text.
     pub start: usize,
+    /// UTF-8 byte offset one past the end of the source word in the original text.
     pub end: usize,
+    /// Position of the token among the kept tokens (0, 1, 2, ...).
     pub position: usize,
 }
-static STEM: Lazy<rust_stemmers::Stemmer> =
-    Lazy::new(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English));
+
+/// Analyses `text` into tokens (allocating a new vector).
 pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
-    let mut v = Vec::new();
-    analyze_into(text, &mut v);
-    v
+    let mut out = Vec::new();
+    analyze_into(text, &mut out);
+    out
 }
+
+/// Analyses `text` into `out`, which is cleared first, so a caller tagging many sentences
+/// can reuse one buffer.
 pub fn analyze_into(text: &str, out: &mut Vec<AnalyzedToken>) {
     out.clear();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if c.is_alphanumeric() {
-            if start.is_none() {
-                start = Some(i);
-            }
-        } else if let Some(s) = start.take() {
-            let w = text[s..i].to_lowercase();
-            out.push(AnalyzedToken {
-                term: STEM.stem(&w).into_owned(),
-                start: s,
-                end: i,
-                position: out.len(),
-            });
-        }
-    }
+    for_each_token(text, false, &mut |term, start, end| {
+        let position = out.len();
+        out.push(AnalyzedToken {
+            term: term.to_owned(),
+            start,
+            end,
+            position,
+        });
+    });
 }
+
+/// Normalises and stems a word or phrase exactly as [`analyze`] would, returning only the
+/// terms. Theme rules and hand-built query terms must use this rather than their own
+/// lowercasing/stemming.
 pub fn terms(text: &str) -> Vec<String> {
-    analyze(text).into_iter().map(|t| t.term).collect()
+    let mut out = Vec::new();
+    for_each_token(text, false, &mut |term, _, _| out.push(term.to_owned()));
+    out
 }
+
+/// The themis analyser as a tantivy [`Tokenizer`].
+///
+/// It keeps its token buffer between calls so that indexing many documents reuses the
+/// term `String` allocations.
 #[derive(Clone, Default)]
 pub struct ThemisTokenizer {
-    tokens: Vec<tantivy::tokenizer::Token>,
+    tokens: Vec<Token>,
 }
-pub struct VecTokenStream<'a> {
-    tokens: &'a mut Vec<tantivy::tokenizer::Token>,
-    i: usize,
+
+/// Token stream produced by [`ThemisTokenizer`].
+pub struct ThemisTokenStream<'a> {
+    /// Always non-empty, so `token()` has something to return even before `advance()`.
+    tokens: &'a mut [Token],
+    /// Number of valid tokens at the front of `tokens`.
+    len: usize,
+    /// Index of the current token plus one; 0 means `advance` has not been called.
+    cursor: usize,
 }
-impl tantivy::tokenizer::TokenStream for VecTokenStream<'_> {
+
+impl Tokenizer for ThemisTokenizer {
+    type TokenStream<'a> = ThemisTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> ThemisTokenStream<'a> {
+        let tokens = &mut self.tokens;
+        let mut len = 0;
+        for_each_token(text, false, &mut |term, start, end| {
+            if len == tokens.len() {
+                tokens.push(Token::default());
+            }
+            let t = &mut tokens[len];
+            t.text.clear();
+            t.text.push_str(term);
+            t.offset_from = start;
+            t.offset_to = end;
+            t.position = len;
+            t.position_length = 1;
+            len += 1;
+        });
+        if tokens.is_empty() {
+            tokens.push(Token::default());
+        }
+        ThemisTokenStream {
+            tokens: &mut tokens[..],
+            len,
+            cursor: 0,
+        }
+    }
+}
+
+impl TokenStream for ThemisTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        self.i += 1;
-        self.i <= self.tokens.len()
-    }
-    fn token(&self) -> &tantivy::tokenizer::Token {
-        &self.tokens[self.i - 1]
-    }
-    fn token_mut(&mut self) -> &mut tantivy::tokenizer::Token {
-        &mut self.tokens[self.i - 1]
-    }
-}
-impl tantivy::tokenizer::Tokenizer for ThemisTokenizer {
-    type TokenStream<'a> = VecTokenStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
-        self.tokens.clear();
-        for t in analyze(text) {
-            self.tokens.push(tantivy::tokenizer::Token {
-                offset_from: t.start,
-                offset_to: t.end,
-                position: t.position,
-                text: t.term,
-                position_length: 1,
-            });
-        }
-        VecTokenStream {
-            tokens: &mut self.tokens,
-            i: 0,
+        if self.cursor < self.len {
+            self.cursor += 1;
+            true
+        } else {
+            false
         }
     }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.cursor.saturating_sub(1)]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.cursor.saturating_sub(1)]
+    }
 }
-pub fn text_analyzer() -> tantivy::tokenizer::TextAnalyzer {
-    tantivy::tokenizer::TextAnalyzer::from(ThemisTokenizer::default())
+
+/// A [`TextAnalyzer`] wrapping [`ThemisTokenizer`]; all normalisation happens inside the
+/// tokenizer, so no filters are added.
+pub fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(ThemisTokenizer::default())
 }
+
+/// Registers the analyser under [`TOKENIZER_NAME`] on `index`. Tokenizers are not persisted
+/// with the index, so this must be called every time an index is created or opened, before
+/// writing, parsing queries or generating snippets.
 pub fn register(index: &tantivy::Index) {
     index.tokenizers().register(TOKENIZER_NAME, text_analyzer());
+}
+
+// ---------------------------------------------------------------------------------------
+// Core
+// ---------------------------------------------------------------------------------------
+
+/// Bytes that always end a word and that both paths treat identically: ASCII that is not a
+/// letter/digit and not one of the two in-word joiners `'` and `.`.
+#[inline]
+fn is_ascii_separator(b: u8) -> bool {
+    b < 0x80 && !b.is_ascii_alphanumeric() && b != b'\'' && b != b'.'
+}
+
+/// Length of a span separator starting at `s[i]`, or 0.
+///
+/// Besides ASCII separators this recognises a few non-ASCII characters that are common in
+/// reports and that normalise to non-word characters which cannot join or compose with a
+/// neighbour: dashes U+2010–2015 and minus U+2212 (folded to `-`), NBSP (NFKC: space),
+/// “ ” « » • and … (NFKC: `...`, which cannot form a decimal). Cutting spans at them keeps
+/// "information–sharing" on the fast path.
+#[inline]
+fn separator_len(s: &[u8], i: usize) -> usize {
+    let b = s[i];
+    if b < 0x80 {
+        return usize::from(is_ascii_separator(b));
+    }
+    match (b, s.get(i + 1), s.get(i + 2)) {
+        (0xC2, Some(0xA0 | 0xAB | 0xBB), _) => 2,
+        (0xE2, Some(0x80), Some(0x90..=0x95 | 0x9C | 0x9D | 0xA2 | 0xA6)) => 3,
+        (0xE2, Some(0x88), Some(0x92)) => 3,
+        _ => 0,
+    }
+}
+
+/// Length of an apostrophe starting at `s[i]`, or 0: ASCII `'`, or one of ‘ ’ ‛ ′ ʼ which
+/// the normaliser folds to `'` (none of them has a compatibility decomposition, so folding
+/// them directly gives the same result as the HF path).
+#[inline]
+fn apostrophe_len(s: &[u8], i: usize) -> usize {
+    match (s[i], s.get(i + 1), s.get(i + 2)) {
+        (b'\'', _, _) => 1,
+        (0xE2, Some(0x80), Some(0x98 | 0x99 | 0x9B | 0xB2)) => 3,
+        (0xCA, Some(0xBC), _) => 2,
+        _ => 0,
+    }
+}
+
+/// Runs the chain over `text`, calling `emit(term, start, end)` for every kept token in
+/// order. With `force_hf` every span goes through the HF normaliser (used by tests to check
+/// that the fast path gives identical results).
+fn for_each_token(text: &str, force_hf: bool, emit: &mut dyn FnMut(&str, usize, usize)) {
+    let bytes = text.as_bytes();
+    let mut lower = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let sep = separator_len(bytes, i);
+        if sep > 0 {
+            i += sep;
+            continue;
+        }
+        let span_start = i;
+        let mut fast = true;
+        while i < bytes.len() {
+            if bytes[i] < 0x80 {
+                if is_ascii_separator(bytes[i]) {
+                    break;
+                }
+                i += 1;
+            } else if separator_len(bytes, i) > 0 {
+                break;
+            } else {
+                let apostrophe = apostrophe_len(bytes, i);
+                if apostrophe > 0 {
+                    i += apostrophe;
+                } else {
+                    fast = false;
+                    i += text[i..].chars().next().map_or(1, char::len_utf8);
+                }
+            }
+        }
+        // Spans start and end at separators or the ends of the text, so on char boundaries.
+        let span = &text[span_start..i];
+        if fast && !force_hf {
+            fast_span(span, span_start, &mut lower, emit);
+        } else {
+            hf_span(span, span_start, emit);
+        }
+    }
+}
+
+/// Fast path: a span of ASCII plus typographic apostrophes. Normalisation is ASCII
+/// lowercasing and apostrophe folding, so offsets in the span are offsets in the original.
+fn fast_span(
+    span: &str,
+    base: usize,
+    lower: &mut String,
+    emit: &mut dyn FnMut(&str, usize, usize),
+) {
+    let s = span.as_bytes();
+    let n = s.len();
+    let mut i = 0;
+    while i < n {
+        // Continuation bytes of a multi-byte apostrophe are not alphanumeric, so skipping
+        // byte by byte is safe.
+        if !s[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut plain = true;
+        loop {
+            while i < n && s[i].is_ascii_alphanumeric() {
+                plain &= !s[i].is_ascii_uppercase();
+                i += 1;
+            }
+            // Here s[i - 1] is a letter/digit; a joiner continues the word only if another
+            // letter/digit follows it.
+            if i < n {
+                let apostrophe = apostrophe_len(s, i);
+                if apostrophe > 0 && i + apostrophe < n && s[i + apostrophe].is_ascii_alphanumeric()
+                {
+                    plain &= apostrophe == 1;
+                    i += apostrophe;
+                    continue;
+                }
+                if s[i] == b'.'
+                    && i + 1 < n
+                    && s[i - 1].is_ascii_digit()
+                    && s[i + 1].is_ascii_digit()
+                {
+                    i += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        let word = if plain {
+            &span[start..i]
+        } else {
+            lower.clear();
+            let mut j = start;
+            while j < i {
+                if s[j] < 0x80 {
+                    lower.push(char::from(s[j].to_ascii_lowercase()));
+                    j += 1;
+                } else {
+                    lower.push('\'');
+                    j += apostrophe_len(s, j).max(1);
+                }
+            }
+            lower.as_str()
+        };
+        emit_word(word, base + start, base + i, emit);
+    }
+}
+
+/// Full path: a span containing other non-ASCII text goes through the HF normaliser, is
+/// split into words on the normalised text, and each word's range is mapped back to the
+/// original text through the normaliser's alignments (the same mapping
+/// `PreTokenizedString::get_splits(OffsetReferential::Original, OffsetType::Byte)` uses).
+fn hf_span(span: &str, base: usize, emit: &mut dyn FnMut(&str, usize, usize)) {
+    let Some(n) = normalize_hf(span) else {
+        return;
+    };
+    let norm = n.get();
+    let mut last_start = 0;
+    unicode_words(norm, |r| {
+        let Some(orig) = n.convert_offsets(Range::Normalized(r.clone())) else {
+            return;
+        };
+        // Original chars between the word and whatever produced the next normalised char
+        // vanished in normalisation (combining marks: NFKC composition aligns "e\u{301}"
+        // to the base letter only, and accent stripping then drops the mark). They belong
+        // to the word, so "cafe\u{301}" is covered whole.
+        let next = if r.end < norm.len() {
+            n.convert_offsets(Range::Normalized(r.end..r.end + 1))
+                .map_or(orig.end, |x| x.start)
+        } else {
+            span.len()
+        };
+        let (from, to) = (orig.start, orig.end.max(next));
+        // Defensive: never hand out offsets that would make a caller's slice panic.
+        if from >= to
+            || to > span.len()
+            || !span.is_char_boundary(from)
+            || !span.is_char_boundary(to)
+            || from < last_start
+        {
+            return;
+        }
+        last_start = from;
+        emit_word(&norm[r], base + from, base + to, emit);
+    });
+}
+
+/// HF normalisation of one span; `None` only if a normaliser reports an error.
+///
+/// NFKD + fold + lowercase + drop combining marks + NFC is NFKC with accents stripped, in
+/// one decomposition pass fewer than NFKC followed by NFD.
+fn normalize_hf(span: &str) -> Option<NormalizedString> {
+    let mut n = NormalizedString::from(span);
+    n.nfkd();
+    n.map(fold_punctuation);
+    n.lowercase();
+    StripAccents.normalize(&mut n).ok()?;
+    // Recompose what is left (Hangul syllables, scripts whose marks are not stripped);
+    // accent-folded Latin text is ASCII by now and needs no pass.
+    if !n.get().is_ascii() {
+        n.nfc();
+    }
+    Some(n)
+}
+
+/// Folds typographic apostrophes/primes to `'` and dashes to `-`, so "children’s" is one
+/// word like "children's" and "information–sharing" splits like "information-sharing".
+fn fold_punctuation(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => '-',
+        _ => c,
+    }
+}
+
+/// Word splitting on normalised text: the same rules as [`ascii_span`], with Unicode
+/// letter/digit classes. Calls `f` with the byte range of each word.
+fn unicode_words(s: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let n = chars.len();
+    let mut i = 0;
+    while i < n {
+        if !chars[i].1.is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = chars[i].0;
+        loop {
+            while i < n && chars[i].1.is_alphanumeric() {
+                i += 1;
+            }
+            if i + 1 < n {
+                let next = chars[i + 1].1;
+                let joins = match chars[i].1 {
+                    '\'' => next.is_alphanumeric(),
+                    '.' => chars[i - 1].1.is_numeric() && next.is_numeric(),
+                    _ => false,
+                };
+                if joins {
+                    i += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        let end = chars.get(i).map_or(s.len(), |&(b, _)| b);
+        f(start..end);
+    }
+}
+
+/// Length filter and stemming, then hand the term on. Only ASCII words are stemmed: the
+/// Snowball English rules mean nothing for other scripts, and accent folding has already
+/// turned Latin-script words such as "naïve" into ASCII.
+fn emit_word(word: &str, start: usize, end: usize, emit: &mut dyn FnMut(&str, usize, usize)) {
+    if word.is_empty() || word.len() > MAX_TERM_BYTES {
+        return;
+    }
+    if !word.is_ascii() {
+        emit(word, start, end);
+        return;
+    }
+    // Report vocabulary is small and repetitive, so a per-thread cache of stems roughly
+    // halves the cost of the fast path. If the cache is unavailable (thread teardown, or a
+    // re-entrant call) just stem directly.
+    let cached = STEM_CACHE
+        .try_with(|cache| {
+            let Ok(mut cache) = cache.try_borrow_mut() else {
+                return false;
+            };
+            if let Some(stem) = cache.get(word) {
+                emit(stem, start, end);
+                return true;
+            }
+            let stem: Box<str> = stem_word(word).into();
+            emit(&stem, start, end);
+            if cache.len() >= STEM_CACHE_MAX {
+                cache.clear();
+            }
+            cache.insert(word.into(), stem);
+            true
+        })
+        .unwrap_or(false);
+    if !cached {
+        emit(&stem_word(word), start, end);
+    }
+}
+
+/// Snowball English stem of a lowercase ASCII word.
+fn stem_word(word: &str) -> Cow<'_, str> {
+    let stem = STEMMER.stem(word);
+    // The stemmer never empties a word that starts with a letter/digit, but an empty term
+    // would be a silent hole in the index, so fall back to the unstemmed word.
+    if stem.is_empty() {
+        Cow::Borrowed(word)
+    } else {
+        stem
+    }
+}
+
+/// Entries kept in each thread's stem cache before it is cleared (a few MB at most).
+const STEM_CACHE_MAX: usize = 50_000;
+
+type StemCache = HashMap<Box<str>, Box<str>, BuildHasherDefault<Fnv1a>>;
+
+thread_local! {
+    static STEM_CACHE: RefCell<StemCache> = RefCell::new(StemCache::default());
+}
+
+/// FNV-1a hasher: the keys are short words, for which SipHash's setup cost dominates.
+/// (Keys come from local report text, so hash flooding is not a concern.)
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv1a {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Analyses with every span forced through the HF normaliser.
+    fn analyze_hf(text: &str) -> Vec<AnalyzedToken> {
+        let mut out = Vec::new();
+        for_each_token(text, true, &mut |term, start, end| {
+            let position = out.len();
+            out.push(AnalyzedToken {
+                term: term.to_owned(),
+                start,
+                end,
+                position,
+            });
+        });
+        out
+    }
+
+    fn check_invariants(text: &str, toks: &[AnalyzedToken]) {
+        let mut prev: Option<&AnalyzedToken> = None;
+        for t in toks {
+            assert!(t.start < t.end, "{text:?}: {t:?}");
+            assert!(t.end <= text.len(), "{text:?}: {t:?}");
+            assert!(text.is_char_boundary(t.start), "{text:?}: {t:?}");
+            assert!(text.is_char_boundary(t.end), "{text:?}: {t:?}");
+            assert!(!t.term.is_empty());
+            if let Some(p) = prev {
+                assert!(p.start <= t.start, "{text:?}: {p:?} then {t:?}");
+                assert_eq!(p.position + 1, t.position);
+            } else {
+                assert_eq!(t.position, 0);
+            }
+            prev = Some(t);
+        }
+    }
+
+    #[test]
+    fn test_offsets_slice_original_words() {
+        let cases: &[(&str, &[&str])] = &[
+            ("children’s services", &["children’s", "services"]),
+            ("information-sharing", &["information", "sharing"]),
+            ("PQiP", &["PQiP"]),
+            ("86 per cent", &["86", "per", "cent"]),
+            ("Zoë Café", &["Zoë", "Café"]),
+            ("5.6 per cent", &["5.6", "per", "cent"]),
+            ("late.\r\nNext line\r\n", &["late", "Next", "line"]),
+            ("staff 😀 morale 👍🏽ok", &["staff", "morale", "ok"]),
+            ("cafe\u{301} e\u{301}cole", &["cafe\u{301}", "e\u{301}cole"]),
+            ("ﬁnding ①", &["ﬁnding", "①"]),
+            ("24.88% of cases", &["24.88", "of", "cases"]),
+        ];
+        for (text, expected) in cases {
+            let toks = analyze(text);
+            check_invariants(text, &toks);
+            let got: Vec<&str> = toks.iter().map(|t| &text[t.start..t.end]).collect();
+            assert_eq!(&got, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn test_terms_normalised() {
+        assert_eq!(terms("PQiP"), ["pqip"]);
+        assert_eq!(terms("Zoë Café"), ["zoe", "cafe"]);
+        assert_eq!(terms("ﬁnding ①"), ["find", "1"]);
+        assert_eq!(terms("86 per cent"), ["86", "per", "cent"]);
+        assert_eq!(
+            terms("5.6 per cent, 24.88%"),
+            ["5.6", "per", "cent", "24.88"]
+        );
+        assert_eq!(terms("2023."), ["2023"]);
+        assert_eq!(terms("e.g. 3.x"), ["e", "g", "3", "x"]);
+        assert_eq!(terms("no delays"), ["no", "delay"]);
+    }
+
+    #[test]
+    fn test_apostrophes_kept_for_stemmer() {
+        assert_eq!(terms("children’s"), ["children"]);
+        assert_eq!(terms("children's"), ["children"]);
+        assert_eq!(terms("childrens"), ["children"]);
+        assert_eq!(terms("CHILDREN‘S"), ["children"]);
+        assert_eq!(terms("people's"), ["peopl"]);
+        // Leading/trailing apostrophes are not inside a word and are dropped.
+        assert_eq!(terms("'quoted' students'"), ["quot", "student"]);
+    }
+
+    #[test]
+    fn test_hyphens_and_dashes_split() {
+        let joined = analyze("information-sharing");
+        let spaced = analyze("information sharing");
+        let en_dash = analyze("information–sharing");
+        let as_terms = |v: &[AnalyzedToken]| {
+            v.iter()
+                .map(|t| (t.term.clone(), t.position))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            as_terms(&joined),
+            [("inform".to_string(), 0), ("share".to_string(), 1)]
+        );
+        assert_eq!(as_terms(&joined), as_terms(&spaced));
+        assert_eq!(as_terms(&joined), as_terms(&en_dash));
+    }
+
+    #[test]
+    fn test_stemming_shares_terms() {
+        assert_eq!(terms("delays delayed delay"), ["delay", "delay", "delay"]);
+        // Snowball English: "vetting" and "vetted" undouble to "vet".
+        assert_eq!(terms("vetting vetted vet"), ["vet", "vet", "vet"]);
+    }
+
+    #[test]
+    fn test_long_tokens_dropped_positions_consecutive() {
+        let junk = "x".repeat(MAX_TERM_BYTES + 1);
+        let text = format!("before {junk} after");
+        let toks = analyze(&text);
+        assert_eq!(toks.len(), 2);
+        assert_eq!(&text[toks[1].start..toks[1].end], "after");
+        assert_eq!(toks[1].position, 1);
+        let ok = "y".repeat(MAX_TERM_BYTES);
+        assert_eq!(analyze(&ok).len(), 1);
+    }
+
+    #[test]
+    fn test_fast_path_matches_hf_path_on_ascii() {
+        let text = "Information-sharing with police was LATE. There were long delays in \
+                    vetting (86 per cent; 5.6%, 24.88). Children's services' people's o'clock \
+                    rock'n'roll 1.2.3 v2.0 a.5 5.a 'quoted' x--y __init__ \r\n\tPQiP 2023.";
+        assert_eq!(analyze(text), analyze_hf(text));
+        let typographic = "Children’s services — information‑sharing, “good” … 5.6\u{a0}% «ok»";
+        assert_eq!(analyze(typographic), analyze_hf(typographic));
+        let all_ascii: String = (0u8..128).map(char::from).collect();
+        assert_eq!(analyze(&all_ascii), analyze_hf(&all_ascii));
+    }
+
+    #[test]
+    fn test_no_tokens_from_empty_or_punctuation() {
+        assert!(analyze("").is_empty());
+        assert!(analyze("  --- %%% ... '' ’’ — ").is_empty());
+    }
+
+    #[test]
+    fn test_analyze_into_reuses_buffer() {
+        let mut buf = analyze("one two three");
+        analyze_into("four", &mut buf);
+        assert_eq!(buf.len(), 1);
+        assert_eq!(buf[0].term, "four");
+        assert_eq!(buf[0].position, 0);
+    }
+
+    #[test]
+    fn test_tokenizer_matches_analyze() {
+        let mut tok = ThemisTokenizer::default();
+        for text in [
+            "Information-sharing with police was late.",
+            "Zoë’s ﬁle",
+            "",
+            "x",
+        ] {
+            let mut got = Vec::new();
+            let mut stream = tok.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                got.push(AnalyzedToken {
+                    term: t.text.clone(),
+                    start: t.offset_from,
+                    end: t.offset_to,
+                    position: t.position,
+                });
+            }
+            assert_eq!(got, analyze(text));
+        }
+    }
+
+    #[test]
+    fn test_tantivy_integration() {
+        use tantivy::collector::{Count, TopDocs};
+        use tantivy::query::QueryParser;
+        use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+        use tantivy::snippet::SnippetGenerator;
+        use tantivy::{doc, Index, ReloadPolicy};
+
+        let mut sb = Schema::builder();
+        let opts = TextOptions::default().set_stored().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER_NAME)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let body = sb.add_text_field("body", opts);
+        let index = Index::create_in_ram(sb.build());
+        register(&index);
+        let mut writer = index.writer(15_000_000).unwrap();
+        for text in [
+            "Information-sharing with police was late.",
+            "Information sharing was good.",
+            "There were long delays in vetting.",
+            "The children’s services were stretched.",
+        ] {
+            writer.add_document(doc!(body => text)).unwrap();
+        }
+        writer.commit().unwrap();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .unwrap();
+        reader.reload().unwrap();
+        let searcher = reader.searcher();
+        let qp = QueryParser::for_index(&index, vec![body]);
+        let count = |q: &str| {
+            searcher
+                .search(&qp.parse_query(q).unwrap(), &Count)
+                .unwrap()
+        };
+
+        assert_eq!(count("\"information sharing\""), 2);
+        assert_eq!(count("delay"), 1);
+        assert_eq!(count("vetted"), 1);
+        // `'` is a quote character in tantivy's query grammar: a bare `children's` is a
+        // SyntaxError, so callers must quote or escape it (or use the curly form).
+        assert!(qp.parse_query("children's").is_err());
+        assert_eq!(count("\"children's\""), 1);
+        assert_eq!(count("children\\'s"), 1);
+        assert_eq!(count("children’s"), 1);
+        assert_eq!(count("childrens"), 1);
+        assert_eq!(count("children"), 1);
+
+        let q = qp.parse_query("delay").unwrap();
+        let top = searcher
+            .search(&q, &TopDocs::with_limit(1).order_by_score())
+            .unwrap();
+        let doc: tantivy::TantivyDocument = searcher.doc(top[0].1).unwrap();
+        let gen = SnippetGenerator::create(&searcher, &*q, body).unwrap();
+        let snippet = gen.snippet_from_doc(&doc);
+        let frag = snippet.fragment();
+        let ranges = snippet.highlighted();
+        assert_eq!(ranges.len(), 1);
+        assert_eq!(&frag[ranges[0].clone()], "delays");
+
+        let q = qp.parse_query("\"information sharing\"").unwrap();
+        let gen = SnippetGenerator::create(&searcher, &*q, body).unwrap();
+        let s = gen.snippet("Information-sharing with police was late.");
+        assert_eq!(
+            s.to_html(),
+            "<b>Information</b>-<b>sharing</b> with police was late"
+        );
+    }
+
+    #[test]
+    #[ignore = "timing print, run with --release -- --ignored --nocapture"]
+    fn test_throughput() {
+        let para = "The inspection found that information-sharing with police was often late, \
+                    and there were long delays in vetting. In 86 per cent of cases (5.6% fewer \
+                    than in 2023) the PQiP had assessed risk of serious harm to children's \
+                    services adequately; managers' oversight was insufficient.\n";
+        let ascii = para.repeat(20_000_000 / para.len());
+        let mixed_para = "The inspection found that information‑sharing with police was often \
+                          late – and there were long delays in vetting. In 86 per cent of cases \
+                          the PQiP had assessed risk to children’s services; Zoë’s café.\n";
+        let mixed = mixed_para.repeat(20_000_000 / mixed_para.len());
+        // Worst case for the stem cache: ~2M distinct made-up words, so the cache keeps
+        // missing and being cleared.
+        let mut unique = String::new();
+        let mut k: u64 = 0;
+        while unique.len() < 20_000_000 {
+            let mut w = k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40;
+            for _ in 0..7 {
+                unique.push(char::from(b'a' + (w % 26) as u8));
+                w /= 26;
+            }
+            unique.push_str(if k % 12 == 11 { ".\n" } else { "ing " });
+            k += 1;
+        }
+        for (name, text) in [("ascii", &ascii), ("unique", &unique)] {
+            let t = std::time::Instant::now();
+            let mut total = 0;
+            for w in text.split_ascii_whitespace() {
+                total += STEMMER.stem(w.trim_end_matches('.')).len();
+            }
+            let mb = text.len() as f64 / 1e6;
+            println!(
+                "{name}: bare Snowball stemming of every word {:.1} MB/s ({total})",
+                mb / t.elapsed().as_secs_f64()
+            );
+        }
+        let mut buf = Vec::new();
+        for (name, text) in [("ascii", &ascii), ("mixed", &mixed), ("unique", &unique)] {
+            let t0 = std::time::Instant::now();
+            analyze_into(text, &mut buf);
+            let secs = t0.elapsed().as_secs_f64();
+            let n = buf.len();
+            // Per-sentence calls, as the tagger makes them.
+            let t1 = std::time::Instant::now();
+            let mut m = 0;
+            for line in text.lines() {
+                analyze_into(line, &mut buf);
+                m += buf.len();
+            }
+            let secs_lines = t1.elapsed().as_secs_f64();
+            let mut tok = ThemisTokenizer::default();
+            let t2 = std::time::Instant::now();
+            let mut k = 0;
+            for line in text.lines() {
+                let mut s = tok.token_stream(line);
+                while s.advance() {
+                    k += 1;
+                }
+            }
+            let secs_tok = t2.elapsed().as_secs_f64();
+            let mb = text.len() as f64 / 1e6;
+            println!(
+                "{name}: {mb:.1} MB, {n} tokens: analyze {:.1} MB/s, per-line analyze_into {:.1} MB/s ({m}), tantivy tokenizer {:.1} MB/s ({k})",
+                mb / secs,
+                mb / secs_lines,
+                mb / secs_tok
+            );
+        }
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn mixed_text() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                "[A-Za-z0-9]{1,8}",
+                Just(" ".to_string()),
+                Just("-".to_string()),
+                Just("'".to_string()),
+                Just(".".to_string()),
+                Just("\r\n".to_string()),
+                Just("’".to_string()),
+                Just("é".to_string()),
+                Just("\u{301}".to_string()),
+                Just("ﬁ".to_string()),
+                Just("①".to_string()),
+                Just("½".to_string()),
+                Just("😀".to_string()),
+                Just("İ".to_string()),
+                Just("ß".to_string()),
+                Just("한".to_string()),
+                "\\PC{1,3}",
+            ];
+            proptest::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            #[test]
+            fn test_prop_any_unicode_invariants(text in "\\PC*|.*") {
+                let toks = analyze(&text);
+                check_invariants(&text, &toks);
+                let t: Vec<String> = toks.into_iter().map(|t| t.term).collect();
+                prop_assert_eq!(terms(&text), t);
+            }
+
+            #[test]
+            fn test_prop_mixed_invariants(text in mixed_text()) {
+                let toks = analyze(&text);
+                check_invariants(&text, &toks);
+                let t: Vec<String> = toks.into_iter().map(|t| t.term).collect();
+                prop_assert_eq!(terms(&text), t);
+            }
+
+            #[test]
+            fn test_prop_ascii_fast_path_equals_hf(text in "[ -~\t\r\n]{0,80}") {
+                prop_assert_eq!(analyze(&text), analyze_hf(&text));
+            }
+
+            #[test]
+            fn test_prop_fast_punctuation_equals_hf(
+                text in "([a-zA-Z0-9'. -]|’|‘|‛|′|ʼ|‐|‑|‒|–|—|―|−|\u{a0}|“|”|«|»|•|…|\u{301}|é){0,40}"
+            ) {
+                prop_assert_eq!(analyze(&text), analyze_hf(&text));
+            }
+        }
+    }
 }

@@ -85,6 +85,15 @@ pub enum Command {
     Findings(FindingsArgs),
     /// Theme frequency report: a themes x groups matrix with totals, in several formats.
     Report(ReportArgs),
+    /// Verify the index: format version, file checksums and document counts.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -195,7 +204,7 @@ pub struct SearchArgs {
     pub report: Option<String>,
     /// Only passages tagged with this theme (repeatable: all must hold).
     #[arg(long = "theme", value_name = "ID")]
-    pub themes: Vec<String>,
+    pub theme: Vec<String>,
     /// Most reports to show.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub limit: usize,

@@ -67,6 +67,9 @@ pub enum Error {
     /// A command-line value was invalid (e.g. an unknown region or theme).
     #[error("{0}")]
     InvalidArgument(String),
+    /// The run was interrupted (Ctrl-C) before its commit; the index is as it was.
+    #[error("interrupted: nothing was committed, the index is as it was before this run")]
+    Interrupted,
     /// Any other tantivy failure, wrapped so its debug text is not the whole message.
     #[error("index error: {0}")]
     Index(String),

@@ -18,6 +18,8 @@ pub enum Exit {
     NoMatch = 1,
     /// Bad usage, a bad query, an unreadable file or an unusable index.
     Error = 2,
+    /// Interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {
@@ -46,6 +48,13 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return Exit::Success.into();
             }
+            if err
+                .chain()
+                .any(|c| matches!(c.downcast_ref(), Some(themis::Error::Interrupted)))
+            {
+                eprintln!("themis: {err:#}");
+                return Exit::Interrupted.into();
+            }
             eprintln!("themis: {}", output::sanitize(&format!("{err:#}")));
             Exit::Error.into()
         }
@@ -70,5 +79,6 @@ mod tests {
         assert_eq!(Exit::Success as u8, 0);
         assert_eq!(Exit::NoMatch as u8, 1);
         assert_eq!(Exit::Error as u8, 2);
+        assert_eq!(Exit::Interrupted as u8, 130);
     }
 }

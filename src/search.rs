@@ -212,10 +212,39 @@ fn parse_query(index: &ThemisIndex, query: &str) -> Result<Box<dyn Query>> {
     let mut parser =
         QueryParser::for_index(&index.index, vec![index.fields.text, index.fields.title]);
     parser.set_conjunction_by_default();
-    parser.parse_query(query).map_err(|err| Error::BadQuery {
-        query: query.to_string(),
-        reason: explain_query_error(&err),
-    })
+    parser
+        .parse_query(&escape_apostrophes(query))
+        .map_err(|err| Error::BadQuery {
+            query: query.to_string(),
+            reason: explain_query_error(&err),
+        })
+}
+
+/// tantivy's grammar reads `'` as a quote, so `children's` would be a syntax error. An
+/// apostrophe between two letters or digits is part of a word: escape it (curly ones too).
+fn escape_apostrophes(query: &str) -> String {
+    let chars: Vec<char> = query.chars().collect();
+    let mut out = String::with_capacity(query.len() + 4);
+    let mut in_phrase = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let between_word_chars = i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+        if c == '"' {
+            in_phrase = !in_phrase;
+        }
+        if (c == '\'' || c == '’') && between_word_chars {
+            // Inside a phrase the text goes to the analyser as is; outside, escape it.
+            if in_phrase {
+                out.push('\'');
+            } else {
+                out.push_str("\\'");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn explain_query_error(err: &tantivy::query::QueryParserError) -> String {

@@ -189,3 +189,21 @@ fn test_text_output_is_grouped_and_plain_without_color() {
         "NO_COLOR output has no escape codes"
     );
 }
+
+#[test]
+fn test_apostrophes_in_queries_are_words_not_quotes() {
+    let ws = Workspace::with_corpus();
+    for query in [
+        "children's services",
+        "children’s",
+        "\"children's services\" AND police",
+    ] {
+        let results = search(&ws, &[query]);
+        assert!(results.total_hits > 0, "{query}");
+        let words = highlighted_words(&ws, &results);
+        assert!(
+            words.iter().any(|w| w.starts_with("children")),
+            "{query}: {words:?}"
+        );
+    }
+}

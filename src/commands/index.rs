@@ -13,6 +13,7 @@ pub fn run(global: &GlobalArgs, args: &IndexArgs) -> anyhow::Result<Exit> {
     let mut options = IndexOptions::new(&global.corpus, &global.index);
     options.rebuild = args.rebuild;
     options.max_file_bytes = args.max_file_size;
+    options.cancel = Some(super::cancel_flag());
     let progress = output::Progress::new(global.quiet || args.json);
     let summary = build_index(&options, &taxonomy, &progress)?;
     drop(progress);

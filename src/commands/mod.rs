@@ -1,6 +1,7 @@
 //! One module per subcommand; each turns parsed arguments into library calls and renders the
 //! result. Shared here: loading the taxonomy and making sure an index exists.
 
+mod check;
 mod findings;
 mod index;
 mod report;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Themes(args) => themes::run(&global, &args),
         Command::Findings(args) => findings::run(&global, &args),
         Command::Report(args) => report::run(&global, &args),
+        Command::Check(args) => check::run(&global, &args),
     }
 }
 
@@ -65,7 +67,8 @@ pub fn ensure_index(global: &GlobalArgs, taxonomy: &Taxonomy) -> anyhow::Result<
             global.index.display()
         );
     }
-    let options = themis::index::IndexOptions::new(&global.corpus, &global.index);
+    let mut options = themis::index::IndexOptions::new(&global.corpus, &global.index);
+    options.cancel = Some(cancel_flag());
     let progress = output::Progress::new(global.quiet);
     let summary = themis::index::build_index(&options, taxonomy, &progress)?;
     drop(progress);
@@ -102,4 +105,25 @@ pub fn resolve_region(name: Option<&str>) -> anyhow::Result<Option<String>> {
             ),
         },
     }
+}
+
+/// A flag that Ctrl-C sets, so indexing stops before its commit instead of dying mid-write.
+pub fn cancel_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, OnceLock};
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let handler_flag = Arc::clone(&flag);
+        // If a handler cannot be installed, Ctrl-C still kills the process, and the last
+        // commit is intact anyway: only the clean message is lost.
+        let _ = ctrlc::set_handler(move || {
+            if handler_flag.swap(true, Ordering::SeqCst) {
+                // A second Ctrl-C: the user insists.
+                std::process::exit(130);
+            }
+        });
+        flag
+    })
+    .clone()
 }

@@ -52,7 +52,7 @@ pub fn resolve_filters(args: &SearchArgs, taxonomy: &Taxonomy) -> anyhow::Result
             );
         }
     }
-    for theme in &args.themes {
+    for theme in &args.theme {
         if taxonomy.theme(theme).is_none() {
             bail!("unknown theme `{theme}`; `themis themes` lists them");
         }
@@ -63,7 +63,7 @@ pub fn resolve_filters(args: &SearchArgs, taxonomy: &Taxonomy) -> anyhow::Result
         year: args.year,
         since: args.since,
         report: args.report.clone(),
-        themes: args.themes.clone(),
+        themes: args.theme.clone(),
     })
 }
 

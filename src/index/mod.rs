@@ -111,11 +111,57 @@ impl ThemisIndex {
 
     /// A reader that sees exactly the last commit (no background reload surprises).
     pub fn reader(&self) -> Result<IndexReader> {
-        Ok(self
-            .index
+        self.index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| Error::CorruptIndex {
+                path: self.path.clone(),
+                detail: e.to_string(),
+            })
+    }
+
+    /// Verifies the index: every file's checksum, and that the documents agree with the
+    /// per-report records. Returns the problems found (empty when healthy).
+    pub fn check(&self) -> Result<CheckReport> {
+        let mut problems = Vec::new();
+        match self.index.validate_checksum() {
+            Ok(corrupted) => {
+                for path in corrupted {
+                    problems.push(format!("checksum mismatch in {}", path.display()));
+                }
+            }
+            Err(e) => problems.push(format!("cannot verify checksums: {e}")),
+        }
+        let searcher = self.reader()?.searcher();
+        let count = |k: &str| -> Result<u64> {
+            let query = TermQuery::new(
+                Term::from_field_text(self.fields.kind, k),
+                IndexRecordOption::Basic,
+            );
+            Ok(searcher.search(&query, &tantivy::collector::Count)? as u64)
+        };
+        let reports = self.reports(&searcher)?;
+        let passages = count(kind::PASSAGE)?;
+        let sentences = count(kind::SENTENCE)?;
+        let expected: u64 = reports.iter().map(|r| r.passages).sum();
+        if expected != passages {
+            problems.push(format!(
+                "{passages} passages indexed but the report records list {expected}"
+            ));
+        }
+        if count(kind::REPORT)? != reports.len() as u64 {
+            problems.push("some report records cannot be read".into());
+        }
+        Ok(CheckReport {
+            format: self.info.format,
+            pipeline: self.info.pipeline.clone(),
+            taxonomy: self.info.taxonomy.clone(),
+            reports: reports.len() as u64,
+            passages,
+            tagged_sentences: sentences,
+            problems,
+        })
     }
 
     /// Metadata of every indexed report, sorted by id.
@@ -139,6 +185,25 @@ impl ThemisIndex {
         reports.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         Ok(reports)
     }
+}
+
+/// The result of [`ThemisIndex::check`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckReport {
+    /// Format version of the index.
+    pub format: u32,
+    /// themis version that built it.
+    pub pipeline: String,
+    /// Taxonomy fingerprint.
+    pub taxonomy: String,
+    /// Reports.
+    pub reports: u64,
+    /// Passages.
+    pub passages: u64,
+    /// Sentences carrying at least one theme.
+    pub tagged_sentences: u64,
+    /// What is wrong (empty when healthy).
+    pub problems: Vec<String>,
 }
 
 /// What the index records about one report.

@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -14,8 +16,8 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
-use super::{FORMAT_VERSION, PIPELINE_VERSION};
 use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
+use super::{FORMAT_VERSION, PIPELINE_VERSION};
 use crate::analysis;
 use crate::corpus::{self, CorpusFile, FileProblem, Manifest, ReportMeta, SourceText};
 use crate::error::{Error, Result};
@@ -35,6 +37,8 @@ pub struct IndexOptions {
     pub max_file_bytes: u64,
     /// tantivy writer memory budget in bytes (split across its threads).
     pub memory_budget: usize,
+    /// Set (e.g. by a Ctrl-C handler) to stop before the commit, leaving the index as it was.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl IndexOptions {
@@ -46,6 +50,7 @@ impl IndexOptions {
             rebuild: false,
             max_file_bytes: corpus::DEFAULT_MAX_FILE_BYTES,
             memory_budget: 200_000_000,
+            cancel: None,
         }
     }
 }
@@ -136,7 +141,17 @@ pub fn build_index(
     let mut seen = BTreeSet::new();
     let mut changed = summary.rebuilt.is_some() || options.rebuild;
     let mut tokens = Vec::new();
+    let cancelled = || {
+        options
+            .cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    };
     for file in &discovery.files {
+        if cancelled() {
+            // Dropping the writer discards everything since the last commit.
+            return Err(Error::Interrupted);
+        }
         seen.insert(file.rel.clone());
         let (source, warning) = match corpus::read_source(file, options.max_file_bytes) {
             Ok(read) => read,
@@ -184,6 +199,9 @@ pub fn build_index(
         changed = true;
     }
 
+    if cancelled() {
+        return Err(Error::Interrupted);
+    }
     if changed {
         progress.committing();
         let info = CommitInfo {
