@@ -1,0 +1,953 @@
+//! The rule language of the taxonomy: lexing, parsing (with character positions for
+//! error messages), compiling every word through [`crate::analysis::terms`], and matching
+//! compiled rules against one analysed sentence.
+//!
+//! Grammar (keywords are upper case; everything else is a word):
+//!
+//! ```text
+//! rule  := near ( "AND" ["NOT"] near )*      all positive parts anywhere, no NOT part anywhere
+//! near  := alt  ( "NEAR/" N alt )*           next part within N words, either order
+//! alt   := seq  ( "|" seq )*                 any of the alternatives
+//! seq   := item+                             consecutive terms (a phrase)
+//! item  := "~" item                          fails where it stands in the scope of a negator
+//!        | "(" near ")" ["?"]                  a group; `?` makes it optional inside a phrase
+//!        | word | word* | #num
+//! ```
+//!
+//! Matching works on spans `(start, end)` of token positions, bottom-up, so its cost is
+//! bounded by the sentence length times the rule size (no backtracking); the limits below
+//! keep a hostile taxonomy file from making it expensive.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::analysis::{self, AnalyzedToken};
+
+/// Longest rule text accepted, in characters.
+pub const MAX_RULE_CHARS: usize = 2000;
+/// Most analysed terms (leaves) one rule may contain.
+pub const MAX_TERMS_PER_RULE: usize = 300;
+/// Most alternatives one `( … | … )` group may list.
+pub const MAX_ALTERNATIVES: usize = 150;
+/// Largest `NEAR/N` window.
+pub const MAX_NEAR_WINDOW: u32 = 40;
+/// Deepest nesting of parentheses.
+pub const MAX_DEPTH: usize = 10;
+/// Most spans kept per node while matching one sentence; more are dropped (a safety valve
+/// for pathological rules, never reached by ordinary ones).
+const MAX_SPANS: usize = 1024;
+
+/// A rule that could not be parsed or compiled. `column` is 1-based, in characters of the
+/// rule text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    /// 1-based character column in the rule text where the problem was found.
+    pub column: usize,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "column {}: {}", self.column, self.message)
+    }
+}
+
+impl RuleError {
+    fn new(column: usize, message: impl Into<String>) -> Self {
+        RuleError {
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+/// One leaf of a compiled rule: what a single token must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TermPat {
+    /// The analysed term, exactly.
+    Exact(String),
+    /// Any analysed term starting with this (from `word*`).
+    Prefix(String),
+    /// Any number: digits ("72", "5.6") or a number word ("five", "twenty").
+    Number,
+}
+
+/// A compiled expression producing spans of token positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// One token.
+    Term(TermPat),
+    /// Consecutive parts.
+    Seq(Vec<Node>),
+    /// Any of the parts.
+    Alt(Vec<Node>),
+    /// Both parts, disjoint, with at most `window` tokens between them, in either order.
+    Near(Box<Node>, Box<Node>, u32),
+    /// The part, but only where its first token is not in a negator's scope.
+    Asserted(Box<Node>),
+    /// A group that may be skipped; only inside a phrase, never first or last.
+    Optional(Box<Node>),
+}
+
+/// A compiled rule: every `all` part must match somewhere in the sentence and no `none`
+/// part may.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// The rule as written in the taxonomy file.
+    pub source: String,
+    all: Vec<Node>,
+    none: Vec<Node>,
+}
+
+impl Rule {
+    /// Parse and compile `source`.
+    pub fn parse(source: &str) -> Result<Rule, RuleError> {
+        if source.chars().count() > MAX_RULE_CHARS {
+            return Err(RuleError::new(
+                MAX_RULE_CHARS,
+                format!("rule is longer than {MAX_RULE_CHARS} characters"),
+            ));
+        }
+        let toks = lex(source)?;
+        if toks.is_empty() {
+            return Err(RuleError::new(1, "rule is empty"));
+        }
+        let mut p = Parser {
+            toks,
+            pos: 0,
+            depth: 0,
+            leaves: 0,
+            end_col: source.chars().count() + 1,
+        };
+        let (all, none) = p.rule()?;
+        Ok(Rule {
+            source: source.to_string(),
+            all,
+            none,
+        })
+    }
+
+    /// Whether the rule matches the sentence.
+    pub fn is_match(&self, s: &SentenceView<'_>) -> bool {
+        self.all.iter().all(|n| !eval(n, s).is_empty())
+            && self.none.iter().all(|n| eval(n, s).is_empty())
+    }
+
+    /// The spans of the rule's first part, if the whole rule matches (used for polarity cues,
+    /// which need to know where in the sentence they matched).
+    pub fn match_spans(&self, s: &SentenceView<'_>) -> Vec<(u32, u32)> {
+        if !self.none.iter().all(|n| eval(n, s).is_empty()) {
+            return Vec::new();
+        }
+        let mut first = Vec::new();
+        for (i, n) in self.all.iter().enumerate() {
+            let spans = eval(n, s);
+            if spans.is_empty() {
+                return Vec::new();
+            }
+            if i == 0 {
+                first = spans;
+            }
+        }
+        first
+    }
+
+    /// Terms of which at least one must occur in a sentence for the rule to match, or `None`
+    /// when no such set is known (prefixes, numbers). Used to skip rules cheaply.
+    pub fn triggers(&self) -> Option<Vec<String>> {
+        self.all
+            .iter()
+            .filter_map(node_triggers)
+            .min_by_key(Vec::len)
+            .map(|mut v| {
+                v.sort_unstable();
+                v.dedup();
+                v
+            })
+    }
+
+    /// True when the rule is a single span-producing expression (no `AND`).
+    pub fn is_simple(&self) -> bool {
+        self.all.len() == 1 && self.none.is_empty()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Lexing
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Word { text: String, prefix: bool },
+    Num,
+    And,
+    Not,
+    Near(u32),
+    Open,
+    Close,
+    Bar,
+    Tilde,
+    Question,
+}
+
+/// Characters that end a word.
+fn is_special(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '(' | ')' | '|' | '~' | '?')
+}
+
+fn lex(src: &str) -> Result<Vec<(Tok, usize)>, RuleError> {
+    let chars: Vec<char> = src.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let col = i + 1;
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let simple = match c {
+            '(' => Some(Tok::Open),
+            ')' => Some(Tok::Close),
+            '|' => Some(Tok::Bar),
+            '~' => Some(Tok::Tilde),
+            '?' => Some(Tok::Question),
+            _ => None,
+        };
+        if let Some(t) = simple {
+            out.push((t, col));
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && !is_special(chars[i]) {
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        let tok = if word == "AND" {
+            Tok::And
+        } else if word == "NOT" {
+            Tok::Not
+        } else if word == "#num" {
+            Tok::Num
+        } else if let Some(rest) = word.strip_prefix("NEAR") {
+            let n = rest
+                .strip_prefix('/')
+                .ok_or_else(|| RuleError::new(col, "NEAR needs a window, e.g. `NEAR/5`"))?;
+            let n: u32 = n.parse().map_err(|_| {
+                RuleError::new(col, format!("NEAR window `{n}` is not a whole number"))
+            })?;
+            if n == 0 || n > MAX_NEAR_WINDOW {
+                return Err(RuleError::new(
+                    col,
+                    format!("NEAR window must be between 1 and {MAX_NEAR_WINDOW}, not {n}"),
+                ));
+            }
+            Tok::Near(n)
+        } else if word.starts_with('#') {
+            return Err(RuleError::new(
+                col,
+                format!("unknown class `{word}` (the only class is `#num`)"),
+            ));
+        } else if let Some(stem) = word.strip_suffix('*') {
+            if stem.contains('*') {
+                return Err(RuleError::new(col, "`*` may only end a word"));
+            }
+            Tok::Word {
+                text: stem.to_string(),
+                prefix: true,
+            }
+        } else {
+            if word.contains('*') {
+                return Err(RuleError::new(col, "`*` may only end a word"));
+            }
+            Tok::Word {
+                text: word,
+                prefix: false,
+            }
+        };
+        out.push((tok, col));
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing + compiling
+
+struct Parser {
+    toks: Vec<(Tok, usize)>,
+    pos: usize,
+    depth: usize,
+    leaves: usize,
+    end_col: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|(t, _)| t)
+    }
+
+    fn col(&self) -> usize {
+        self.toks.get(self.pos).map_or(self.end_col, |(_, c)| *c)
+    }
+
+    fn rule(&mut self) -> Result<(Vec<Node>, Vec<Node>), RuleError> {
+        if self.peek() == Some(&Tok::Not) {
+            return Err(RuleError::new(
+                self.col(),
+                "a rule cannot start with NOT; write `x AND NOT y`, or put `y` in `exclude`",
+            ));
+        }
+        let mut all = vec![self.near()?];
+        let mut none = Vec::new();
+        while let Some(t) = self.peek() {
+            match t {
+                Tok::And => {
+                    self.pos += 1;
+                    if self.peek() == Some(&Tok::Not) {
+                        self.pos += 1;
+                        none.push(self.near()?);
+                    } else {
+                        all.push(self.near()?);
+                    }
+                }
+                Tok::Close => return Err(RuleError::new(self.col(), "unbalanced `)`")),
+                _ => return Err(RuleError::new(self.col(), "unexpected token")),
+            }
+        }
+        Ok((all, none))
+    }
+
+    fn near(&mut self) -> Result<Node, RuleError> {
+        let mut left = self.alt()?;
+        while let Some(Tok::Near(n)) = self.peek() {
+            let n = *n;
+            self.pos += 1;
+            let right = self.alt()?;
+            left = Node::Near(Box::new(left), Box::new(right), n);
+        }
+        Ok(left)
+    }
+
+    fn alt(&mut self) -> Result<Node, RuleError> {
+        let mut alts = vec![self.seq()?];
+        while self.peek() == Some(&Tok::Bar) {
+            self.pos += 1;
+            if alts.len() >= MAX_ALTERNATIVES {
+                return Err(RuleError::new(
+                    self.col(),
+                    format!("more than {MAX_ALTERNATIVES} alternatives in one group"),
+                ));
+            }
+            alts.push(self.seq()?);
+        }
+        Ok(if alts.len() == 1 {
+            alts.pop().unwrap_or(Node::Alt(Vec::new()))
+        } else {
+            Node::Alt(alts)
+        })
+    }
+
+    fn seq(&mut self) -> Result<Node, RuleError> {
+        let start_col = self.col();
+        let mut items = Vec::new();
+        while let Some(t) = self.peek() {
+            match t {
+                Tok::Word { .. } | Tok::Num | Tok::Open | Tok::Tilde => {
+                    items.extend(self.item()?);
+                }
+                _ => break,
+            }
+        }
+        if items.is_empty() {
+            let what = match self.peek() {
+                None => "the rule ends where a word or `(` was expected".to_string(),
+                Some(Tok::And) => "AND needs a word or `(` on both sides".to_string(),
+                Some(Tok::Not) => "NOT is only allowed as `AND NOT`".to_string(),
+                Some(Tok::Near(_)) => "NEAR needs a word or `(` on both sides".to_string(),
+                Some(Tok::Bar) => "empty alternative before or after `|`".to_string(),
+                Some(Tok::Close) => "empty group `()` or misplaced `)`".to_string(),
+                Some(Tok::Question) => "`?` may only follow a group, as in `(the)?`".to_string(),
+                Some(_) => "a word or `(` was expected".to_string(),
+            };
+            return Err(RuleError::new(self.col(), what));
+        }
+        let first_or_last_optional = matches!(items.first(), Some(Node::Optional(_)))
+            || matches!(items.last(), Some(Node::Optional(_)));
+        if first_or_last_optional {
+            return Err(RuleError::new(
+                start_col,
+                "an optional group `(…)?` needs a word before and after it in the phrase",
+            ));
+        }
+        Ok(if items.len() == 1 {
+            items.pop().unwrap_or(Node::Seq(Vec::new()))
+        } else {
+            Node::Seq(items)
+        })
+    }
+
+    /// One item; a word that analyses to several terms yields several nodes.
+    fn item(&mut self) -> Result<Vec<Node>, RuleError> {
+        let col = self.col();
+        let Some((tok, _)) = self.toks.get(self.pos).cloned() else {
+            return Err(RuleError::new(col, "a word or `(` was expected"));
+        };
+        self.pos += 1;
+        match tok {
+            Tok::Tilde => {
+                let mut inner = self.item()?;
+                let node = if inner.len() == 1 {
+                    inner.pop().unwrap_or(Node::Seq(Vec::new()))
+                } else {
+                    Node::Seq(inner)
+                };
+                Ok(vec![Node::Asserted(Box::new(node))])
+            }
+            Tok::Open => {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err(RuleError::new(
+                        col,
+                        format!("parentheses nested deeper than {MAX_DEPTH}"),
+                    ));
+                }
+                let node = self.near()?;
+                if self.peek() != Some(&Tok::Close) {
+                    return Err(RuleError::new(col, "unbalanced `(`: no matching `)`"));
+                }
+                self.pos += 1;
+                self.depth -= 1;
+                if self.peek() == Some(&Tok::Question) {
+                    self.pos += 1;
+                    return Ok(vec![Node::Optional(Box::new(node))]);
+                }
+                Ok(vec![node])
+            }
+            Tok::Num => {
+                self.leaf(col)?;
+                Ok(vec![Node::Term(TermPat::Number)])
+            }
+            Tok::Word { text, prefix } => {
+                let terms = analysis::terms(&text);
+                if terms.is_empty() {
+                    return Err(RuleError::new(
+                        col,
+                        format!("`{text}` analyses to nothing (no letters or digits)"),
+                    ));
+                }
+                let n = terms.len();
+                let mut out = Vec::with_capacity(n);
+                for (i, t) in terms.into_iter().enumerate() {
+                    self.leaf(col)?;
+                    out.push(Node::Term(if prefix && i + 1 == n {
+                        TermPat::Prefix(t)
+                    } else {
+                        TermPat::Exact(t)
+                    }));
+                }
+                Ok(out)
+            }
+            _ => Err(RuleError::new(col, "a word or `(` was expected")),
+        }
+    }
+
+    fn leaf(&mut self, col: usize) -> Result<(), RuleError> {
+        self.leaves += 1;
+        if self.leaves > MAX_TERMS_PER_RULE {
+            return Err(RuleError::new(
+                col,
+                format!("rule has more than {MAX_TERMS_PER_RULE} terms"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Prefiltering
+
+/// Which of a list of rules can possibly match a sentence, from their trigger terms: rules
+/// none of whose triggers occur are skipped without being evaluated.
+#[derive(Debug, Clone, Default)]
+pub struct Prefilter {
+    index: HashMap<String, Vec<u32>>,
+    always: Vec<u32>,
+    len: usize,
+}
+
+impl Prefilter {
+    /// Build over `rules` (their order defines the indices of [`Prefilter::active`]).
+    pub fn new<'r>(rules: impl IntoIterator<Item = &'r Rule>) -> Self {
+        let mut p = Prefilter::default();
+        for (i, r) in rules.into_iter().enumerate() {
+            p.len = i + 1;
+            match r.triggers() {
+                Some(ts) => {
+                    for t in ts {
+                        p.index.entry(t).or_default().push(i as u32);
+                    }
+                }
+                None => p.always.push(i as u32),
+            }
+        }
+        p
+    }
+
+    /// `active[i]`: rule `i` may match the sentence.
+    pub fn active(&self, view: &SentenceView<'_>) -> Vec<bool> {
+        let mut active = vec![false; self.len];
+        for &i in &self.always {
+            active[i as usize] = true;
+        }
+        for t in view.distinct_terms() {
+            if let Some(ids) = self.index.get(t) {
+                for &i in ids {
+                    active[i as usize] = true;
+                }
+            }
+        }
+        active
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Matching
+
+/// Settings for building a [`SentenceView`]: which terms negate and how far.
+#[derive(Debug, Clone, Default)]
+pub struct NegationSettings {
+    /// Analysed negator terms ("no", "not", "without", …).
+    pub negators: Vec<String>,
+    /// Analysed terms that cancel a negator right after it ("not only", "not just").
+    pub cancel: Vec<String>,
+    /// How many tokens after a negator are in its scope.
+    pub window: usize,
+    /// Analysed number words ("one", "twenti", …) matched by `#num`.
+    pub number_words: Vec<String>,
+}
+
+/// One analysed sentence prepared for matching: term positions, clause breaks, negation
+/// scope and number tokens.
+#[derive(Debug)]
+pub struct SentenceView<'a> {
+    text: &'a str,
+    offsets: Vec<(usize, usize)>,
+    terms: Vec<&'a str>,
+    index: HashMap<&'a str, Vec<u32>>,
+    /// `negated[i]`: token `i` is within a negator's scope.
+    negated: Vec<bool>,
+    /// `brk[i]`: a clause break (punctuation such as `,` `;` `:` `.` `(`) lies between token
+    /// `i - 1` and token `i`.
+    brk: Vec<bool>,
+    numbers: Vec<u32>,
+}
+
+/// Is this text between two tokens a clause break?
+fn is_break(gap: &str) -> bool {
+    gap.chars().any(|c| {
+        matches!(
+            c,
+            ',' | ';' | ':' | '.' | '(' | ')' | '!' | '?' | '\u{2013}' | '\u{2014}' | '|'
+        )
+    }) || gap.contains(" - ")
+        || gap.contains('\n')
+}
+
+impl<'a> SentenceView<'a> {
+    /// Prepare `tokens` (analysed from `text`) for matching.
+    pub fn new(text: &'a str, tokens: &'a [AnalyzedToken], neg: &NegationSettings) -> Self {
+        let n = tokens.len();
+        let terms: Vec<&'a str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        let mut index: HashMap<&'a str, Vec<u32>> = HashMap::with_capacity(n);
+        for (i, t) in terms.iter().enumerate() {
+            index.entry(*t).or_default().push(i as u32);
+        }
+        let mut brk = vec![false; n];
+        for i in 1..n {
+            let (a, b) = (tokens[i - 1].end, tokens[i].start);
+            // Offsets come from the caller: never trust them to be in range.
+            brk[i] = a <= b && text.get(a..b).is_some_and(is_break);
+        }
+        let mut negated = vec![false; n];
+        for i in 0..n {
+            let t = terms[i];
+            let is_neg = neg.negators.iter().any(|x| x == t) || t.ends_with("n't");
+            if !is_neg {
+                continue;
+            }
+            if i + 1 < n && neg.cancel.iter().any(|x| x == terms[i + 1]) {
+                continue;
+            }
+            for (j, flag) in negated
+                .iter_mut()
+                .enumerate()
+                .take((i + 1 + neg.window).min(n))
+                .skip(i + 1)
+            {
+                if brk[j] {
+                    break;
+                }
+                *flag = true;
+            }
+        }
+        let numbers = terms
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| is_number(t) || neg.number_words.iter().any(|w| w == *t))
+            .map(|(i, _)| i as u32)
+            .collect();
+        SentenceView {
+            text,
+            offsets: tokens.iter().map(|t| (t.start, t.end)).collect(),
+            terms,
+            index,
+            negated,
+            brk,
+            numbers,
+        }
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// True for a sentence with no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// The analysed term at `i`.
+    pub fn term(&self, i: usize) -> Option<&str> {
+        self.terms.get(i).copied()
+    }
+
+    /// The text of token `i` as written (None when the caller's offsets are out of range).
+    pub fn surface(&self, i: usize) -> Option<&'a str> {
+        let (a, b) = *self.offsets.get(i)?;
+        self.text.get(a..b)
+    }
+
+    /// Whether the analysed term occurs in the sentence.
+    pub fn contains_term(&self, term: &str) -> bool {
+        self.index.contains_key(term)
+    }
+
+    /// The distinct analysed terms of the sentence.
+    pub fn distinct_terms(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.index.keys().copied()
+    }
+
+    /// Whether token `i` is in a negator's scope.
+    pub fn is_negated(&self, i: usize) -> bool {
+        self.negated.get(i).copied().unwrap_or(false)
+    }
+
+    /// Whether a clause break precedes token `i`.
+    pub fn break_before(&self, i: usize) -> bool {
+        self.brk.get(i).copied().unwrap_or(false)
+    }
+
+    /// The numeric value of token `i` if it is a number (digits or a number word).
+    pub fn number_value(&self, i: usize, words: &[(String, f64)]) -> Option<f64> {
+        let t = self.terms.get(i)?;
+        if is_number(t) {
+            return t.replace(',', "").parse().ok();
+        }
+        words.iter().find(|(w, _)| w == t).map(|(_, v)| *v)
+    }
+}
+
+fn is_number(t: &str) -> bool {
+    !t.is_empty()
+        && t.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+}
+
+type Spans = Vec<(u32, u32)>;
+
+fn eval(node: &Node, s: &SentenceView<'_>) -> Spans {
+    match node {
+        Node::Term(TermPat::Exact(t)) => s
+            .index
+            .get(t.as_str())
+            .map(|ps| ps.iter().map(|&p| (p, p + 1)).collect())
+            .unwrap_or_default(),
+        Node::Term(TermPat::Prefix(t)) => s
+            .terms
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.starts_with(t.as_str()))
+            .map(|(i, _)| (i as u32, i as u32 + 1))
+            .collect(),
+        Node::Term(TermPat::Number) => s.numbers.iter().map(|&p| (p, p + 1)).collect(),
+        Node::Seq(items) => {
+            let mut cur: Spans = Vec::new();
+            for (k, item) in items.iter().enumerate() {
+                if let Node::Optional(inner) = item {
+                    // Either skip the group or take it.
+                    let taken = join(&cur, eval(inner, s));
+                    cur.extend(taken);
+                    cur = normalise(cur);
+                    continue;
+                }
+                let next = eval(item, s);
+                if k == 0 {
+                    cur = next;
+                } else {
+                    cur = join(&cur, next);
+                }
+                if cur.is_empty() {
+                    break;
+                }
+            }
+            cur
+        }
+        Node::Alt(alts) => {
+            let mut out: Spans = Vec::new();
+            for a in alts {
+                out.extend(eval(a, s));
+                if out.len() > MAX_SPANS {
+                    break;
+                }
+            }
+            normalise(out)
+        }
+        Node::Near(l, r, w) => {
+            let left = eval(l, s);
+            if left.is_empty() {
+                return left;
+            }
+            let right = eval(r, s);
+            let mut out = Vec::new();
+            'outer: for &(a0, a1) in &left {
+                for &(b0, b1) in &right {
+                    let gap = if a1 <= b0 {
+                        b0 - a1
+                    } else if b1 <= a0 {
+                        a0 - b1
+                    } else {
+                        continue; // overlapping parts do not count as two parts
+                    };
+                    if gap <= *w {
+                        out.push((a0.min(b0), a1.max(b1)));
+                        if out.len() > MAX_SPANS {
+                            break 'outer;
+                        }
+                    }
+                }
+            }
+            normalise(out)
+        }
+        Node::Optional(inner) => eval(inner, s),
+        Node::Asserted(inner) => {
+            let mut v = eval(inner, s);
+            v.retain(|&(a, _)| !s.is_negated(a as usize));
+            v
+        }
+    }
+}
+
+/// A necessary set of terms for `node` to match (see [`Rule::triggers`]).
+fn node_triggers(node: &Node) -> Option<Vec<String>> {
+    match node {
+        Node::Term(TermPat::Exact(t)) => Some(vec![t.clone()]),
+        Node::Term(_) | Node::Optional(_) => None,
+        Node::Seq(items) => items.iter().filter_map(node_triggers).min_by_key(Vec::len),
+        Node::Alt(alts) => {
+            let mut out = Vec::new();
+            for a in alts {
+                out.extend(node_triggers(a)?);
+            }
+            Some(out)
+        }
+        Node::Near(l, r, _) => [node_triggers(l), node_triggers(r)]
+            .into_iter()
+            .flatten()
+            .min_by_key(Vec::len),
+        Node::Asserted(inner) => node_triggers(inner),
+    }
+}
+
+/// Concatenate: spans of `left` immediately followed by spans of `right`.
+fn join(left: &Spans, mut right: Spans) -> Spans {
+    right.sort_unstable();
+    let mut out = Vec::new();
+    for &(a0, a1) in left {
+        let i = right.partition_point(|&(b0, _)| b0 < a1);
+        for &(b0, b1) in &right[i..] {
+            if b0 != a1 {
+                break;
+            }
+            out.push((a0, b1));
+        }
+        if out.len() > MAX_SPANS {
+            break;
+        }
+    }
+    normalise(out)
+}
+
+fn normalise(mut v: Spans) -> Spans {
+    v.sort_unstable();
+    v.dedup();
+    v.truncate(MAX_SPANS);
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view_match(rule: &str, text: &str) -> bool {
+        let r = Rule::parse(rule).unwrap_or_else(|e| panic!("rule `{rule}`: {e}"));
+        let toks = analysis::analyze(text);
+        let neg = NegationSettings {
+            negators: ["no", "not", "without", "never"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            cancel: vec!["onli".into(), "just".into()],
+            window: 3,
+            number_words: vec!["five".into(), "eight".into()],
+        };
+        r.is_match(&SentenceView::new(text, &toks, &neg))
+    }
+
+    #[test]
+    fn test_phrase_matches_consecutive_terms_only() {
+        assert!(view_match(
+            "vetting delays",
+            "There were long vetting delays."
+        ));
+        assert!(view_match("vetting delays", "Vetting delayed the start."));
+        assert!(!view_match("vetting delays", "Vetting caused long delays."));
+    }
+
+    #[test]
+    fn test_near_matches_both_orders_within_window() {
+        let r = "vetting NEAR/3 (delay|slow)";
+        assert!(view_match(r, "delays in vetting"));
+        assert!(view_match(r, "vetting was very slow"));
+        assert!(!view_match(
+            r,
+            "vetting was done, and much later it was slow"
+        ));
+    }
+
+    #[test]
+    fn test_alternatives_may_be_phrases() {
+        let r = "recruitment NEAR/4 (took too long|backlog)";
+        assert!(view_match(r, "recruitment took too long"));
+        assert!(view_match(r, "a backlog in recruitment"));
+        assert!(!view_match(r, "recruitment took long"));
+    }
+
+    #[test]
+    fn test_and_requires_both_anywhere() {
+        let r = "vetting AND recruit*";
+        assert!(view_match(r, "Recruitment was hampered; vetting was slow."));
+        assert!(!view_match(r, "Vetting was slow."));
+    }
+
+    #[test]
+    fn test_prefix_matches_stemmed_terms() {
+        assert!(view_match("recruit*", "new recruits"));
+        assert!(view_match("recruit*", "recruitment campaigns"));
+        assert!(!view_match("recruit*", "the cruiting"));
+    }
+
+    #[test]
+    fn test_and_not_vetoes() {
+        let r = "victim* AND NOT potential victims";
+        assert!(view_match(r, "Victims were contacted."));
+        assert!(!view_match(r, "to protect actual or potential victims"));
+    }
+
+    #[test]
+    fn test_asserted_part_fails_under_negation() {
+        let r = "vetting NEAR/5 ~(delay|slow)";
+        assert!(view_match(r, "delays in vetting"));
+        assert!(!view_match(r, "There were no delays in vetting."));
+        // a clause break ends the negator's scope
+        assert!(view_match(r, "No complaints, but delays in vetting."));
+        // "not only" is not a negation
+        assert!(view_match(r, "not only delays in vetting"));
+    }
+
+    #[test]
+    fn test_optional_group_inside_phrase() {
+        let r = "prior to (their)? release";
+        assert!(view_match(r, "prior to release"));
+        assert!(view_match(r, "prior to their release"));
+        assert!(!view_match(r, "prior to his release"));
+        assert!(Rule::parse("(the)? release").is_err());
+        assert!(Rule::parse("release (the)?").is_err());
+        assert!(Rule::parse("release? now").is_err());
+    }
+
+    #[test]
+    fn test_triggers_are_necessary_terms() {
+        let r = Rule::parse("vetting NEAR/5 (delay|slow) AND recruit*")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.triggers(), Some(vec!["vet".to_string()]));
+        let r = Rule::parse("(recruit*|vetting)").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.triggers(), None);
+        let r = Rule::parse("only #num of #num").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.triggers(), Some(vec!["onli".to_string()]));
+    }
+
+    #[test]
+    fn test_number_class() {
+        assert!(view_match("only #num of #num", "only 8 of 22 cases"));
+        assert!(view_match("up to #num months", "up to five months"));
+        assert!(!view_match("up to #num months", "up to many months"));
+    }
+
+    #[test]
+    fn test_parse_errors_carry_columns() {
+        let e = Rule::parse("(vetting | delay").unwrap_err();
+        assert_eq!(e.column, 1, "{e}");
+        assert!(e.message.contains("unbalanced"));
+        let e = Rule::parse("vetting NEAR delay").unwrap_err();
+        assert_eq!(e.column, 9);
+        let e = Rule::parse("vetting NEAR/x delay").unwrap_err();
+        assert!(e.message.contains("whole number"));
+        let e = Rule::parse("vetting NEAR/500 delay").unwrap_err();
+        assert!(e.message.contains("between 1 and"));
+        let e = Rule::parse("a )").unwrap_err();
+        assert_eq!(e.column, 3);
+        let e = Rule::parse("!!!").unwrap_err();
+        assert!(e.message.contains("analyses to nothing"));
+        assert!(Rule::parse("   ").is_err());
+        assert!(Rule::parse("a AND").is_err());
+        assert!(Rule::parse("NOT a").is_err());
+        assert!(Rule::parse("a | | b").is_err());
+        assert!(Rule::parse("re*cruit").is_err());
+        assert!(Rule::parse("#foo").is_err());
+    }
+
+    #[test]
+    fn test_limits_reject_pathological_rules() {
+        let many = (0..200)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join("|");
+        let e = Rule::parse(&format!("({many})")).unwrap_err();
+        assert!(e.message.contains("alternatives"), "{e}");
+        let deep = format!("{}a{}", "(".repeat(20), ")".repeat(20));
+        assert!(Rule::parse(&deep).unwrap_err().message.contains("nested"));
+        let long = "a ".repeat(1500);
+        assert!(Rule::parse(&long).is_err());
+    }
+
+    #[test]
+    fn test_pathological_sentence_stays_bounded() {
+        let rule = "(a|a a|a a a) NEAR/40 (a|a a) NEAR/40 (a a|a)";
+        let text = "a ".repeat(3000);
+        // Must finish quickly and not blow up memory thanks to MAX_SPANS.
+        assert!(view_match(rule, &text));
+    }
+}

@@ -1,0 +1,769 @@
+//! Tests of the taxonomy: the embedded file's contract, per-theme paraphrases and
+//! near-misses, validation errors, polarity cues, and robustness on arbitrary input.
+
+use super::*;
+use proptest::prelude::*;
+
+/// The 29 ids of the contract (`themes.md`), in contract order.
+const CONTRACT_IDS: &[&str] = &[
+    "vetting-recruitment",
+    "staffing-shortages",
+    "workload",
+    "inexperienced-staff",
+    "training-development",
+    "staff-wellbeing",
+    "risk-assessment",
+    "risk-planning",
+    "case-reviewing",
+    "professional-curiosity",
+    "management-oversight",
+    "information-sharing",
+    "domestic-abuse-safeguarding",
+    "mappa",
+    "victims",
+    "interventions",
+    "enforcement",
+    "resettlement",
+    "accommodation",
+    "court-work",
+    "unpaid-work",
+    "health-substance-misuse",
+    "leadership-governance",
+    "partnerships",
+    "performance-metrics",
+    "policy-change",
+    "diversity-equality",
+    "engagement",
+    "serious-further-offences",
+];
+
+fn tax() -> Taxonomy {
+    Taxonomy::try_embedded().unwrap_or_else(|e| panic!("embedded taxonomy must load: {e}"))
+}
+
+fn has(t: &Taxonomy, sentence: &str, id: &str) -> bool {
+    t.tag(sentence).themes.iter().any(|x| x == id)
+}
+
+#[test]
+fn test_embedded_taxonomy_loads_with_exactly_the_contract_ids() {
+    let t = tax();
+    let mut got: Vec<&str> = t.ids();
+    let mut want: Vec<&str> = CONTRACT_IDS.to_vec();
+    got.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(got, want);
+    assert_eq!(
+        t.categories(),
+        vec![
+            "workforce",
+            "practice",
+            "protection",
+            "services",
+            "governance"
+        ]
+    );
+    assert!(!Taxonomy::embedded().themes.is_empty());
+}
+
+/// Per theme: sentences that must carry it, and a near miss that must not.
+struct Case {
+    theme: &'static str,
+    yes: &'static [&'static str],
+    no: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        theme: "vetting-recruitment",
+        yes: &[
+            "Vetting took up to five months, so posts stayed empty.",
+            "Delays in vetting meant that some candidates accepted jobs elsewhere.",
+            "Vacancies were made worse by vetting processes taking too long.",
+            "A national recruitment campaign did not reflect local need.",
+            "The region had successfully recruited 40 new probation officers.",
+        ],
+        no: &["There were no delays in vetting.", "The vet saw the dog."],
+    },
+    Case {
+        theme: "staffing-shortages",
+        yes: &[
+            "Only 72 per cent of probation officers were in post.",
+            "The PDU was substantially under-resourced.",
+            "The vacancy rate for PSOs was 25 per cent.",
+        ],
+        no: &["The region had nine PDUs and 14,000 people on probation."],
+    },
+    Case {
+        theme: "workload",
+        yes: &[
+            "Caseloads were excessive in the Wigan team.",
+            "Practitioners were working at 137 per cent of their target on the workload management tool.",
+            "Staff told us they were running just to stand still.",
+        ],
+        no: &["The region managed a caseload of 14,221 people."],
+    },
+    Case {
+        theme: "inexperienced-staff",
+        yes: &[
+            "Many practitioners were newly qualified and still building confidence.",
+            "Half of the PSOs had less than two years' experience.",
+            "The team included a high proportion of PQiP learners.",
+        ],
+        no: &["Lived experience mentors supported people on probation."],
+    },
+    Case {
+        theme: "training-development",
+        yes: &[
+            "A learning needs analysis had been completed for all grades.",
+            "Staff valued shadowing and mentoring from experienced colleagues.",
+            "The induction programme for new PSOs was well received.",
+        ],
+        no: &["Education, training and employment needs were met in five cases."],
+    },
+    Case {
+        theme: "staff-wellbeing",
+        yes: &[
+            "Sickness absence averaged 12 days per person.",
+            "Staff morale was high despite the pressures.",
+            "Retention was a challenge, with an 11 per cent leaving rate.",
+        ],
+        no: &["A wellbeing hub offered support to people on probation."],
+    },
+    Case {
+        theme: "risk-assessment",
+        yes: &[
+            "Assessments did not analyse the risk of harm to children.",
+            "Risk assessment was sufficient in only 45 per cent of cases.",
+            "Practitioners did not identify key risk factors.",
+        ],
+        no: &["The region completed a learning needs analysis."],
+    },
+    Case {
+        theme: "risk-planning",
+        yes: &[
+            "Planning was the strongest area of practice.",
+            "Contingency planning was not individualised.",
+            "Risk management plans set out restrictive and control measures.",
+        ],
+        no: &["The regional delivery plan set out priorities for the year."],
+    },
+    Case {
+        theme: "case-reviewing",
+        yes: &[
+            "Risk was not reviewed after significant changes in circumstances.",
+            "Reviewing met the required standard in just over half of cases.",
+            "The quality of MAPPA Level 1 reviews was inconsistent.",
+        ],
+        no: &["An SFO review was completed within the timescale."],
+    },
+    Case {
+        theme: "professional-curiosity",
+        yes: &[
+            "There was a lack of professional curiosity about new relationships.",
+            "Practitioners did not verify the information the person gave them.",
+            "Staff relied on self-reported accounts rather than exploring concerns.",
+        ],
+        no: &["The report was curiously late."],
+    },
+    Case {
+        theme: "management-oversight",
+        yes: &[
+            "Management oversight was insufficient in most cases.",
+            "SPOs countersigned assessments without challenge.",
+            "Case audits provided feedback to practitioners.",
+        ],
+        no: &["There was strong multi-agency oversight at MAPPA level 2."],
+    },
+    Case {
+        theme: "information-sharing",
+        yes: &[
+            "Domestic abuse enquiries to the police were not always made.",
+            "Information from children's social care was not received in time.",
+            "An information-sharing agreement had been signed with the local authorities.",
+        ],
+        no: &["Further information is available on our website."],
+    },
+    Case {
+        theme: "domestic-abuse-safeguarding",
+        yes: &[
+            "Domestic abuse was a feature in most cases.",
+            "Safeguarding enquiries were not followed up.",
+            "Child protection concerns were not escalated.",
+        ],
+        no: &["The police station was refurbished."],
+    },
+    Case {
+        theme: "mappa",
+        yes: &[
+            "MAPPA level 2 meetings were well attended.",
+            "Cases eligible for multi-agency public protection arrangements were not always identified.",
+            "Duty to cooperate agencies did not attend Level 3 meetings.",
+        ],
+        no: &["The level of risk was high."],
+    },
+    Case {
+        theme: "victims",
+        yes: &[
+            "Statutory victim contact was offered in all cases.",
+            "Victim liaison officers attended MAPPA meetings.",
+            "The safety of victims was prioritised in plans.",
+        ],
+        no: &["Plans protected actual and potential victims from harm."],
+    },
+    Case {
+        theme: "interventions",
+        yes: &[
+            "Waiting lists for accredited programmes were long.",
+            "Practitioners rarely delivered one-to-one offence-focused work.",
+            "Referrals to commissioned rehabilitative services had increased.",
+        ],
+        no: &["The leadership programme started in May."],
+    },
+    Case {
+        theme: "enforcement",
+        yes: &[
+            "Breach action was not taken when required.",
+            "Recall decisions were timely and well evidenced.",
+            "Enforcement practice was inconsistent across teams.",
+        ],
+        no: &["The staff survey response rate was 60 per cent."],
+    },
+    Case {
+        theme: "resettlement",
+        yes: &[
+            "Pre-release work was insufficient in seven of 17 cases.",
+            "Licence conditions were appropriate to the risks.",
+            "People released directly from court had no time for planning.",
+        ],
+        no: &["The report was released in March."],
+    },
+    Case {
+        theme: "accommodation",
+        yes: &[
+            "CAS3 provided temporary housing for prison leavers.",
+            "Too many people left prison homeless.",
+            "Approved premises places were in high demand.",
+        ],
+        no: &["The office had limited space."],
+    },
+    Case {
+        theme: "court-work",
+        yes: &[
+            "Pre-sentence reports were of good quality.",
+            "Sentencers had confidence in the court team.",
+            "Proposals to court addressed the risk of harm.",
+        ],
+        no: &["The case was returned to court for breach."],
+    },
+    Case {
+        theme: "unpaid-work",
+        yes: &[
+            "Unpaid work hours were completed promptly.",
+            "Community payback placements had reopened.",
+            "Only 51 per cent of RAR days were completed.",
+        ],
+        no: &["Staff were not paid for overtime work."],
+    },
+    Case {
+        theme: "health-substance-misuse",
+        yes: &[
+            "Mental health provision for people on probation was limited.",
+            "Drug and alcohol services were available in every PDU.",
+            "Substance misuse treatment requirements were rarely proposed.",
+        ],
+        no: &["Most had committed violent offences or drug offences."],
+    },
+    Case {
+        theme: "leadership-governance",
+        yes: &[
+            "Senior leaders set a clear vision and strategy.",
+            "Governance structures held leaders to account.",
+            "Leaders had created a positive culture of learning.",
+        ],
+        no: &["The team leader opened the meeting."],
+    },
+    Case {
+        theme: "partnerships",
+        yes: &[
+            "The region had strong strategic partnerships with the police.",
+            "Services were co-commissioned with the combined authority.",
+            "The Reducing Reoffending Board was chaired by the RPD.",
+        ],
+        no: &["An intimate partner was identified as at risk."],
+    },
+    Case {
+        theme: "performance-metrics",
+        yes: &[
+            "A focus on national performance metrics drove practice.",
+            "The region was top of the probation scorecard.",
+            "Dashboards tracked performance against targets.",
+        ],
+        no: &["The practitioner performed the assessment."],
+    },
+    Case {
+        theme: "policy-change",
+        yes: &[
+            "The prison capacity crisis led to early release schemes.",
+            "Staff felt fatigue from the pace of national change.",
+            "The implementation of the Probation Reset compounded pressures.",
+        ],
+        no: &["The PDU changed its office hours."],
+    },
+    Case {
+        theme: "diversity-equality",
+        yes: &[
+            "Protected characteristics were not analysed in assessments.",
+            "Leaders had not examined disproportionality in access to services.",
+            "The workforce did not reflect the ethnic diversity of the caseload.",
+        ],
+        no: &["Rates were equally spread across the year."],
+    },
+    Case {
+        theme: "engagement",
+        yes: &[
+            "People on probation were involved in designing services.",
+            "A peer lead with lived experience was recruited.",
+            "Complaints from people on probation were handled well.",
+        ],
+        no: &["Staff engagement scores had risen."],
+    },
+    Case {
+        theme: "serious-further-offences",
+        yes: &[
+            "SFO reviews were of good quality.",
+            "Learning from serious further offences was shared with staff.",
+        ],
+        no: &["Further offences were committed by a small number."],
+    },
+];
+
+#[test]
+fn test_every_theme_matches_paraphrases_and_rejects_near_misses() {
+    let t = tax();
+    let mut failures = Vec::new();
+    for c in CASES {
+        assert!(t.theme(c.theme).is_some(), "unknown theme {}", c.theme);
+        assert!(c.yes.len() >= 2, "{}: need two paraphrases", c.theme);
+        assert!(!c.no.is_empty(), "{}: need a near miss", c.theme);
+        for s in c.yes {
+            if !has(&t, s, c.theme) {
+                failures.push(format!(
+                    "{}: should match: {s:?} (got {:?})",
+                    c.theme,
+                    t.tag(s).themes
+                ));
+            }
+        }
+        for s in c.no {
+            if has(&t, s, c.theme) {
+                failures.push(format!(
+                    "{}: should NOT match: {s:?} ({:?})",
+                    c.theme,
+                    t.explain(s)
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    // every theme of the contract has a case
+    for id in CONTRACT_IDS {
+        assert!(CASES.iter().any(|c| c.theme == *id), "no cases for {id}");
+    }
+}
+
+#[test]
+fn test_negated_vetting_is_not_a_vetting_concern() {
+    let t = tax();
+    let tags = t.tag("There were no delays in vetting.");
+    assert!(
+        !(tags.themes.contains(&"vetting-recruitment".to_string())
+            && tags.polarity == Polarity::Concern),
+        "{tags:?}"
+    );
+    for s in [
+        "vetting took up to five months",
+        "delays in vetting",
+        "vetting processes taking too long",
+    ] {
+        assert!(has(&t, s, "vetting-recruitment"), "{s}");
+    }
+}
+
+#[test]
+fn test_themes_are_in_taxonomy_order() {
+    let t = tax();
+    let tags =
+        t.tag("Long delays in vetting new recruits worsened staff fatigue and sickness absence.");
+    let pos: Vec<usize> = tags
+        .themes
+        .iter()
+        .map(|id| {
+            t.themes
+                .iter()
+                .position(|th| &th.id == id)
+                .unwrap_or(usize::MAX)
+        })
+        .collect();
+    assert!(pos.windows(2).all(|w| w[0] < w[1]), "{tags:?}");
+    assert!(tags.themes.len() >= 2);
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation
+
+const HEADER: &str = "categories = [\"workforce\", \"governance\"]\n";
+
+fn theme_toml(id: &str, extra: &str) -> String {
+    format!(
+        "[[theme]]\nid = \"{id}\"\nlabel = \"L\"\ncategory = \"workforce\"\ndescription = \"D\"\n{extra}\n"
+    )
+}
+
+fn load_err(src: &str) -> String {
+    match Taxonomy::from_toml_str(src, "themes.toml") {
+        Ok(_) => panic!("should not load:\n{src}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn test_valid_minimal_file_loads_and_tags() {
+    let src = format!(
+        "{HEADER}{}",
+        theme_toml("a-b", "match = [\"vetting NEAR/3 delay\"]")
+    );
+    let t = Taxonomy::from_toml_str(&src, "x.toml").expect("loads");
+    assert_eq!(t.tag("delays in vetting").themes, vec!["a-b".to_string()]);
+    // no [polarity] table: the embedded cues are used
+    assert_eq!(
+        t.tag("Management oversight was insufficient.").polarity,
+        Polarity::Concern
+    );
+}
+
+#[test]
+fn test_unknown_key_names_theme_and_line() {
+    let src = format!(
+        "{HEADER}{}{}",
+        theme_toml("first", "match = [\"a\"]"),
+        theme_toml("second", "match = [\"b\"]\nmatches = [\"c\"]")
+    );
+    let e = load_err(&src);
+    assert!(e.starts_with("themes.toml:14:"), "{e}");
+    assert!(e.contains("theme `second`"), "{e}");
+    assert!(e.contains("unknown field `matches`"), "{e}");
+    let e = load_err(&format!(
+        "colour = 1\n{}",
+        theme_toml("a", "match = [\"a\"]")
+    ));
+    assert!(
+        e.starts_with("themes.toml:1:") && e.contains("colour"),
+        "{e}"
+    );
+}
+
+#[test]
+fn test_duplicate_id_names_theme_and_line() {
+    let src = format!(
+        "{HEADER}{}{}",
+        theme_toml("dup", "match = [\"a\"]"),
+        theme_toml("dup", "match = [\"b\"]")
+    );
+    let e = load_err(&src);
+    assert_eq!(e, "themes.toml:9: theme `dup`: duplicate theme id");
+}
+
+#[test]
+fn test_empty_rule_list_and_missing_rules_are_errors() {
+    let e = load_err(&format!("{HEADER}{}", theme_toml("t", "match = []")));
+    assert_eq!(e, "themes.toml:7: theme `t`: `match` is empty");
+    let e = load_err(&format!("{HEADER}{}", theme_toml("t", "")));
+    assert!(
+        e.starts_with("themes.toml:3: theme `t`: no `match` rules"),
+        "{e}"
+    );
+}
+
+#[test]
+fn test_empty_rule_is_an_error() {
+    let e = load_err(&format!(
+        "{HEADER}{}",
+        theme_toml("t", "match = [\"a\", \"  \"]")
+    ));
+    assert!(e.starts_with("themes.toml:7: theme `t`: rule `  `"), "{e}");
+    assert!(e.contains("empty"), "{e}");
+}
+
+#[test]
+fn test_rule_that_analyses_to_nothing_is_an_error() {
+    let e = load_err(&format!(
+        "{HEADER}{}",
+        theme_toml(
+            "vetting-recruitment",
+            "match = [\n  \"vetting\",\n  \"!!!\",\n]"
+        )
+    ));
+    assert!(
+        e.starts_with("themes.toml:9: theme `vetting-recruitment`: rule `!!!`"),
+        "{e}"
+    );
+    assert!(e.contains("analyses to nothing"), "{e}");
+}
+
+#[test]
+fn test_unknown_category_is_an_error() {
+    let src = format!(
+        "{HEADER}[[theme]]\nid = \"x\"\nlabel = \"L\"\ncategory = \"sport\"\ndescription = \"D\"\nmatch = [\"a\"]\n"
+    );
+    let e = load_err(&src);
+    assert!(
+        e.starts_with("themes.toml:5: theme `x`: unknown category `sport`"),
+        "{e}"
+    );
+    // without a categories list, the five defaults apply
+    let src = "[[theme]]\nid = \"x\"\nlabel = \"L\"\ncategory = \"practice\"\ndescription = \"D\"\nmatch = [\"a\"]\n";
+    assert!(Taxonomy::from_toml_str(src, "t.toml").is_ok());
+}
+
+#[test]
+fn test_malformed_rules_report_theme_line_and_column() {
+    for (rule, needle) in [
+        ("(vetting | delay", "unbalanced `(`"),
+        ("vetting) delay", "unbalanced `)`"),
+        ("vetting NEAR delay", "NEAR needs a window"),
+        ("vetting NEAR/0 delay", "between 1 and"),
+        ("vetting NEAR/9999 delay", "between 1 and"),
+        ("vetting AND", "ends where"),
+        ("NOT vetting", "cannot start with NOT"),
+        ("a | | b", "empty alternative"),
+        ("(the)? vetting", "optional group"),
+    ] {
+        let e = load_err(&format!(
+            "{HEADER}{}",
+            theme_toml(
+                "rules",
+                &format!("exclude = [\"x\"]\nmatch = [\n\"{rule}\"]")
+            )
+        ));
+        assert!(
+            e.starts_with("themes.toml:9: theme `rules`: rule `"),
+            "{rule}: {e}"
+        );
+        assert!(e.contains("(column "), "{rule}: {e}");
+        assert!(e.contains(needle), "{rule}: {e}");
+    }
+}
+
+#[test]
+fn test_oversized_rules_are_rejected() {
+    let alts = (0..400)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join("|");
+    let e = load_err(&format!(
+        "{HEADER}{}",
+        theme_toml("big", &format!("match = [\"({alts})\"]"))
+    ));
+    assert!(
+        e.contains("theme `big`") && e.contains("alternatives"),
+        "{e}"
+    );
+}
+
+#[test]
+fn test_toml_syntax_error_names_the_line() {
+    let e = load_err(&format!("{HEADER}[[theme]]\nid = \"a\nlabel = 1\n"));
+    assert!(e.starts_with("themes.toml:3:"), "{e}");
+}
+
+#[test]
+fn test_polarity_table_errors_name_the_key() {
+    let src = format!(
+        "{HEADER}[polarity]\nconcern = [\"fine\", \"(bad\"]\n{}",
+        theme_toml("a", "match = [\"a\"]")
+    );
+    let e = load_err(&src);
+    assert!(e.starts_with("themes.toml:3: [polarity] concern:"), "{e}");
+    let src = format!(
+        "{HEADER}[polarity]\nnegators = [\"not at all\"]\n{}",
+        theme_toml("a", "match = [\"a\"]")
+    );
+    assert!(load_err(&src).contains("exactly one word"));
+}
+
+#[test]
+fn test_from_file_reports_missing_file() {
+    let e = Taxonomy::from_file(Path::new("/definitely/not/here/themes.toml"))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.starts_with("/definitely/not/here/themes.toml: cannot read"),
+        "{e}"
+    );
+}
+
+#[test]
+fn test_fingerprint_depends_on_source() {
+    let a = format!("{HEADER}{}", theme_toml("a", "match = [\"a\"]"));
+    let b = format!("{HEADER}{}", theme_toml("a", "match = [\"b\"]"));
+    let fa = Taxonomy::from_toml_str(&a, "a").map(|t| t.fingerprint().to_string());
+    let fb = Taxonomy::from_toml_str(&b, "b").map(|t| t.fingerprint().to_string());
+    let (fa, fb) = (fa.expect("a"), fb.expect("b"));
+    assert_eq!(fa.len(), 64);
+    assert_ne!(fa, fb);
+    assert_eq!(tax().fingerprint(), Taxonomy::embedded().fingerprint());
+}
+
+// ---------------------------------------------------------------------------------------
+// Polarity
+
+fn pol(s: &str) -> Polarity {
+    tax().tag(s).polarity
+}
+
+#[test]
+fn test_polarity_concern_cues() {
+    for s in [
+        "Management oversight was insufficient.",
+        "Management oversight was not sufficient in most cases.",
+        "There was a lack of professional curiosity.",
+        "There were not enough staff to deliver programmes.",
+        "Enforcement practice was inconsistent.",
+        "There were long delays in vetting.",
+        "Contingency planning remains an area for improvement.",
+        "There was no evidence of management oversight.",
+        "Fewer than half of cases had a sufficient assessment.",
+        "Only 8 of 22 MAPPA cases showed coordinated oversight.",
+        "Just 51 per cent of cases analysed diversity.",
+        "Management oversight was insufficient, ineffective, or absent in most cases.",
+        "The region needed to improve its enforcement practice.",
+    ] {
+        assert_eq!(pol(s), Polarity::Concern, "{s}");
+    }
+}
+
+#[test]
+fn test_recommendations_are_concerns() {
+    for s in [
+        "Reduce vetting delays by implementing streamlined recruitment processes.",
+        "Ensure mechanisms are in place to provide effective oversight.",
+        "- 3. improve contingency planning to ensure victims are protected.",
+        "Evaluate and strengthen the delivery of interventions.",
+    ] {
+        assert_eq!(pol(s), Polarity::Concern, "{s}");
+    }
+}
+
+#[test]
+fn test_polarity_strength_cues() {
+    for s in [
+        "The region had built strong relationships with partners.",
+        "Leadership was impressive and staff were highly motivated.",
+        "Enforcement practice had improved and was effective.",
+        "Inspectors praised the innovative work with women.",
+        "Planning was the strongest area of practice.",
+        "Appropriate licence conditions were put in place in 19 out of 22 relevant cases.",
+    ] {
+        assert_eq!(pol(s), Polarity::Strength, "{s}");
+    }
+}
+
+#[test]
+fn test_negation_flips_polarity() {
+    assert_eq!(pol("Interventions were not effective."), Polarity::Concern);
+    assert_eq!(pol("Information was not always shared."), Polarity::Concern);
+    assert_ne!(
+        pol("There were no delays in recruitment."),
+        Polarity::Concern
+    );
+    assert_eq!(
+        pol("Risk assessments were not consistently good."),
+        Polarity::Concern
+    );
+}
+
+#[test]
+fn test_contrast_main_clause_wins() {
+    assert_eq!(
+        pol("Although training was good, oversight was insufficient."),
+        Polarity::Concern
+    );
+    assert_eq!(
+        pol("Despite staffing gaps, the team delivered strong and effective work."),
+        Polarity::Strength
+    );
+    assert_eq!(
+        pol("Referrals had increased, but they were not translating into delivery."),
+        Polarity::Concern
+    );
+}
+
+#[test]
+fn test_quantity_ratios() {
+    assert_eq!(
+        pol("Pre-release work was completed in seven out of 17 cases."),
+        Polarity::Concern
+    );
+    assert_eq!(
+        pol("Pre-release work was completed in 15 out of 18 cases."),
+        Polarity::Strength
+    );
+}
+
+#[test]
+fn test_neutral_without_cues() {
+    assert_eq!(pol("The region comprises nine PDUs."), Polarity::Neutral);
+    assert_eq!(pol(""), Polarity::Neutral);
+}
+
+#[test]
+fn test_polarity_text_round_trip() {
+    for p in [Polarity::Concern, Polarity::Strength, Polarity::Neutral] {
+        assert_eq!(p.to_string().parse::<Polarity>(), Ok(p));
+    }
+    assert!("meh".parse::<Polarity>().is_err());
+    assert_eq!(
+        serde_json::to_string(&Polarity::Strength).ok().as_deref(),
+        Some("\"strength\"")
+    );
+}
+
+#[test]
+fn test_tag_tokens_tolerates_bad_offsets() {
+    let t = tax();
+    let toks = vec![
+        AnalyzedToken {
+            term: "vet".into(),
+            start: 50,
+            end: 3,
+            position: 0,
+        },
+        AnalyzedToken {
+            term: "delay".into(),
+            start: 900,
+            end: 1000,
+            position: 1,
+        },
+    ];
+    let tags = t.tag_tokens("short", &toks);
+    assert!(tags.themes.contains(&"vetting-recruitment".to_string()));
+}
+
+proptest! {
+    #[test]
+    fn test_tag_never_panics_on_arbitrary_unicode(s in "\\PC{0,300}") {
+        let t = Taxonomy::embedded();
+        let tags = t.tag(&s);
+        for id in &tags.themes {
+            prop_assert!(t.theme(id).is_some());
+        }
+    }
+
+    #[test]
+    fn test_loader_never_panics_on_arbitrary_rules(rule in "[a-z()|~*?/ #NEARDOT0-9]{0,60}") {
+        let src = format!("[[theme]]\nid = \"x\"\nlabel = \"L\"\ncategory = \"practice\"\ndescription = \"D\"\nmatch = [{:?}]\n", rule);
+        let _ = Taxonomy::from_toml_str(&src, "p.toml");
+    }
+}
