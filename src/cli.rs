@@ -87,6 +87,49 @@ pub enum Command {
     Report(ReportArgs),
     /// Verify the index: format version, file checksums and document counts.
     Check(CheckArgs),
+    /// Recommendations pulled out of the reports, with addressee, number and themes.
+    ///
+    /// --recurring groups recommendations that ask for the same thing in different reports:
+    /// two recommendations match when they share at least 4 content words and those make up at
+    /// least 75% of the shorter one's content words; groups spanning 2+ reports, largest first.
+    Recommendations(RecommendationsArgs),
+    /// Key-question scores (% 'Yes') of each report side by side, with the corpus average, and
+    /// PDU ratings.
+    Scores(TableArgs),
+    /// Key contextual facts (people supervised, staffing, caseloads, ...) side by side.
+    Facts(TableArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RecommendationsArgs {
+    /// Only reports from this region.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Only recommendations to: pdu, region, hmpps or other.
+    #[arg(long, value_name = "WHO", value_parser = ["pdu", "region", "hmpps", "other"])]
+    pub addressee: Option<String>,
+    /// Only recommendations tagged with this theme.
+    #[arg(long, value_name = "ID")]
+    pub theme: Option<String>,
+    /// Group recommendations that recur across reports.
+    #[arg(long)]
+    pub recurring: bool,
+    /// Print as JSON.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Output format: text, md or csv.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "md", "csv"])]
+    pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    /// Print as JSON.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Output format: text, md or csv.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "md", "csv"])]
+    pub format: String,
 }
 
 #[derive(Debug, Args)]

@@ -71,7 +71,7 @@ pub enum Error {
     #[error("interrupted: nothing was committed, the index is as it was before this run")]
     Interrupted,
     /// Any other tantivy failure, wrapped so its debug text is not the whole message.
-    #[error("index error: {0}")]
+    #[error("index error: {0} (`themis check` verifies the index; `themis index --rebuild` rebuilds it)")]
     Index(String),
 }
 

@@ -32,6 +32,7 @@ pub mod report;
 pub mod search;
 pub mod segment;
 pub mod stats;
+pub mod structured;
 pub mod themes;
 
 pub use error::{Error, Result};

@@ -4,7 +4,9 @@
 mod check;
 mod findings;
 mod index;
+mod recommendations;
 mod report;
+mod scores;
 mod search;
 mod tag;
 mod themes;
@@ -29,6 +31,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Findings(args) => findings::run(&global, &args),
         Command::Report(args) => report::run(&global, &args),
         Command::Check(args) => check::run(&global, &args),
+        Command::Recommendations(args) => recommendations::run(&global, &args),
+        Command::Scores(args) => scores::run_scores(&global, &args),
+        Command::Facts(args) => scores::run_facts(&global, &args),
     }
 }
 
@@ -126,4 +131,28 @@ pub fn cancel_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
         flag
     })
     .clone()
+}
+
+/// Every indexed report's record (metadata and structured parts), building the index if needed.
+pub fn indexed_reports(
+    global: &GlobalArgs,
+    taxonomy: &Taxonomy,
+) -> anyhow::Result<Vec<themis::index::IndexedReport>> {
+    let index = open_index(global, taxonomy)?;
+    let searcher = index.reader()?.searcher();
+    Ok(index.reports(&searcher)?)
+}
+
+/// Quotes a CSV field when it needs it (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Escapes a Markdown table cell.
+pub fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
 }

@@ -207,7 +207,7 @@ pub struct CheckReport {
 }
 
 /// What the index records about one report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexedReport {
     /// Its metadata.
     pub meta: ReportMeta,
@@ -219,4 +219,10 @@ pub struct IndexedReport {
     pub passages: u64,
     /// Offset of the file's text in its bytes (3 after a UTF-8 BOM).
     pub offset_base: usize,
+    /// Recommendations, scores, ratings and key facts (offsets into the file).
+    #[serde(default)]
+    pub structured: crate::structured::Structured,
+    /// Theme ids of each recommendation, parallel to `structured.recommendations`.
+    #[serde(default)]
+    pub recommendation_themes: Vec<Vec<String>>,
 }

@@ -180,7 +180,7 @@ pub fn build_index(
         if known.remove(&file.rel).is_some() {
             writer.delete_term(Term::from_field_text(fields.file, &file.rel));
         }
-        let passages = add_report(
+        let (passages, problems) = add_report(
             &writer,
             &fields,
             taxonomy,
@@ -189,6 +189,7 @@ pub fn build_index(
             hash,
             &mut tokens,
         )?;
+        summary.problems.extend(problems);
         summary.indexed += 1;
         changed = true;
         progress.file_done(&file.rel, passages);
@@ -244,8 +245,14 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
     let (schema, fields) = build_schema();
     let mut rebuilt = None;
     if exists(dir) {
-        match ThemisIndex::open(dir) {
-            Ok(opened) => {
+        // Opening checks the format; reading the report records checks the segments.
+        let opened = ThemisIndex::open(dir).and_then(|opened| {
+            let searcher = opened.reader()?.searcher();
+            let reports = opened.reports(&searcher)?;
+            Ok((opened, reports))
+        });
+        match opened {
+            Ok((opened, reports)) => {
                 let known = if opened.info.pipeline != PIPELINE_VERSION {
                     rebuilt = Some(format!(
                         "it was built by themis {} and this is {PIPELINE_VERSION}",
@@ -253,12 +260,7 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
                     ));
                     BTreeMap::new()
                 } else if opened.info.taxonomy == taxonomy.fingerprint() {
-                    let searcher = opened.reader()?.searcher();
-                    opened
-                        .reports(&searcher)?
-                        .into_iter()
-                        .map(|r| (r.meta.file, r.hash))
-                        .collect()
+                    reports.into_iter().map(|r| (r.meta.file, r.hash)).collect()
                 } else {
                     rebuilt = Some("the taxonomy changed, so every sentence is re-tagged".into());
                     BTreeMap::new()
@@ -326,7 +328,8 @@ pub struct StoredSentence {
     pub polarity: Polarity,
 }
 
-/// Adds one report's documents; returns the number of passages.
+/// Adds one report's documents; returns the number of passages and what could not be read of
+/// its structured parts (recommendations, scores, ratings, facts) as warnings.
 fn add_report(
     writer: &IndexWriter,
     fields: &Fields,
@@ -335,7 +338,7 @@ fn add_report(
     source: &SourceText,
     hash: String,
     tokens: &mut Vec<analysis::AnalyzedToken>,
-) -> Result<u64> {
+) -> Result<(u64, Vec<FileProblem>)> {
     let text = &source.text;
     let base = source.offset_base;
     let segmented: Segmented = segment(text);
@@ -415,12 +418,33 @@ fn add_report(
         writer.add_document(doc)?;
     }
 
+    let mut structured = crate::structured::extract(text);
+    let mut recommendation_themes = Vec::with_capacity(structured.recommendations.len());
+    for recommendation in &mut structured.recommendations {
+        recommendation.start += base;
+        recommendation.end += base;
+        recommendation_themes.push(taxonomy.tag(&recommendation.text).themes);
+    }
+    let problems = structured
+        .problems
+        .iter()
+        .map(|p| FileProblem {
+            file: meta.file.clone(),
+            message: format!(
+                "line {}: could not read {} (expected {})",
+                p.line, p.what, p.expected
+            ),
+            is_error: false,
+        })
+        .collect();
     let record = IndexedReport {
         meta: meta.clone(),
         hash: hash.clone(),
         sentences: segmented.sentences.len() as u64,
         passages: segmented.passages.len() as u64,
         offset_base: base,
+        structured,
+        recommendation_themes,
     };
     let mut doc = TantivyDocument::default();
     common(&mut doc, kind::REPORT);
@@ -432,5 +456,5 @@ fn add_report(
         serde_json::to_string(&record).unwrap_or_default(),
     );
     writer.add_document(doc)?;
-    Ok(record.passages)
+    Ok((record.passages, problems))
 }

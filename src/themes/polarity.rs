@@ -1,17 +1,22 @@
 //! Sentence polarity (concern / strength / neutral) from cues that live in the taxonomy
-//! file's `[polarity]` table, with negation, contrast and quantity handling.
+//! file's `[polarity]` table, with negation, contrast, purpose and quantity handling.
 //!
-//! The engine scores cue matches rather than classifying words: every `concern` or
-//! `strength` cue (written in the rule language, so "not sufficient" or "only #num per
-//! cent" are cues) adds its weight; a cue inside a negator's scope counts for the other
-//! side; a cue contained in a longer cue is ignored ("not sufficient" beats "sufficient");
-//! the clause introduced by a concessive ("although", "despite") is discounted and the part
-//! before an adversative ("but", "however") counts half, so the main clause wins; strength
-//! cues in a purpose clause ("to improve …") or next to a low quantity ("only 8 of 22 were
-//! sufficient") do not count; an
-//! imperative recommendation ("Ensure …", "Reduce …") is a concern; and "N out of M"
-//! ratios count by their value. No cue at all means neutral; a tie means concern, because
-//! inspection findings that weigh both sides usually end on what must improve.
+//! The engine scores cue matches rather than classifying words:
+//! - every `concern` / `strength` cue (written in the rule language, so "not sufficient" or
+//!   "only #num per cent" are cues) adds its weight (1; `strong_*` 2; `weak_*` 0.5), and a
+//!   cue contained in a longer cue is ignored ("not sufficient" beats "sufficient");
+//! - a cue inside a negator's scope counts for the other side ("not effective");
+//! - the clause opened by a concessive ("although", "despite") is discounted and what comes
+//!   before an adversative ("but", "however") counts half, so the main clause wins;
+//! - cues inside a purpose clause ("to improve …", "to address barriers …") state a goal or
+//!   the problem acted on, not a finding, and do not count;
+//! - a low quantity ("only 8 of 22", "fewer than half") is a concern and cancels the strength
+//!   cues of its clause; "N out of M" ratios count by their value;
+//! - an imperative recommendation ("Ensure …", "Reduce …") is always a concern and a question
+//!   (scoring-table rows) is neutral.
+//!
+//! No cue at all means neutral; a tie means concern, because inspection findings that weigh
+//! both sides usually end on what must improve.
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -142,7 +147,7 @@ const CONCESSIVE_WEIGHT: f64 = 0.4;
 /// Weight of cues before an adversative ("…, but"; "…; however, …").
 const BEFORE_ADVERSATIVE_WEIGHT: f64 = 0.5;
 /// Concern added by a sentence-initial adversative ("However, …").
-const OPENING_ADVERSATIVE_CONCERN: f64 = 0.6;
+const OPENING_ADVERSATIVE_CONCERN: f64 = 1.0;
 /// Concern added by an imperative recommendation opener.
 const OPENER_CONCERN: f64 = 2.0;
 /// What a negated concern cue ("no delays") gives to strength.
@@ -329,8 +334,9 @@ impl PolarityEngine {
             }
         }
 
-        // Purpose clauses ("to improve …", "so that …") state a goal, not a finding: strength
-        // cues from the marker to the end of the clause do not count.
+        // Purpose clauses ("to improve …", "to address barriers …", "in response to …") state
+        // a goal or the problem being acted on, not a finding: cues from the marker to the end
+        // of the clause do not count.
         let mut purpose = vec![false; n];
         for rule in &self.purpose {
             for (s, _) in rule.match_spans(view) {
@@ -390,6 +396,9 @@ impl PolarityEngine {
             if inside {
                 continue;
             }
+            if purpose[s as usize] {
+                continue;
+            }
             let source = &self.cues[k].0.source;
             let w = w * weight[s as usize];
             let negated = view.is_negated(s as usize);
@@ -399,7 +408,7 @@ impl PolarityEngine {
                     hit(source, Side::Strength, w * NEGATED_CONCERN_TO_STRENGTH)
                 }
                 (Side::Strength, false) => {
-                    if !low_clauses.contains(&clause[s as usize]) && !purpose[s as usize] {
+                    if !low_clauses.contains(&clause[s as usize]) {
                         hit(source, Side::Strength, w)
                     }
                 }
@@ -460,9 +469,14 @@ impl PolarityEngine {
 
     /// The polarity of one prepared sentence. A recommendation is always a concern (it
     /// names something to improve, whatever good words describe the goal).
+    /// A question ("Does assessment focus sufficiently on …?", as in scoring tables) asks
+    /// rather than judges, so it is neutral.
     pub fn classify(&self, view: &SentenceView<'_>) -> Polarity {
         if self.is_recommendation(view) {
             return Polarity::Concern;
+        }
+        if view.is_question() {
+            return Polarity::Neutral;
         }
         let (c, s) = self.scores(view);
         if c <= 0.0 && s <= 0.0 {

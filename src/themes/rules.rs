@@ -629,6 +629,12 @@ impl<'a> SentenceView<'a> {
         self.text.get(a..b)
     }
 
+    /// Whether the sentence is a question (contains `?` after its first token).
+    pub fn is_question(&self) -> bool {
+        let start = self.offsets.first().map_or(0, |o| o.0);
+        self.text.get(start..).is_some_and(|t| t.contains('?'))
+    }
+
     /// Whether the analysed term occurs in the sentence.
     pub fn contains_term(&self, term: &str) -> bool {
         self.index.contains_key(term)

@@ -713,6 +713,41 @@ fn test_quantity_ratios() {
 }
 
 #[test]
+fn test_purpose_clauses_state_goals_not_findings() {
+    // The good words describe what the recommendation wants, not what was found.
+    assert_eq!(
+        pol("Leaders needed more training to improve the quality and effectiveness of plans."),
+        Polarity::Concern
+    );
+    // Acting on a problem is not itself a concern.
+    assert_eq!(
+        pol("The region was working effectively to address barriers to information sharing."),
+        Polarity::Strength
+    );
+}
+
+#[test]
+fn test_questions_are_neutral() {
+    assert_eq!(
+        pol("Does assessment focus sufficiently on keeping other people safe? 49%"),
+        Polarity::Neutral
+    );
+}
+
+#[test]
+fn test_expected_improvement_is_not_a_recommendation() {
+    assert_eq!(
+        pol("Extra staff had recently been recruited, which should improve morale."),
+        Polarity::Strength
+    );
+    // a surface-form check: "Reviewed weekly" is not the imperative "Review"
+    assert_ne!(
+        pol("Reviewed weekly by managers, plans were strong."),
+        Polarity::Concern
+    );
+}
+
+#[test]
 fn test_neutral_without_cues() {
     assert_eq!(pol("The region comprises nine PDUs."), Polarity::Neutral);
     assert_eq!(pol(""), Polarity::Neutral);

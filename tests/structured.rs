@@ -1,0 +1,213 @@
+//! End-to-end tests of recommendations, scores, ratings and key facts on the shipped corpus.
+
+mod common;
+
+use common::Workspace;
+use serde_json::Value;
+
+fn json(ws: &Workspace, args: &[&str]) -> Value {
+    let run = ws.run(args).expect_code(0);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}\n{}", run.stdout))
+}
+
+#[test]
+fn test_scores_exact_values_and_average() {
+    let ws = Workspace::with_corpus();
+    let scores = json(&ws, &["scores", "--json"]);
+    let reports = scores["reports"].as_array().unwrap();
+    let by_region = |region: &str| {
+        reports
+            .iter()
+            .find(|r| r["region"] == region)
+            .unwrap()
+            .clone()
+    };
+    let gm = by_region("Greater Manchester");
+    let sw = by_region("South West");
+    let four = |r: &Value| {
+        ["assessment", "planning", "implementation", "reviewing"].map(|q| r[q].as_f64().unwrap())
+    };
+    assert_eq!(four(&gm), [49.0, 63.0, 47.0, 51.0]);
+    assert_eq!(four(&sw), [45.0, 59.0, 30.0, 39.0]);
+    assert_eq!(four(&scores["average"]), [47.0, 61.0, 38.5, 45.0]);
+
+    // Annexe two ratings of the 2023 letter.
+    let ratings = scores["ratings"].as_array().unwrap();
+    let overall = ratings
+        .iter()
+        .find(|r| r["subject"] == "Manchester North" && r["standard"].is_null())
+        .unwrap();
+    assert_eq!(overall["rating"], "Requires improvement");
+    assert_eq!(overall["score"], "10/24");
+    let assessment = ratings
+        .iter()
+        .find(|r| r["subject"] == "Manchester North" && r["standard"] == "2.2")
+        .unwrap();
+    assert_eq!(assessment["rating"], "Inadequate");
+
+    let csv = ws.run(&["scores", "--format", "csv"]).expect_code(0).stdout;
+    assert!(csv.contains("Greater Manchester 2026,49,63,47,51"), "{csv}");
+    let md = ws.run(&["scores", "--format", "md"]).expect_code(0).stdout;
+    assert!(
+        md.contains("| South West 2026 | 45 | 59 | 30 | 39 |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn test_recommendation_counts_and_addressees() {
+    let ws = Workspace::with_corpus();
+    let all = json(&ws, &["recommendations", "--json"]);
+    let list = all["recommendations"].as_array().unwrap();
+    let count = |report: &str, addressee: &str| {
+        list.iter()
+            .filter(|r| r["report"] == report && r["addressee"] == addressee)
+            .count()
+    };
+    for report in ["gm-dipp-2026", "sw-dipp-2026"] {
+        assert_eq!(count(report, "region"), 3, "{report}");
+        assert_eq!(count(report, "hmpps"), 3, "{report}");
+    }
+    let letter = "gm-regional-letter-2023";
+    assert_eq!(count(letter, "pdu"), 14);
+    assert_eq!(count(letter, "region"), 10);
+    assert_eq!(count(letter, "hmpps"), 4);
+    let pdus: std::collections::BTreeSet<&str> = list
+        .iter()
+        .filter(|r| r["report"] == letter && r["addressee"] == "pdu")
+        .map(|r| r["addressee_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pdus.into_iter().collect::<Vec<_>>(),
+        ["Manchester North", "Tameside", "Wigan"]
+    );
+
+    let hmpps = json(
+        &ws,
+        &[
+            "recommendations",
+            "--addressee",
+            "hmpps",
+            "--region",
+            "South West",
+            "--json",
+        ],
+    );
+    assert_eq!(hmpps["recommendations"].as_array().unwrap().len(), 3);
+    let vetting = json(
+        &ws,
+        &[
+            "recommendations",
+            "--theme",
+            "vetting-recruitment",
+            "--json",
+        ],
+    );
+    let texts: Vec<&str> = vetting["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .filter(|t| t.contains("vetting delays"))
+            .count()
+            >= 2,
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn test_recurring_recommendations() {
+    let ws = Workspace::with_corpus();
+    let groups = json(&ws, &["recommendations", "--recurring", "--json"]);
+    let groups = groups["groups"].as_array().unwrap();
+    let find = |needle: &str| {
+        groups
+            .iter()
+            .find(|g| {
+                g["recommendations"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|r| r["text"].as_str().unwrap().contains(needle))
+            })
+            .unwrap_or_else(|| panic!("no group for {needle}: {groups:#?}"))
+            .clone()
+    };
+    for needle in [
+        "vetting delays",
+        "metrics in dashboards",
+        "learning needs analysis",
+    ] {
+        let group = find(needle);
+        let reports: std::collections::BTreeSet<&str> = group["recommendations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["report"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            reports.into_iter().collect::<Vec<_>>(),
+            ["gm-dipp-2026", "sw-dipp-2026"]
+        );
+    }
+}
+
+#[test]
+fn test_facts_side_by_side() {
+    let ws = Workspace::with_corpus();
+    let facts = json(&ws, &["facts", "--json"]);
+    let reports = facts["reports"].as_array().unwrap();
+    let gm = reports
+        .iter()
+        .find(|r| r["region"] == "Greater Manchester")
+        .unwrap();
+    let value = |name: &str| {
+        gm["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap()["value"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(value("people_supervised"), 16013.0);
+    assert_eq!(value("staffing_po_percent"), 72.0);
+    assert_eq!(value("recall_rate_percent"), 24.88);
+    assert_eq!(value("programme_completion_sexual_percent"), 35.71);
+    let text = ws.run(&["facts"]).expect_code(0).stdout;
+    assert!(text.contains("16013") && text.contains("16821"), "{text}");
+}
+
+#[test]
+fn test_malformed_score_table_is_reported_not_guessed() {
+    let ws = Workspace::empty();
+    ws.write(
+        "broken.txt",
+        "Dynamic Inspection of Public Protection in Wales\n\nScoring (Back to top)\n\
+         | Key question | Percentage ‘Yes’ |\n\
+         | Does assessment focus sufficiently on keeping other people safe? | 41% |\n\
+         | Does planning focus sufficiently on keeping other people safe? | |\n",
+    );
+    let run = ws.run(&["index", "--json"]);
+    assert!(
+        run.stderr.contains("broken.txt") && run.stderr.contains("line"),
+        "{}",
+        run.stderr
+    );
+    let scores = json(&ws, &["scores", "--json"]);
+    let report = &scores["reports"][0];
+    assert_eq!(report["assessment"], 41.0);
+    assert!(
+        report["planning"].is_null(),
+        "a missing percentage is not guessed: {report}"
+    );
+    assert!(
+        report["reviewing"].is_null(),
+        "a table cut short is not guessed: {report}"
+    );
+}
