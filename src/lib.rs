@@ -27,6 +27,7 @@ pub mod analysis;
 pub mod corpus;
 pub mod error;
 pub mod findings;
+pub mod formats;
 pub mod index;
 pub mod report;
 pub mod search;

@@ -94,6 +94,9 @@ pub struct ReportHits {
     pub report_type: String,
     /// File, relative to the corpus folder.
     pub file: String,
+    /// What `start`/`end`/`highlights` index: `"source"` (the file's bytes) or `"extracted"`
+    /// (the text extracted from a PDF or HTML file, as `themis show` prints it).
+    pub offsets: String,
     /// Excerpts, best first.
     pub excerpts: Vec<Excerpt>,
 }
@@ -116,6 +119,9 @@ pub struct Excerpt {
     pub score: f32,
     /// Theme ids of the passage's sentences.
     pub themes: Vec<String>,
+    /// Page of the passage (PDF reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     /// Sentences before the passage (with `--context`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub before: Vec<String>,
@@ -192,6 +198,10 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
             highlights,
             score,
             themes,
+            page: doc
+                .get_first(fields.page)
+                .and_then(|v| v.as_u64())
+                .and_then(|p| u32::try_from(p).ok()),
             before,
             after,
         });
@@ -330,7 +340,21 @@ fn report_header(doc: &TantivyDocument, fields: &Fields) -> ReportHits {
             .and_then(|y| i32::try_from(y).ok()),
         report_type: text(doc, fields.report_type).unwrap_or_default(),
         file: text(doc, fields.file).unwrap_or_default(),
+        offsets: offsets_kind(&text(doc, fields.file).unwrap_or_default()).into(),
         excerpts: Vec::new(),
+    }
+}
+
+/// PDF and HTML offsets refer to extracted text; everything else to the file's bytes.
+fn offsets_kind(file: &str) -> &'static str {
+    let lower = file.to_ascii_lowercase();
+    if [".pdf", ".html", ".htm"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+    {
+        "extracted"
+    } else {
+        "source"
     }
 }
 

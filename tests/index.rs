@@ -164,7 +164,7 @@ fn test_bad_files_are_reported_and_the_rest_indexed() {
         "latin1.txt",
         b"Caf\xe9 culture\n\nThe probation caf\xe9 had long delays in vetting.\n",
     );
-    ws.write("report.pdf", b"%PDF-1.4");
+    ws.write("report.docx", b"PK\x03\x04");
     ws.write(
         "nested/deeper/ok.md",
         "# A note\n\nStaff shortages in the Wigan PDU were severe.\n",
@@ -190,7 +190,7 @@ fn test_bad_files_are_reported_and_the_rest_indexed() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("report.pdf") && stderr.contains("unsupported"),
+        stderr.contains("report.docx") && stderr.contains("unsupported"),
         "{stderr}"
     );
     if can_lock {
@@ -206,7 +206,7 @@ fn test_bad_files_are_reported_and_the_rest_indexed() {
     assert_eq!(summary["errors"], if can_lock { 2 } else { 1 }, "{summary}");
     assert_eq!(
         summary["skipped"], 2,
-        "empty and pdf are skipped with warnings: {summary}"
+        "empty and docx are skipped with warnings: {summary}"
     );
     let cafe = ws.run(&["search", "café", "--json"]).expect_code(0);
     assert!(cafe.stdout.contains("latin1.txt"), "{}", cafe.stdout);

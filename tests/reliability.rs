@@ -286,3 +286,44 @@ fn test_long_and_strange_queries() {
         assert!(!run.stderr.contains("panicked"), "{q}: {}", run.stderr);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn test_ctrl_c_stops_cleanly_with_exit_130() {
+    let ws = Workspace::with_corpus();
+    ws.run(&["index"]).expect_code(0);
+    let committed = check(&ws)["passages"].as_u64().unwrap();
+    grow_corpus(&ws, 60);
+    let child = spawn_index(&ws);
+    std::thread::sleep(Duration::from_millis(400));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if out.status.code() == Some(0) {
+        // The run had already committed: nothing to test on this machine's timing.
+        return;
+    }
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(check(&ws)["passages"].as_u64().unwrap(), committed);
+}
+
+#[test]
+fn test_interrupted_first_run_leaves_no_index_not_a_foreign_one() {
+    let ws = Workspace::with_corpus();
+    grow_corpus(&ws, 60);
+    let mut child = spawn_index(&ws);
+    std::thread::sleep(Duration::from_millis(300));
+    let finished = child.try_wait().unwrap().is_some();
+    child.kill().ok();
+    child.wait().unwrap();
+    if finished {
+        return;
+    }
+    let run = ws.run(&["search", "vetting", "--json"]).expect_code(0);
+    assert!(run.stderr.contains("no index yet"), "{}", run.stderr);
+}

@@ -48,7 +48,11 @@ fn score_corpus() -> Score {
     files.sort();
     assert_eq!(files.len(), 5, "five labelled documents");
     for labels in files {
-        let name = labels.file_name().unwrap().to_string_lossy().replace(".labels.jsonl", ".txt");
+        let name = labels
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace(".labels.jsonl", ".txt");
         let bytes = std::fs::read(root.join("corpus").join(&name)).unwrap();
         let source = themis::corpus::decode(&bytes).unwrap();
         let segmented = segment(&source.text);
@@ -99,7 +103,8 @@ fn score_corpus() -> Score {
             }
             if !gold.is_empty() {
                 score.polarity_n += 1;
-                score.polarity_ok += u64::from(best.is_some_and(|(t, _)| t.polarity == unit.polarity));
+                score.polarity_ok +=
+                    u64::from(best.is_some_and(|(t, _)| t.polarity == unit.polarity));
             }
         }
     }
@@ -113,10 +118,15 @@ fn test_dev_set_micro_f1_and_polarity() {
     let recall = score.tp as f64 / (score.tp + score.fn_).max(1) as f64;
     let f1 = 2.0 * precision * recall / (precision + recall).max(f64::EPSILON);
     let polarity = score.polarity_ok as f64 / score.polarity_n.max(1) as f64;
-    eprintln!("dev set: micro P={precision:.3} R={recall:.3} F1={f1:.3}; polarity accuracy={polarity:.3}");
+    eprintln!(
+        "dev set: micro P={precision:.3} R={recall:.3} F1={f1:.3}; polarity accuracy={polarity:.3}"
+    );
     for (theme, [tp, fp, fn_]) in &score.per_theme {
         eprintln!("  {theme:32} tp={tp:4} fp={fp:4} fn={fn_:4}");
     }
     assert!(f1 >= 0.80, "micro-F1 {f1:.3} is below 0.80");
-    assert!(polarity >= 0.75, "polarity accuracy {polarity:.3} is below 0.75");
+    assert!(
+        polarity >= 0.75,
+        "polarity accuracy {polarity:.3} is below 0.75"
+    );
 }

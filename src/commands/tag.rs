@@ -35,6 +35,9 @@ struct SentenceRecord<'a> {
     text: &'a str,
     themes: &'a [String],
     polarity: Polarity,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<u32>,
+    offsets: &'static str,
 }
 
 pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
@@ -81,7 +84,7 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
             path: path.clone(),
             rel: name.clone(),
         };
-        let meta = ReportMeta::resolve(&file, &source.text, &no_manifest);
+        let meta = ReportMeta::resolve(&file, &source, &no_manifest);
         write_file(&mut out, &name, &meta, &source, &taxonomy, args.json, style)?;
     }
     output::finish(out)?;
@@ -145,6 +148,8 @@ fn write_file(
                 text,
                 themes: &tags.themes,
                 polarity: tags.polarity,
+                page: source.page_of(sentence.start),
+                offsets: source.offsets_kind(),
             };
             serde_json::to_writer(&mut *out, &record)?;
             writeln!(out)?;

@@ -18,8 +18,9 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 pub use manifest::{Manifest, ManifestEntry, MANIFEST_FILE};
 
-/// Extensions themis reads today. PDF and HTML come later.
-pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown"];
+/// Extensions themis reads: plain text and Markdown as they are, PDF and HTML through
+/// [`crate::formats`].
+pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "pdf", "html", "htm"];
 
 /// Files larger than this are refused rather than read into memory whole.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -141,7 +142,7 @@ fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut Vec<PathBuf>, out: 
             out.problems.push(FileProblem {
                 file: rel,
                 message: format!(
-                    "skipped: unsupported file type ({what}); themis reads .txt and .md"
+                    "skipped: unsupported file type ({what}); themis reads .txt, .md, .pdf and .html"
                 ),
                 is_error: false,
             });
@@ -175,6 +176,35 @@ pub struct SourceText {
     /// `true` when the file was not valid UTF-8 and was decoded as Windows-1252; offsets then
     /// refer to the decoded text.
     pub transcoded: bool,
+    /// `true` for PDF and HTML: `text` was extracted, and offsets refer to it, not the file.
+    pub extracted: bool,
+    /// For PDFs: the offset in `text` where each page starts (page 1 first); empty otherwise.
+    pub pages: Vec<usize>,
+    /// Title found in the file's own metadata (PDF Info, HTML `<title>`), if any.
+    pub embedded_title: Option<String>,
+    /// Date found in the file's own metadata, ISO, if any.
+    pub embedded_date: Option<String>,
+}
+
+impl SourceText {
+    /// The 1-based page of an offset into `text`, for paged formats.
+    pub fn page_of(&self, offset: usize) -> Option<u32> {
+        if self.pages.is_empty() {
+            return None;
+        }
+        let index = self.pages.partition_point(|&start| start <= offset);
+        u32::try_from(index.max(1)).ok()
+    }
+
+    /// How offsets relate to the file: `"source"` (bytes of the file) or `"extracted"` (the
+    /// text themis extracted from a PDF or HTML file; `themis show` prints it).
+    pub fn offsets_kind(&self) -> &'static str {
+        if self.extracted {
+            "extracted"
+        } else {
+            "source"
+        }
+    }
 }
 
 /// Reads and decodes one report file.
@@ -200,6 +230,33 @@ pub fn read_source(
         ));
     }
     let bytes = fs::read(&file.path).map_err(|e| problem(format!("cannot read: {e}"), true))?;
+    let extension = file
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let extracted = match extension.as_str() {
+        "pdf" => Some(crate::formats::extract_pdf(&bytes)),
+        "html" | "htm" => Some(crate::formats::extract_html(&bytes)),
+        _ => None,
+    };
+    if let Some(result) = extracted {
+        let extracted = result.map_err(|e| problem(e.to_string(), true))?;
+        return Ok((
+            SourceText {
+                text: extracted.text,
+                offset_base: 0,
+                hash: hex_sha256(&bytes),
+                transcoded: false,
+                extracted: true,
+                pages: extracted.pages,
+                embedded_title: extracted.title,
+                embedded_date: extracted.date,
+            },
+            None,
+        ));
+    }
     decode(&bytes)
         .map_err(|err| problem(err.to_string(), err == DecodeError::Binary))
         .map(|src| {
@@ -250,6 +307,10 @@ pub fn decode(bytes: &[u8]) -> std::result::Result<SourceText, DecodeError> {
         offset_base,
         hash,
         transcoded,
+        extracted: false,
+        pages: Vec::new(),
+        embedded_title: None,
+        embedded_date: None,
     })
 }
 
@@ -294,11 +355,21 @@ pub struct ReportMeta {
 
 impl ReportMeta {
     /// Metadata for `file`: the manifest entry when there is one, else inferred from `text`.
-    pub fn resolve(file: &CorpusFile, text: &str, manifest: &Manifest) -> ReportMeta {
+    pub fn resolve(file: &CorpusFile, source: &SourceText, manifest: &Manifest) -> ReportMeta {
         if let Some(entry) = manifest.entry(&file.rel) {
             return entry.to_meta(&file.rel);
         }
-        let inferred = infer::infer_metadata(text, &file.rel);
+        let mut inferred = infer::infer_metadata(&source.text, &file.rel);
+        // A PDF's or page's own metadata fills what the text does not state.
+        if inferred.title.is_none() {
+            inferred.title = source.embedded_title.clone();
+        }
+        if inferred.date.is_none() {
+            if let Some(date) = &source.embedded_date {
+                inferred.year = inferred.year.or_else(|| date.get(..4)?.parse().ok());
+                inferred.date = Some(date.clone());
+            }
+        }
         let stem = Path::new(&file.rel)
             .file_stem()
             .and_then(|s| s.to_str())
@@ -381,12 +452,12 @@ mod tests {
         fs::write(dir.path().join("b.txt"), "b").unwrap();
         fs::write(dir.path().join("sub/a.md"), "a").unwrap();
         fs::write(dir.path().join(".hidden.txt"), "h").unwrap();
-        fs::write(dir.path().join("x.pdf"), "p").unwrap();
+        fs::write(dir.path().join("x.docx"), "p").unwrap();
         fs::write(dir.path().join(MANIFEST_FILE), "").unwrap();
         let found = discover(dir.path()).unwrap();
         let rels: Vec<_> = found.files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(rels, ["b.txt", "sub/a.md"]);
         assert_eq!(found.problems.len(), 1);
-        assert!(found.problems[0].message.contains(".pdf"));
+        assert!(found.problems[0].message.contains(".docx"));
     }
 }

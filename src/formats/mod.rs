@@ -55,7 +55,9 @@ pub enum FormatError {
     #[error("the PDF is encrypted; save an unencrypted copy and index that")]
     Encrypted,
     /// The PDF has pages but (next to) no extractable text: a scan or a picture of text.
-    #[error("the PDF has no text layer (a scanned document?); it needs OCR before themis can read it")]
+    #[error(
+        "the PDF has no text layer (a scanned document?); it needs OCR before themis can read it"
+    )]
     NoText,
     /// The file is structurally broken (truncated download, corrupt cross-reference table, …).
     #[error("the file is damaged or truncated: {0}")]
@@ -94,7 +96,11 @@ pub(crate) fn describe_start(bytes: &[u8]) -> String {
             return (*name).to_string();
         }
     }
-    let lower: Vec<u8> = trimmed.iter().take(64).map(u8::to_ascii_lowercase).collect();
+    let lower: Vec<u8> = trimmed
+        .iter()
+        .take(64)
+        .map(u8::to_ascii_lowercase)
+        .collect();
     if lower.starts_with(b"<!doctype html") || lower.starts_with(b"<html") {
         return "an HTML page".to_string();
     }
@@ -120,7 +126,7 @@ pub(crate) fn trim_ascii_start(bytes: &[u8]) -> &[u8] {
 
 /// Validates a calendar date and formats it as ISO `yyyy-mm-dd`.
 pub(crate) fn iso_date(year: u32, month: u32, day: u32) -> Option<String> {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -150,17 +156,17 @@ mod tests {
         assert_eq!(e.page_of(12), Some(3));
         assert_eq!(e.page_of(15), Some(3));
         assert_eq!(e.page_of(16), None);
-        let html = Extracted {
-            pages: vec![],
-            ..e
-        };
+        let html = Extracted { pages: vec![], ..e };
         assert_eq!(html.page_of(0), None);
     }
 
     #[test]
     fn describes_file_starts() {
         assert_eq!(describe_start(b"\n<!DOCTYPE html><html>"), "an HTML page");
-        assert_eq!(describe_start(b"PK\x03\x04rest"), "a zip archive or Office document");
+        assert_eq!(
+            describe_start(b"PK\x03\x04rest"),
+            "a zip archive or Office document"
+        );
         assert_eq!(describe_start(b"hello\x00world"), "\"hello.world\"");
     }
 

@@ -57,10 +57,50 @@ const MIN_ALNUM_PER_PAGE: usize = 10;
 /// Words before a line-end hyphen that usually start a real compound ("well-being"), so the
 /// hyphen is kept when the document itself does not settle the question.
 const COMPOUND_PREFIXES: &[&str] = &[
-    "self", "well", "multi", "co", "non", "pre", "post", "cross", "inter", "anti", "sub", "semi",
-    "ex", "mid", "over", "under", "long", "short", "full", "part", "high", "low", "one", "two",
-    "three", "four", "five", "first", "second", "third", "face", "peer", "child", "risk", "court",
-    "case", "time", "age", "gender", "trauma", "community", "evidence", "person", "agency",
+    "self",
+    "well",
+    "multi",
+    "co",
+    "non",
+    "pre",
+    "post",
+    "cross",
+    "inter",
+    "anti",
+    "sub",
+    "semi",
+    "ex",
+    "mid",
+    "over",
+    "under",
+    "long",
+    "short",
+    "full",
+    "part",
+    "high",
+    "low",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "first",
+    "second",
+    "third",
+    "face",
+    "peer",
+    "child",
+    "risk",
+    "court",
+    "case",
+    "time",
+    "age",
+    "gender",
+    "trauma",
+    "community",
+    "evidence",
+    "person",
+    "agency",
 ];
 
 /// Glyphs that open a bulleted list item when they start a line.
@@ -98,7 +138,9 @@ pub fn extract_pdf(bytes: &[u8]) -> Result<Extracted, FormatError> {
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown error".into());
-            Err(FormatError::Damaged(format!("the PDF reader gave up ({what})")))
+            Err(FormatError::Damaged(format!(
+                "the PDF reader gave up ({what})"
+            )))
         }
     }
 }
@@ -240,9 +282,11 @@ fn clean_title(raw: &str) -> Option<String> {
     let lower = title.to_lowercase();
     let placeholder = ["untitled", "title", "document", "slide 1", "pdf"].contains(&lower.as_str())
         || lower.starts_with("microsoft word - ")
-        || [".doc", ".docx", ".pdf", ".odt", ".rtf", ".indd", ".dot", ".dotx"]
-            .iter()
-            .any(|ext| lower.ends_with(ext));
+        || [
+            ".doc", ".docx", ".pdf", ".odt", ".rtf", ".indd", ".dot", ".dotx",
+        ]
+        .iter()
+        .any(|ext| lower.ends_with(ext));
     (!title.is_empty() && !placeholder && title.chars().any(char::is_alphanumeric))
         .then(|| title.chars().take(300).collect())
 }
@@ -659,7 +703,8 @@ fn vocabulary(pages: &[Page]) -> HashSet<String> {
         while let Some(token) = tokens.next() {
             let last = tokens.peek().is_none();
             let core = word_core(token);
-            if !core.is_empty() && !core.ends_with('-') && !(last && token.ends_with('-')) {
+            let fragment = core.ends_with('-') || (last && token.ends_with('-'));
+            if !core.is_empty() && !fragment {
                 words.insert(core);
             }
         }
@@ -741,7 +786,9 @@ fn assemble_page(lines: &[Line], vocabulary: &HashSet<String>) -> String {
         let big_gap = dy > 1.3 * gap.max(0.5 * size) || dy < -0.5 * prev.size.max(line.size);
         let starts_lower = text.chars().next().is_some_and(char::is_lowercase);
         let prev_full = prev.x1 >= right - slack;
-        if big_gap && !(starts_lower && !ends_sentence(&out)) {
+        // A lowercase line after an unfinished one continues it even across a gap.
+        let continues = starts_lower && !ends_sentence(&out);
+        if big_gap && !continues {
             out.push_str("\n\n");
             out.push_str(text);
         } else if item.is_some() {
@@ -765,15 +812,17 @@ fn ends_sentence(text: &str) -> bool {
 /// Appends `next` to `out` as the continuation of a hard-wrapped line, rejoining a hyphenated
 /// word when `out` ends with one.
 fn join_wrapped(out: &mut String, next: &str, vocabulary: &HashSet<String>) {
-    let Some(hyphen) = out.chars().last().filter(|c| matches!(c, '-' | '\u{AD}' | '‐')) else {
+    let Some(hyphen) = out
+        .chars()
+        .last()
+        .filter(|c| matches!(c, '-' | '\u{AD}' | '‐'))
+    else {
         out.push(' ');
         out.push_str(next);
         return;
     };
     let before = &out[..out.len() - hyphen.len_utf8()];
-    let frag_start = before
-        .rfind(char::is_whitespace)
-        .map_or(0, |i| i + 1);
+    let frag_start = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
     let fragment = &before[frag_start..];
     let next_word = next.split_whitespace().next().unwrap_or("");
     if !fragment.chars().last().is_some_and(char::is_alphabetic) {
@@ -860,10 +909,7 @@ mod tests {
     ));
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = format!(
-            "{}/tests/data/formats/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
+        let path = format!("{}/tests/data/formats/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
@@ -895,7 +941,10 @@ mod tests {
                      operational senior leadership team (SLT)";
         let at = e.text.find(later).expect("a page 2 sentence");
         assert_eq!(e.page_of(at), Some(2));
-        let last = e.text.rfind("Key areas for improvement:").expect("a later heading");
+        let last = e
+            .text
+            .rfind("Key areas for improvement:")
+            .expect("a later heading");
         assert!(e.page_of(last).unwrap() >= 3);
     }
 
@@ -903,7 +952,8 @@ mod tests {
     fn running_header_and_page_numbers_are_gone() {
         let e = letter();
         assert!(
-            !e.text.contains("Regional review letter to Greater Manchester RPD"),
+            !e.text
+                .contains("Regional review letter to Greater Manchester RPD"),
             "{}",
             e.text
         );
@@ -926,7 +976,9 @@ mod tests {
             assert!(e.text.contains(word), "{word:?} missing from:\n{}", e.text);
         }
         // The word split across pages 1 and 2 is completed on page 1.
-        assert!(e.text[..e.pages[1]].trim_end().ends_with("has responsibility"));
+        assert!(e.text[..e.pages[1]]
+            .trim_end()
+            .ends_with("has responsibility"));
         assert!(e.text[e.pages[1]..].starts_with("for the overall commissioning"));
         // Real compounds keep their hyphen.
         assert!(e.text.contains("co-commissioned"));
@@ -941,7 +993,9 @@ mod tests {
              probation regions across England and Wales."
         ));
         assert!(
-            e.text.lines().any(|l| l.starts_with("- Risks to service delivery were well")),
+            e.text
+                .lines()
+                .any(|l| l.starts_with("- Risks to service delivery were well")),
             "{}",
             e.text
         );
@@ -954,7 +1008,10 @@ mod tests {
             extract_pdf(&fixture("encrypted.pdf")),
             Err(FormatError::Encrypted)
         );
-        assert_eq!(extract_pdf(&fixture("scanned.pdf")), Err(FormatError::NoText));
+        assert_eq!(
+            extract_pdf(&fixture("scanned.pdf")),
+            Err(FormatError::NoText)
+        );
         assert!(matches!(
             extract_pdf(&fixture("truncated.pdf")),
             Err(FormatError::Damaged(_))
@@ -994,7 +1051,16 @@ mod tests {
 
     #[test]
     fn page_numbers_are_recognised() {
-        for yes in ["3", "Page 3", "Page 3 of 12", "3 of 12", "3 | Page", "- 3 -", "iv", "12/40"] {
+        for yes in [
+            "3",
+            "Page 3",
+            "Page 3 of 12",
+            "3 of 12",
+            "3 | Page",
+            "- 3 -",
+            "iv",
+            "12/40",
+        ] {
             assert!(is_page_number(yes), "{yes}");
         }
         for no in ["3 cases", "Page", "Leadership", "45%", "2023 report"] {
@@ -1004,7 +1070,10 @@ mod tests {
 
     #[test]
     fn dates_and_titles_are_cleaned() {
-        assert_eq!(pdf_date("D:20230525090000+01'00'").as_deref(), Some("2023-05-25"));
+        assert_eq!(
+            pdf_date("D:20230525090000+01'00'").as_deref(),
+            Some("2023-05-25")
+        );
         assert_eq!(pdf_date("20230525").as_deref(), Some("2023-05-25"));
         assert_eq!(pdf_date("D:2023"), None);
         assert_eq!(pdf_date("D:20231345"), None);

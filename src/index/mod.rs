@@ -56,9 +56,20 @@ pub struct ThemisIndex {
     pub info: CommitInfo,
 }
 
-/// `true` when `dir` holds an index (a `meta.json`).
+/// `true` when `dir` holds an index (a `meta.json`). A `meta.json` with no segments and no
+/// payload is what an index run leaves when it is interrupted before its first commit: that is
+/// no index yet, not a foreign one.
 pub fn exists(dir: &Path) -> bool {
-    dir.join("meta.json").is_file()
+    let Ok(text) = std::fs::read_to_string(dir.join("meta.json")) else {
+        return dir.join("meta.json").exists();
+    };
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(meta) => {
+            let no_segments = meta["segments"].as_array().is_some_and(|s| s.is_empty());
+            !(no_segments && meta["payload"].is_null())
+        }
+        Err(_) => true,
+    }
 }
 
 impl ThemisIndex {
@@ -219,6 +230,9 @@ pub struct IndexedReport {
     pub passages: u64,
     /// Offset of the file's text in its bytes (3 after a UTF-8 BOM).
     pub offset_base: usize,
+    /// `true` when offsets refer to text extracted from a PDF or HTML file.
+    #[serde(default)]
+    pub extracted: bool,
     /// Recommendations, scores, ratings and key facts (offsets into the file).
     #[serde(default)]
     pub structured: crate::structured::Structured,

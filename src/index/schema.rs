@@ -47,6 +47,8 @@ pub struct Fields {
     pub start: Field,
     /// Byte offset of the unit's end in the source file.
     pub end: Field,
+    /// 1-based page of the unit's start (PDF reports only).
+    pub page: Field,
     /// Theme ids of a passage's sentences or of one sentence (multi-valued, fast).
     pub theme: Field,
     /// Polarity of a sentence document.
@@ -89,6 +91,7 @@ pub fn build_schema() -> (Schema, Fields) {
         section: builder.add_text_field("section", keyword.clone()),
         start: builder.add_u64_field("start", STORED),
         end: builder.add_u64_field("end", STORED),
+        page: builder.add_u64_field("page", STORED),
         theme: builder.add_text_field("theme", keyword.clone()),
         polarity: builder.add_text_field("polarity", keyword),
         data: builder.add_text_field("data", STORED),

@@ -170,7 +170,7 @@ pub fn build_index(
         if let Some(warning) = warning {
             summary.problems.push(warning);
         }
-        let meta = ReportMeta::resolve(file, &source.text, &manifest);
+        let meta = ReportMeta::resolve(file, &source, &manifest);
         let hash = content_hash(&source, &manifest, file);
         if known.get(&file.rel).is_some_and(|h| *h == hash) {
             summary.unchanged += 1;
@@ -277,6 +277,9 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
             Err(err) => return Err(err),
         }
         remove_index_files(dir)?;
+    } else {
+        // Leftovers of a run interrupted before its first commit.
+        remove_index_files(dir)?;
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let index = Index::create_in_dir(dir, schema).map_err(|e| match e {
@@ -292,6 +295,9 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
 
 /// Deletes tantivy's files (and only those) from an index folder so it can be recreated.
 fn remove_index_files(dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -373,6 +379,9 @@ fn add_report(
             }
             doc.add_u64(fields.start, (sentence.start + base) as u64);
             doc.add_u64(fields.end, (sentence.end + base) as u64);
+            if let Some(page) = source.page_of(sentence.start) {
+                doc.add_u64(fields.page, u64::from(page));
+            }
             for theme in &tagged.themes {
                 doc.add_text(fields.theme, theme);
             }
@@ -394,6 +403,9 @@ fn add_report(
         }
         doc.add_u64(fields.start, (passage.start + base) as u64);
         doc.add_u64(fields.end, (passage.end + base) as u64);
+        if let Some(page) = source.page_of(passage.start) {
+            doc.add_u64(fields.page, u64::from(page));
+        }
         let mut stored = Vec::new();
         let mut themes = BTreeSet::new();
         for i in passage.sentences.clone() {
@@ -443,6 +455,7 @@ fn add_report(
         sentences: segmented.sentences.len() as u64,
         passages: segmented.passages.len() as u64,
         offset_base: base,
+        extracted: source.extracted,
         structured,
         recommendation_themes,
     };

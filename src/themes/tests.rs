@@ -443,6 +443,26 @@ fn test_valid_minimal_file_loads_and_tags() {
 }
 
 #[test]
+fn test_exclude_rules_veto_the_theme() {
+    let src = format!(
+        "{HEADER}{}",
+        theme_toml(
+            "court",
+            "match = [\"court\"]\nexclude = [\"(return|returned) to court\"]"
+        )
+    );
+    let t = Taxonomy::from_toml_str(&src, "x.toml").expect("loads");
+    assert_eq!(
+        t.tag("The court team was strong.").themes,
+        vec!["court".to_string()]
+    );
+    assert!(t.tag("The case was returned to court.").themes.is_empty());
+    let th = t.theme("court").expect("theme");
+    assert_eq!(th.match_rules().collect::<Vec<_>>(), vec!["court"]);
+    assert_eq!(th.exclude_rules().count(), 1);
+}
+
+#[test]
 fn test_unknown_key_names_theme_and_line() {
     let src = format!(
         "{HEADER}{}{}",
