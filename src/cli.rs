@@ -8,7 +8,7 @@ const AFTER_HELP: &str = "\
 Examples:
   themis search \"vetting delays\"
   themis search '\"information sharing\" AND police' --region \"South West\"
-  themis search 'caseload* OR workload' --since 2023 --per-report 2
+  themis search 'caseload OR workload' --since 2023 --per-report 2
   themis index --rebuild
 
 Exit codes: 0 success, 1 a search that found nothing, 2 an error (bad usage, bad query,
@@ -98,6 +98,21 @@ pub enum Command {
     Scores(TableArgs),
     /// Key contextual facts (people supervised, staffing, caseloads, ...) side by side.
     Facts(TableArgs),
+    /// Print a report's text as themis reads it: for PDF and HTML, the extracted text that
+    /// `start`/`end` offsets of "extracted" results refer to.
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Report id (as in results) or file path relative to the corpus folder.
+    pub report: String,
+    /// Only this page (PDF reports).
+    #[arg(long, value_name = "N")]
+    pub page: Option<u32>,
+    /// Print as JSON: metadata, pages and text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

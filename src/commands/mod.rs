@@ -8,6 +8,7 @@ mod recommendations;
 mod report;
 mod scores;
 mod search;
+mod show;
 mod tag;
 mod themes;
 
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Recommendations(args) => recommendations::run(&global, &args),
         Command::Scores(args) => scores::run_scores(&global, &args),
         Command::Facts(args) => scores::run_facts(&global, &args),
+        Command::Show(args) => show::run(&global, &args),
     }
 }
 

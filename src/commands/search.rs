@@ -110,18 +110,20 @@ fn render_text(
                 .iter()
                 .map(|[a, b]| (a - excerpt.start, b - excerpt.start))
                 .collect();
-            let section = excerpt
-                .section
-                .as_deref()
-                .map(|s| format!("[{}] ", output::sanitize(s)))
-                .unwrap_or_default();
+            let page = excerpt.page.map(|p| format!("p. {p}"));
+            let label = match (excerpt.section.as_deref(), page) {
+                (Some(s), Some(p)) => format!("[{}, {p}] ", output::sanitize(s)),
+                (Some(s), None) => format!("[{}] ", output::sanitize(s)),
+                (None, Some(p)) => format!("[{p}] "),
+                (None, None) => String::new(),
+            };
             for line in &excerpt.before {
                 writeln!(out, "    {}", style.dim(&output::sanitize(line)))?;
             }
             writeln!(
                 out,
                 "  {}{}",
-                style.dim(&section),
+                style.dim(&label),
                 output::highlighted(&excerpt.text, &relative, style)
             )?;
             for line in &excerpt.after {

@@ -360,9 +360,11 @@ impl ReportMeta {
             return entry.to_meta(&file.rel);
         }
         let mut inferred = infer::infer_metadata(&source.text, &file.rel);
-        // A PDF's or page's own metadata fills what the text does not state.
-        if inferred.title.is_none() {
-            inferred.title = source.embedded_title.clone();
+        // A PDF's own title is the author's word for it, better than the first line of a
+        // letterhead; an HTML <title> often carries the site's name, so the text wins there.
+        let is_pdf = !source.pages.is_empty();
+        if inferred.title.is_none() || (is_pdf && source.embedded_title.is_some()) {
+            inferred.title = source.embedded_title.clone().or(inferred.title);
         }
         if inferred.date.is_none() {
             if let Some(date) = &source.embedded_date {
