@@ -7,12 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::query::BooleanQuery;
+use tantivy::schema::Value;
+use tantivy::{Searcher, TantivyDocument};
 
 use crate::error::Result;
-use crate::index::{kind, IndexedReport, ThemisIndex};
+use crate::index::{kind, must_term, IndexedReport, ThemisIndex};
 use crate::stats::{Cell, CountTable, PolarityFilter};
 use crate::themes::{Polarity, Taxonomy};
 
@@ -325,15 +325,7 @@ fn representative(
 ) -> Result<Option<Evidence>> {
     let fields = index.fields;
     let meta = &table.reports[cell.report].meta;
-    let term = |field, value: &str| -> (Occur, Box<dyn Query>) {
-        (
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, value),
-                IndexRecordOption::Basic,
-            )),
-        )
-    };
+    let term = must_term;
     let query = BooleanQuery::new(vec![
         term(fields.kind, kind::SENTENCE),
         term(fields.report, &meta.id),
@@ -423,15 +415,7 @@ pub fn theme_excerpts(
         .into_iter()
         .map(|r| (r.meta.id.clone(), r))
         .collect();
-    let term = |field, value: &str| -> (Occur, Box<dyn Query>) {
-        (
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, value),
-                IndexRecordOption::Basic,
-            )),
-        )
-    };
+    let term = must_term;
     let mut clauses = vec![term(fields.kind, kind::SENTENCE), term(fields.theme, theme)];
     if let Some(region) = region {
         clauses.push(term(fields.region, region));

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
+use tantivy::query::{Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
@@ -145,13 +145,7 @@ impl ThemisIndex {
             Err(e) => problems.push(format!("cannot verify checksums: {e}")),
         }
         let searcher = self.reader()?.searcher();
-        let count = |k: &str| -> Result<u64> {
-            let query = TermQuery::new(
-                Term::from_field_text(self.fields.kind, k),
-                IndexRecordOption::Basic,
-            );
-            Ok(searcher.search(&query, &tantivy::collector::Count)? as u64)
-        };
+        let count = |k: &str| self.count_kind(&searcher, k);
         let reports = self.reports(&searcher)?;
         let passages = count(kind::PASSAGE)?;
         let sentences = count(kind::SENTENCE)?;
@@ -173,6 +167,15 @@ impl ThemisIndex {
             tagged_sentences: sentences,
             problems,
         })
+    }
+
+    /// Number of documents of one kind ([`kind`]) in a searcher's snapshot.
+    pub fn count_kind(&self, searcher: &Searcher, kind: &str) -> Result<u64> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.kind, kind),
+            IndexRecordOption::Basic,
+        );
+        Ok(searcher.search(&query, &tantivy::collector::Count)? as u64)
     }
 
     /// Metadata of every indexed report, sorted by id.
@@ -215,6 +218,17 @@ pub struct CheckReport {
     pub tagged_sentences: u64,
     /// What is wrong (empty when healthy).
     pub problems: Vec<String>,
+}
+
+/// A required clause `field == value`, for building filter queries.
+pub fn must_term(field: tantivy::schema::Field, value: &str) -> (Occur, Box<dyn Query>) {
+    (
+        Occur::Must,
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        )),
+    )
 }
 
 /// What the index records about one report.

@@ -11,9 +11,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tantivy::collector::Count;
-use tantivy::query::TermQuery;
-use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
@@ -222,15 +219,8 @@ pub fn build_index(
 
     let opened = ThemisIndex::open(&options.index_dir)?;
     let searcher = opened.reader()?.searcher();
-    let count = |k: &str| -> Result<u64> {
-        let query = TermQuery::new(
-            Term::from_field_text(fields.kind, k),
-            IndexRecordOption::Basic,
-        );
-        Ok(searcher.search(&query, &Count)? as u64)
-    };
-    summary.reports = count(kind::REPORT)?;
-    summary.passages = count(kind::PASSAGE)?;
+    summary.reports = opened.count_kind(&searcher, kind::REPORT)?;
+    summary.passages = opened.count_kind(&searcher, kind::PASSAGE)?;
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
