@@ -223,7 +223,7 @@ fn parse_query(index: &ThemisIndex, query: &str) -> Result<Box<dyn Query>> {
         QueryParser::for_index(&index.index, vec![index.fields.text, index.fields.title]);
     parser.set_conjunction_by_default();
     parser
-        .parse_query(&escape_apostrophes(query))
+        .parse_query(&and_not_as_not(&escape_apostrophes(query)))
         .map_err(|err| Error::BadQuery {
             query: query.to_string(),
             reason: explain_query_error(&err),
@@ -255,6 +255,25 @@ fn escape_apostrophes(query: &str) -> String {
         }
     }
     out
+}
+
+/// tantivy reads `a AND NOT b` as `a AND (NOT b)`, and a clause made only of an exclusion
+/// matches nothing, so the whole query would find nothing. Users mean `a NOT b`, which tantivy
+/// reads as "a, excluding b": rewrite it outside quoted phrases.
+fn and_not_as_not(query: &str) -> String {
+    let pattern = regex::Regex::new(r"\bAND\s+NOT\b").expect("valid regex");
+    query
+        .split('"')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 0 {
+                pattern.replace_all(part, "NOT").into_owned()
+            } else {
+                part.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\"")
 }
 
 fn explain_query_error(err: &tantivy::query::QueryParserError) -> String {
@@ -419,5 +438,33 @@ impl SourceCache {
             .map(slice)
             .collect();
         (before, after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_and_not_becomes_not_outside_phrases() {
+        assert_eq!(
+            and_not_as_not("vetting AND NOT police"),
+            "vetting NOT police"
+        );
+        assert_eq!(
+            and_not_as_not("\"staff AND NOT x\" AND NOT police"),
+            "\"staff AND NOT x\" NOT police"
+        );
+        assert_eq!(and_not_as_not("BRAND NOTE"), "BRAND NOTE");
+    }
+
+    #[test]
+    fn test_apostrophes_inside_words_are_escaped() {
+        assert_eq!(escape_apostrophes("children's"), "children\\'s");
+        assert_eq!(
+            escape_apostrophes("\"children’s services\""),
+            "\"children's services\""
+        );
+        assert_eq!(escape_apostrophes("'quoted'"), "'quoted'");
     }
 }

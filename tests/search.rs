@@ -207,3 +207,17 @@ fn test_apostrophes_in_queries_are_words_not_quotes() {
         );
     }
 }
+
+#[test]
+fn test_and_not_excludes_like_minus() {
+    let ws = Workspace::with_corpus();
+    let and_not = search(&ws, &["vetting AND NOT police"]);
+    let minus = search(&ws, &["vetting -police"]);
+    assert!(and_not.total_hits > 0);
+    assert_eq!(and_not.total_hits, minus.total_hits);
+    for report in &and_not.reports {
+        for e in &report.excerpts {
+            assert!(!e.text.to_lowercase().contains("police"), "{}", e.text);
+        }
+    }
+}
