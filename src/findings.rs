@@ -313,6 +313,9 @@ fn newest_first<'a>(table: &CountTable, cells: &[&'a Cell]) -> Vec<&'a Cell> {
     sorted
 }
 
+/// Most sentences of one theme in one report considered for its representative sentence.
+const MAX_CANDIDATES: usize = 40;
+
 /// The sentence that best stands for a theme in a report: of the polarity asked for (or the
 /// report's dominant one), about this theme alone rather than several, of readable length;
 /// earliest on ties.
@@ -326,11 +329,15 @@ fn representative(
     let fields = index.fields;
     let meta = &table.reports[cell.report].meta;
     let term = must_term;
-    let query = BooleanQuery::new(vec![
+    let mut clauses = vec![
         term(fields.kind, kind::SENTENCE),
         term(fields.report, &meta.id),
         term(fields.theme, &cell.theme),
-    ]);
+    ];
+    if let PolarityFilter::Only(p) = filter {
+        clauses.push(term(fields.polarity, &p.to_string()));
+    }
+    let query = BooleanQuery::new(clauses);
     let wanted = match filter {
         PolarityFilter::Only(p) => p,
         PolarityFilter::All if cell.strength > cell.concern => Polarity::Strength,
@@ -338,7 +345,12 @@ fn representative(
         PolarityFilter::All => Polarity::Neutral,
     };
     let mut best: Option<((bool, usize, usize, usize), Evidence)> = None;
-    for address in searcher.search(&query, &DocSetCollector)? {
+    // Reading stored documents dominates at scale: weigh at most MAX_CANDIDATES sentences, the
+    // first in document order (of the polarity asked for, when one is).
+    let mut candidates: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
+    candidates.sort();
+    candidates.truncate(MAX_CANDIDATES);
+    for address in candidates {
         let doc: TantivyDocument = searcher.doc(address)?;
         let text = doc
             .get_first(fields.sentence)
