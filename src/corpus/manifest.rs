@@ -75,6 +75,8 @@ struct ManifestFile {
 #[derive(Debug, Clone, Default)]
 pub struct Manifest {
     entries: Vec<ManifestEntry>,
+    /// Entry position by file, so lookups stay cheap with thousands of reports.
+    by_file: std::collections::HashMap<String, usize>,
     /// The manifest's own text hash, so a metadata edit re-indexes the files it describes.
     pub hash: String,
 }
@@ -130,15 +132,21 @@ impl Manifest {
             }
             entries.push(entry);
         }
+        let by_file = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.file.clone(), i))
+            .collect();
         Ok(Manifest {
             entries,
+            by_file,
             hash: super::hex_sha256(text.as_bytes()),
         })
     }
 
     /// The entry for a file (path relative to the corpus).
     pub fn entry(&self, rel: &str) -> Option<&ManifestEntry> {
-        self.entries.iter().find(|e| e.file == rel)
+        self.by_file.get(rel).map(|&i| &self.entries[i])
     }
 
     /// All entries, in manifest order.

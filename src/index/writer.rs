@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -127,7 +127,7 @@ pub fn build_index(
         tantivy::TantivyError::LockFailure(..) => Error::IndexLocked(options.index_dir.clone()),
         other => other.into(),
     })?;
-    let mut known = if summary.rebuilt.is_some() || options.rebuild {
+    let known = if summary.rebuilt.is_some() || options.rebuild {
         writer.delete_all_documents()?;
         BTreeMap::new()
     } else {
@@ -137,60 +137,114 @@ pub fn build_index(
     progress.start(discovery.files.len() as u64);
     let mut seen = BTreeSet::new();
     let mut changed = summary.rebuilt.is_some() || options.rebuild;
-    let mut tokens = Vec::new();
     let cancelled = || {
         options
             .cancel
             .as_ref()
             .is_some_and(|flag| flag.load(Ordering::Relaxed))
     };
-    for file in &discovery.files {
-        if cancelled() {
-            // Dropping the writer discards everything since the last commit.
-            return Err(Error::Interrupted);
-        }
-        seen.insert(file.rel.clone());
-        let (source, warning) = match corpus::read_source(file, options.max_file_bytes) {
-            Ok(read) => read,
-            Err(problem) => {
-                // A file that was readable before keeps its indexed passages: nothing is lost.
-                if problem.is_error {
-                    summary.errors += 1;
-                } else {
-                    summary.skipped += 1;
+    // Reading, segmenting, tagging and extracting are done by workers, in parallel; the
+    // documents are added here in file order so runs stay deterministic.
+    let files = &discovery.files;
+    let next = AtomicUsize::new(0);
+    let handled = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Prepared)>(workers * 2);
+    let known_now = &known;
+    let outcome = std::thread::scope(|scope| -> Result<()> {
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let (next, handled, stop, manifest) = (&next, &handled, &stop, &manifest);
+            scope.spawn(move || {
+                let mut tokens = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= files.len() {
+                        break;
+                    }
+                    // Stay within a window of the file being added, so memory stays bounded
+                    // when one large file holds up the others.
+                    while i > handled.load(Ordering::SeqCst) + REORDER_WINDOW {
+                        if stop.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let prepared = prepare_report(
+                        &files[i],
+                        options,
+                        manifest,
+                        known_now,
+                        &fields,
+                        taxonomy,
+                        &mut tokens,
+                    );
+                    if sender.send((i, prepared)).is_err() {
+                        return;
+                    }
                 }
-                summary.problems.push(problem);
-                progress.file_done(&file.rel, 0);
-                continue;
+            });
+        }
+        drop(sender);
+        let result = (|| -> Result<()> {
+            let mut pending = BTreeMap::new();
+            let mut want = 0;
+            for (i, prepared) in &receiver {
+                pending.insert(i, prepared);
+                while let Some(prepared) = pending.remove(&want) {
+                    if cancelled() {
+                        // Dropping the writer discards everything since the last commit.
+                        return Err(Error::Interrupted);
+                    }
+                    let file = &files[want];
+                    seen.insert(file.rel.clone());
+                    match prepared {
+                        Prepared::Failed(problem) => {
+                            // A file that was readable before keeps its indexed passages.
+                            if problem.is_error {
+                                summary.errors += 1;
+                            } else {
+                                summary.skipped += 1;
+                            }
+                            summary.problems.push(problem);
+                            progress.file_done(&file.rel, 0);
+                        }
+                        Prepared::Unchanged(warning) => {
+                            summary.problems.extend(warning);
+                            summary.unchanged += 1;
+                            progress.file_done(&file.rel, 0);
+                        }
+                        Prepared::Ready(report) => {
+                            if known_now.contains_key(&file.rel) {
+                                writer.delete_term(Term::from_field_text(fields.file, &file.rel));
+                            }
+                            for doc in report.documents {
+                                writer.add_document(doc)?;
+                            }
+                            summary.problems.extend(report.problems);
+                            summary.indexed += 1;
+                            changed = true;
+                            progress.file_done(&file.rel, report.passages);
+                        }
+                    }
+                    want += 1;
+                    handled.store(want, Ordering::SeqCst);
+                }
             }
-        };
-        if let Some(warning) = warning {
-            summary.problems.push(warning);
-        }
-        let meta = ReportMeta::resolve(file, &source, &manifest);
-        let hash = content_hash(&source, &manifest, file);
-        if known.get(&file.rel).is_some_and(|h| *h == hash) {
-            summary.unchanged += 1;
-            progress.file_done(&file.rel, 0);
-            continue;
-        }
-        if known.remove(&file.rel).is_some() {
-            writer.delete_term(Term::from_field_text(fields.file, &file.rel));
-        }
-        let (passages, problems) = add_report(
-            &writer,
-            &fields,
-            taxonomy,
-            &meta,
-            &source,
-            hash,
-            &mut tokens,
-        )?;
-        summary.problems.extend(problems);
-        summary.indexed += 1;
-        changed = true;
-        progress.file_done(&file.rel, passages);
-    }
+            Ok(())
+        })();
+        // On an error, let the workers stop instead of finishing the corpus.
+        stop.store(true, Ordering::SeqCst);
+        drop(receiver);
+        result
+    });
+    outcome?;
     for gone in known.keys().filter(|rel| !seen.contains(*rel)) {
         writer.delete_term(Term::from_field_text(fields.file, gone));
         summary.removed += 1;
@@ -311,6 +365,55 @@ fn content_hash(source: &SourceText, manifest: &Manifest, file: &CorpusFile) -> 
     corpus::hex_sha256(format!("{}\n{entry}", source.hash).as_bytes())
 }
 
+/// Files a worker may run ahead of the one being added.
+const REORDER_WINDOW: usize = 16;
+
+/// What a worker made of one file.
+enum Prepared {
+    /// It could not be read (the problem names it).
+    Failed(FileProblem),
+    /// Same content as indexed (with any decoding warning).
+    Unchanged(Option<FileProblem>),
+    /// Documents ready to add.
+    Ready(ReadyReport),
+}
+
+/// One report's documents, ready to add.
+struct ReadyReport {
+    documents: Vec<TantivyDocument>,
+    passages: u64,
+    problems: Vec<FileProblem>,
+}
+
+/// Reads, segments, tags and extracts one file (the parallel part of indexing).
+fn prepare_report(
+    file: &CorpusFile,
+    options: &IndexOptions,
+    manifest: &Manifest,
+    known: &BTreeMap<String, String>,
+    fields: &Fields,
+    taxonomy: &Taxonomy,
+    tokens: &mut Vec<analysis::AnalyzedToken>,
+) -> Prepared {
+    let (source, warning) = match corpus::read_source(file, options.max_file_bytes) {
+        Ok(read) => read,
+        Err(problem) => return Prepared::Failed(problem),
+    };
+    let meta = ReportMeta::resolve(file, &source, manifest);
+    let hash = content_hash(&source, manifest, file);
+    if known.get(&file.rel).is_some_and(|h| *h == hash) {
+        return Prepared::Unchanged(warning);
+    }
+    let (documents, passages, mut problems) =
+        report_documents(fields, taxonomy, &meta, &source, hash, tokens);
+    problems.splice(0..0, warning);
+    Prepared::Ready(ReadyReport {
+        documents,
+        passages,
+        problems,
+    })
+}
+
 /// Per-sentence tags stored with each passage (offsets into the source file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct StoredSentence {
@@ -326,15 +429,15 @@ pub struct StoredSentence {
 
 /// Adds one report's documents; returns the number of passages and what could not be read of
 /// its structured parts (recommendations, scores, ratings, facts) as warnings.
-fn add_report(
-    writer: &IndexWriter,
+fn report_documents(
     fields: &Fields,
     taxonomy: &Taxonomy,
     meta: &ReportMeta,
     source: &SourceText,
     hash: String,
     tokens: &mut Vec<analysis::AnalyzedToken>,
-) -> Result<(u64, Vec<FileProblem>)> {
+) -> (Vec<TantivyDocument>, u64, Vec<FileProblem>) {
+    let mut documents = Vec::new();
     let text = &source.text;
     let base = source.offset_base;
     let segmented: Segmented = segment(text);
@@ -377,7 +480,7 @@ fn add_report(
             }
             doc.add_text(fields.polarity, tagged.polarity.to_string());
             doc.add_text(fields.sentence, slice);
-            writer.add_document(doc)?;
+            documents.push(doc);
         }
         tags.push(tagged);
     }
@@ -417,7 +520,7 @@ fn add_report(
             fields.data,
             serde_json::to_string(&stored).unwrap_or_default(),
         );
-        writer.add_document(doc)?;
+        documents.push(doc);
     }
 
     let mut structured = crate::structured::extract(text);
@@ -458,6 +561,6 @@ fn add_report(
         fields.data,
         serde_json::to_string(&record).unwrap_or_default(),
     );
-    writer.add_document(doc)?;
-    Ok((record.passages, problems))
+    documents.push(doc);
+    (documents, record.passages, problems)
 }
