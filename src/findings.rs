@@ -347,7 +347,10 @@ fn representative(
     let mut best: Option<((bool, usize, usize, usize), Evidence)> = None;
     // Reading stored documents dominates at scale: weigh at most MAX_CANDIDATES sentences, the
     // first in document order (of the polarity asked for, when one is).
-    let mut candidates: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
+    let mut candidates: Vec<_> = searcher
+        .search(&query, &DocSetCollector)?
+        .into_iter()
+        .collect();
     candidates.sort();
     candidates.truncate(MAX_CANDIDATES);
     for address in candidates {
