@@ -2,7 +2,7 @@
 //! unit of the five shipped documents), scored the way `eval_tags.py` scores `themis tag
 //! --json`: each labelled unit takes the union of the themes of the tagger's sentences that
 //! overlap it by at least half of the shorter span, and its polarity from the sentence that
-//! overlaps it most. Fails below micro-F1 0.80 (the target is 0.85).
+//! overlaps it most. Fails below micro-F1 0.80 or polarity accuracy 0.80 (the targets are 0.85).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -60,7 +60,12 @@ fn score_corpus() -> Score {
             .sentences
             .iter()
             .map(|s| {
-                let tags = taxonomy.tag(&source.text[s.start..s.end]);
+                let text = &source.text[s.start..s.end];
+                let section = s
+                    .section
+                    .and_then(|i| segmented.sections.get(i))
+                    .map(|sec| sec.title.as_str());
+                let tags = taxonomy.tag_in_context(text, &themis::analysis::analyze(text), section);
                 Tagged {
                     start: s.start + source.offset_base,
                     end: s.end + source.offset_base,
@@ -126,7 +131,7 @@ fn test_dev_set_micro_f1_and_polarity() {
     }
     assert!(f1 >= 0.80, "micro-F1 {f1:.3} is below 0.80");
     assert!(
-        polarity >= 0.75,
-        "polarity accuracy {polarity:.3} is below 0.75"
+        polarity >= 0.80,
+        "polarity accuracy {polarity:.3} is below 0.80"
     );
 }

@@ -133,11 +133,11 @@ fn write_file(
     }
     for sentence in &segmented.sentences {
         let text = &source.text[sentence.start..sentence.end];
-        let tags = taxonomy.tag(text);
         let section = sentence
             .section
             .and_then(|i| segmented.sections.get(i))
             .map(|s| s.title.as_str());
+        let tags = taxonomy.tag_in_context(text, &themis::analysis::analyze(text), section);
         if json {
             let record = SentenceRecord {
                 kind: "sentence",

@@ -463,7 +463,7 @@ fn report_documents(
     for sentence in &segmented.sentences {
         let slice = &text[sentence.start..sentence.end];
         analysis::analyze_into(slice, tokens);
-        let tagged = taxonomy.tag_tokens(slice, tokens);
+        let tagged = taxonomy.tag_in_context(slice, tokens, section_of(sentence.section));
         if !tagged.themes.is_empty() {
             let mut doc = TantivyDocument::default();
             common(&mut doc, kind::SENTENCE);

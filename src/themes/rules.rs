@@ -650,6 +650,17 @@ impl<'a> SentenceView<'a> {
         self.negated.get(i).copied().unwrap_or(false)
     }
 
+    /// The text between token `i - 1` and token `i` (punctuation and spaces), if known.
+    pub fn gap_before(&self, i: usize) -> Option<&'a str> {
+        let a = self.offsets.get(i.checked_sub(1)?)?.1;
+        let b = self.offsets.get(i)?.0;
+        if a <= b {
+            self.text.get(a..b)
+        } else {
+            None
+        }
+    }
+
     /// Whether a clause break precedes token `i`.
     pub fn break_before(&self, i: usize) -> bool {
         self.brk.get(i).copied().unwrap_or(false)

@@ -806,6 +806,176 @@ fn test_tag_tokens_tolerates_bad_offsets() {
     assert!(tags.themes.contains(&"vetting-recruitment".to_string()));
 }
 
+fn pol_of(t: &Taxonomy, sentence: &str) -> Polarity {
+    t.tag(sentence).polarity
+}
+
+#[test]
+fn test_headings_and_footnotes_carry_no_theme() {
+    let t = tax();
+    // Titles: short, no verb, no closing punctuation, no figures.
+    for s in [
+        "Services and interventions",
+        "Learning from Serious Further Offence investigations",
+        "Statutory victim work",
+    ] {
+        assert!(t.tag(s).themes.is_empty(), "{s}");
+        assert!(t.explain(s).is_empty(), "{s}");
+    }
+    // Footnotes and references.
+    assert!(t
+        .tag("Multi-agency public protection arrangements (MAPPA) annual report. \u{21a9}\u{fe0e}")
+        .themes
+        .is_empty());
+    assert!(t
+        .tag("\u{b9} Independent Serious Further Offence review of A Person (example.gov.uk)")
+        .themes
+        .is_empty());
+    // Table header rows have no data; data rows and scoring lines keep their themes.
+    assert!(t
+        .tag("| PO | PSO (excluding PQiP) | PQiP |")
+        .themes
+        .is_empty());
+    assert!(has(
+        &t,
+        "| Recall rates (in the 12 months prior to inspection) | 24.88% |",
+        "enforcement"
+    ));
+    // Near misses: a short sentence with a verb, or a line broken mid-sentence, is not a title.
+    assert!(has(&t, "Staff morale was low", "staff-wellbeing"));
+    assert!(has(
+        &t,
+        "Serious further offence reviews were of good quality",
+        "serious-further-offences"
+    ));
+    assert!(!is_non_finding("Vetting delays in the region and"));
+}
+
+#[test]
+fn test_themes_named_only_in_a_list_are_passing_mentions() {
+    let t = tax();
+    assert!(!has(
+        &t,
+        "Co-commissioned services included accommodation, education, dependency and recovery, and peer support.",
+        "accommodation"
+    ));
+    assert!(!has(
+        &t,
+        "The region ran sessions on topics such as risk, sentence management, domestic abuse and challenging behaviour.",
+        "domestic-abuse-safeguarding"
+    ));
+    // A list of findings is the finding itself.
+    assert!(has(
+        &t,
+        "Concerns included poor accommodation, unmet mental health needs and long waiting lists.",
+        "accommodation"
+    ));
+    // Two items are not an enumeration, and a long clause after the marker is not an item.
+    assert!(has(
+        &t,
+        "The team had strong links with partners, including housing providers and approved premises.",
+        "accommodation"
+    ));
+    assert!(has(
+        &t,
+        "Staff shortages, including a vacancy rate of 40 per cent in one PDU, high workloads, and sickness hindered delivery.",
+        "workload"
+    ));
+}
+
+#[test]
+fn test_polarity_classes() {
+    let t = tax();
+    // Recognising a need is awareness, not a shortfall.
+    assert_ne!(
+        pol_of(&t, "Leaders were aware of the need to develop consistency and had developed a clear strategy."),
+        Polarity::Concern
+    );
+    assert_eq!(
+        pol_of(
+            &t,
+            "Leaders needed to develop consistency in enforcement practice."
+        ),
+        Polarity::Concern
+    );
+    // "and <verb>" is a finding, not a purpose clause.
+    assert_eq!(
+        pol_of(
+            &t,
+            "The team completed audits and provided feedback to managers."
+        ),
+        Polarity::Strength
+    );
+    // High rates of a good thing are not a concern; high rates of a bad one are.
+    assert_ne!(
+        pol_of(&t, "There were high rates of compliance with appointments."),
+        Polarity::Concern
+    );
+    assert_eq!(
+        pol_of(&t, "There were high rates of sickness absence."),
+        Polarity::Concern
+    );
+    // "in just over two-thirds" is not a low quantity; "in just 3 of 10" is.
+    assert_ne!(
+        pol_of(
+            &t,
+            "A sufficient assessment was made in just over two-thirds of cases."
+        ),
+        Polarity::Concern
+    );
+    assert_eq!(
+        pol_of(
+            &t,
+            "A sufficient assessment was made in just 3 of 10 cases."
+        ),
+        Polarity::Concern
+    );
+    // Inexperience is a shortfall.
+    assert_eq!(
+        pol_of(&t, "The workforce was largely inexperienced."),
+        Polarity::Concern
+    );
+    // The region's own development work is a (weak) strength.
+    assert_eq!(
+        pol_of(&t, "The region had developed a learning needs analysis."),
+        Polarity::Strength
+    );
+}
+
+#[test]
+fn test_tag_in_context_inherits_the_section_theme_for_back_references() {
+    let t = tax();
+    let s = "The reviews were rated two as outstanding and ten as good.";
+    let tok = crate::analysis::analyze(s);
+    let plain = t.tag_tokens(s, &tok);
+    assert!(!plain
+        .themes
+        .contains(&"serious-further-offences".to_string()));
+    let ctx = t.tag_in_context(s, &tok, Some("Serious further offences"));
+    assert!(ctx.themes.contains(&"serious-further-offences".to_string()));
+    assert_eq!(ctx.polarity, plain.polarity);
+    let s2 = "It had also been shared with senior leaders and middle managers.";
+    let tok2 = crate::analysis::analyze(s2);
+    assert!(t
+        .tag_in_context(s2, &tok2, Some("Victims"))
+        .themes
+        .contains(&"victims".to_string()));
+    // Near misses: no section, a sentence with its own subject, or a heading.
+    assert_eq!(t.tag_in_context(s, &tok, None), plain);
+    let s3 = "Senior leaders met monthly with the police.";
+    let tok3 = crate::analysis::analyze(s3);
+    assert!(!t
+        .tag_in_context(s3, &tok3, Some("Serious further offences"))
+        .themes
+        .contains(&"serious-further-offences".to_string()));
+    let h = "Summary of findings";
+    let toks_h = crate::analysis::analyze(h);
+    assert!(t
+        .tag_in_context(h, &toks_h, Some("Victims"))
+        .themes
+        .is_empty());
+}
+
 proptest! {
     #[test]
     fn test_tag_never_panics_on_arbitrary_unicode(s in "\\PC{0,300}") {
