@@ -91,6 +91,16 @@ pub fn highlighted(text: &str, highlights: &[(usize, usize)], style: Style) -> S
     out
 }
 
+/// "1 report", "2 reports": counts in sentences read as English.
+pub fn count(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Prints a per-file warning or error as `themis: FILE: message`.
 pub fn report_problem(problem: &FileProblem) {
     let level = if problem.is_error { "error" } else { "warning" };

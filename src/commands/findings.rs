@@ -103,8 +103,10 @@ fn render(
     }
     for region in &report.regions {
         let title = format!(
-            "{} — {} reports; themes raised ({polarity}) in at least {}",
-            region.region, region.reports, report.min_reports
+            "{} — {}; themes raised ({polarity}) in at least {}",
+            region.region,
+            output::count(region.reports as u64, "report"),
+            output::count(report.min_reports as u64, "report")
         );
         writeln!(out, "{}\n", heading(&title, 1, markdown, style))?;
         if region.findings.is_empty() {
@@ -112,9 +114,9 @@ fn render(
         }
         for f in &region.findings {
             let head = format!(
-                "{} — {} reports, {}; concern {}, strength {}",
+                "{} — {}, {}; concern {}, strength {}",
                 f.label,
-                f.reports.len(),
+                output::count(f.reports.len() as u64, "report"),
                 years(f.first_year, f.last_year),
                 f.concern,
                 f.strength

@@ -84,9 +84,9 @@ fn render_text(
     let shown: usize = results.reports.iter().map(|r| r.excerpts.len()).sum();
     writeln!(
         out,
-        "{} matching passages; showing {shown} from {} reports.\n",
-        results.total_hits,
-        results.reports.len()
+        "{} matching; showing {shown} from {}.\n",
+        output::count(results.total_hits, "passage"),
+        output::count(results.reports.len() as u64, "report")
     )?;
     for report in &results.reports {
         writeln!(out, "{}", style.bold(&output::sanitize(&report.title)))?;
