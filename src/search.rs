@@ -154,21 +154,49 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
     let mut reports: Vec<ReportHits> = Vec::new();
     let mut slot: HashMap<String, usize> = HashMap::new();
     let mut sources = SourceCache::new(index);
+    // Group on the `report` fast field, and read a stored document only for an excerpt that
+    // will be shown: stored documents are the expensive part of a query.
+    let mut report_columns = HashMap::new();
+    let mut report_id = String::new();
     for (score, address) in top {
+        let column = match report_columns.entry(address.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .str("report")?,
+            ),
+        };
+        report_id.clear();
+        if let Some(column) = column.as_ref() {
+            if let Some(ord) = column.term_ords(address.doc_id).next() {
+                column
+                    .ord_to_str(ord, &mut report_id)
+                    .map_err(|e| Error::Index(e.to_string()))?;
+            }
+        }
+        if report_id.is_empty() {
+            // Not expected (`report` is a fast field), but never group unrelated passages.
+            let doc: TantivyDocument = searcher.doc(address)?;
+            report_id = text(&doc, fields.report).unwrap_or_default();
+        }
+        let known_slot = slot.get(&report_id).copied();
+        if known_slot.is_none() && reports.len() >= request.limit {
+            continue;
+        }
+        if known_slot.is_some_and(|i| reports[i].excerpts.len() >= request.per_report) {
+            continue;
+        }
         let doc: TantivyDocument = searcher.doc(address)?;
-        let report_id = text(&doc, fields.report).unwrap_or_default();
-        let position = match slot.get(&report_id) {
-            Some(&i) => i,
-            None if reports.len() < request.limit => {
+        let position = match known_slot {
+            Some(i) => i,
+            None => {
                 reports.push(report_header(&doc, &fields));
                 slot.insert(report_id.clone(), reports.len() - 1);
                 reports.len() - 1
             }
-            None => continue,
         };
-        if reports[position].excerpts.len() >= request.per_report {
-            continue;
-        }
         let passage = text(&doc, fields.text).unwrap_or_default();
         let start = number(&doc, fields.start);
         let snippet = snippets.snippet(&passage);
