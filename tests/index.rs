@@ -260,3 +260,13 @@ fn set_unreadable(path: &std::path::Path) -> bool {
         false
     }
 }
+
+#[test]
+fn test_empty_corpus_gives_an_empty_index_not_an_error() {
+    let ws = Workspace::empty();
+    let run = ws.run(&["search", "vetting"]).expect_code(1);
+    assert!(run.stdout.contains("No passages match"), "{run:?}");
+    let (code, summary, _) = index(&ws, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(summary["reports"], 0);
+}

@@ -121,6 +121,8 @@ pub fn build_index(
         summary.problems.push(problem);
     }
 
+    // A new index is committed even when the corpus is empty, so that it exists afterwards.
+    let fresh = !exists(&options.index_dir);
     let (index, fields, previous, rebuilt) = open_for_writing(options, taxonomy)?;
     summary.rebuilt = rebuilt;
     let mut writer: IndexWriter = index.writer(options.memory_budget).map_err(|e| match e {
@@ -136,7 +138,7 @@ pub fn build_index(
 
     progress.start(discovery.files.len() as u64);
     let mut seen = BTreeSet::new();
-    let mut changed = summary.rebuilt.is_some() || options.rebuild;
+    let mut changed = fresh || summary.rebuilt.is_some() || options.rebuild;
     let cancelled = || {
         options
             .cancel
