@@ -45,6 +45,18 @@ pub enum Addressee {
     Other,
 }
 
+impl Addressee {
+    /// The lowercase name used in JSON, CSV and `--addressee`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Addressee::Pdu => "pdu",
+            Addressee::Region => "region",
+            Addressee::Hmpps => "hmpps",
+            Addressee::Other => "other",
+        }
+    }
+}
+
 /// One recommendation as written in the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {

@@ -135,6 +135,16 @@ pub fn cancel_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     .clone()
 }
 
+/// Checks a `--theme` value against the taxonomy, with a message saying where the ids are.
+pub fn check_theme<'a>(
+    taxonomy: &'a Taxonomy,
+    id: &str,
+) -> anyhow::Result<&'a themis::themes::Theme> {
+    taxonomy
+        .theme(id)
+        .ok_or_else(|| anyhow::anyhow!("unknown theme `{id}`; `themis themes` lists them"))
+}
+
 /// Every indexed report's record (metadata and structured parts), building the index if needed.
 pub fn indexed_reports(
     global: &GlobalArgs,

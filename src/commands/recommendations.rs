@@ -38,9 +38,7 @@ pub fn run(global: &GlobalArgs, args: &RecommendationsArgs) -> anyhow::Result<Ex
     let taxonomy = super::load_taxonomy(global)?;
     let region = super::resolve_region(args.region.as_deref())?;
     if let Some(theme) = &args.theme {
-        if taxonomy.theme(theme).is_none() {
-            anyhow::bail!("unknown theme `{theme}`; `themis themes` lists them");
-        }
+        super::check_theme(&taxonomy, theme)?;
     }
     let reports = super::indexed_reports(global, &taxonomy)?;
     let no_themes: Vec<String> = Vec::new();
@@ -51,12 +49,10 @@ pub fn run(global: &GlobalArgs, args: &RecommendationsArgs) -> anyhow::Result<Ex
         }
         for (i, rec) in report.structured.recommendations.iter().enumerate() {
             let themes = report.recommendation_themes.get(i).unwrap_or(&no_themes);
-            let addressee_ok = args.addressee.as_deref().is_none_or(|a| {
-                serde_json::to_value(&rec.addressee)
-                    .ok()
-                    .and_then(|v| v.as_str().map(|s| s == a))
-                    == Some(true)
-            });
+            let addressee_ok = args
+                .addressee
+                .as_deref()
+                .is_none_or(|a| rec.addressee.as_str() == a);
             let theme_ok = args.theme.as_ref().is_none_or(|t| themes.contains(t));
             if !addressee_ok || !theme_ok {
                 continue;
@@ -171,10 +167,7 @@ pub fn run(global: &GlobalArgs, args: &RecommendationsArgs) -> anyhow::Result<Ex
 }
 
 fn addressee_label(item: &Item) -> String {
-    let kind = serde_json::to_value(item.addressee)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
+    let kind = item.addressee.as_str().to_string();
     match item.addressee_name {
         Some(name) => format!("{kind}: {name}"),
         None => kind,
@@ -205,10 +198,7 @@ fn write_item(
             if let Some(g) = group {
                 write!(out, "{g},")?;
             }
-            let kind = serde_json::to_value(item.addressee)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
+            let kind = item.addressee.as_str();
             writeln!(
                 out,
                 "{},{},{},{},{},{},{},{}",

@@ -53,9 +53,7 @@ pub fn resolve_filters(args: &SearchArgs, taxonomy: &Taxonomy) -> anyhow::Result
         }
     }
     for theme in &args.theme {
-        if taxonomy.theme(theme).is_none() {
-            bail!("unknown theme `{theme}`; `themis themes` lists them");
-        }
+        super::check_theme(taxonomy, theme)?;
     }
     Ok(Filters {
         region,

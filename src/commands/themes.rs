@@ -87,9 +87,7 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
 
 fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
     let taxonomy = super::load_taxonomy(global)?;
-    let Some(theme) = taxonomy.theme(&args.id) else {
-        anyhow::bail!("unknown theme `{}`; `themis themes` lists them", args.id);
-    };
+    let theme = super::check_theme(&taxonomy, &args.id)?;
     let region = super::resolve_region(args.region.as_deref())?;
     let filter = PolarityFilter::parse(&args.polarity)?;
     let index = super::open_index(global, &taxonomy)?;
