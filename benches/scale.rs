@@ -155,7 +155,7 @@ fn run() -> Result<(), BoxError> {
         findings(&index, &taxonomy, &FindingsRequest::default()).map(|f| f.regions.len())
     })?;
     let report_ms = median_ms(AGG_REPS, || {
-        CountTable::load(&index).map(|table| {
+        CountTable::load(&index, &taxonomy).map(|table| {
             table
                 .frequency(
                     &taxonomy,

@@ -198,6 +198,9 @@ pub struct FindingsArgs {
     /// Systemic findings: themes raised in at least N regions.
     #[arg(long)]
     pub across_regions: bool,
+    /// Quote at most N reports per theme, newest first (all are still counted); 0 quotes all.
+    #[arg(long, value_name = "N", default_value_t = themis::findings::DEFAULT_MAX_REPORTS)]
+    pub max_reports: usize,
     /// Print as JSON.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,

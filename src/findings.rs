@@ -7,12 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::BooleanQuery;
 use tantivy::schema::Value;
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument};
 
 use crate::error::Result;
-use crate::index::{kind, must_term, IndexedReport, ThemisIndex};
+use crate::index::{kind, must_term, ReportSummary, ThemisIndex};
 use crate::stats::{Cell, CountTable, PolarityFilter};
 use crate::themes::{Polarity, Taxonomy};
 
@@ -27,6 +28,9 @@ pub struct FindingsRequest {
     pub polarity: PolarityFilter,
     /// Systemic findings across regions instead of per region.
     pub across_regions: bool,
+    /// Quote at most this many reports per theme, newest first (0: all of them). All reports
+    /// are still counted.
+    pub max_reports: usize,
 }
 
 impl Default for FindingsRequest {
@@ -36,9 +40,14 @@ impl Default for FindingsRequest {
             min_reports: 2,
             polarity: PolarityFilter::Only(Polarity::Concern),
             across_regions: false,
+            max_reports: DEFAULT_MAX_REPORTS,
         }
     }
 }
+
+/// Reports quoted per theme unless asked otherwise: enough to see a theme recur over the years,
+/// few enough that a corpus of thousands of reports gives a readable answer.
+pub const DEFAULT_MAX_REPORTS: usize = 5;
 
 /// A quoted sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,7 +112,9 @@ pub struct Finding {
     pub concern: u64,
     /// Strength sentences across the reports.
     pub strength: u64,
-    /// The reports, newest first.
+    /// Reports of the region raising the theme.
+    pub report_count: usize,
+    /// The newest of them (at most `max_reports`), newest first.
     pub reports: Vec<ReportMention>,
 }
 
@@ -165,9 +176,9 @@ pub fn findings(
     taxonomy: &Taxonomy,
     request: &FindingsRequest,
 ) -> Result<FindingsReport> {
-    let table = CountTable::load(index)?;
+    let table = CountTable::load(index, taxonomy)?;
     let searcher = index.reader()?.searcher();
-    let region_of = |r: &IndexedReport| r.meta.region.clone().unwrap_or_else(|| "unknown".into());
+    let region_of = |r: &ReportSummary| r.region.clone().unwrap_or_else(|| "unknown".into());
     let filter = request.polarity;
     // theme -> region -> cells
     let mut by_theme: BTreeMap<&str, BTreeMap<String, Vec<&Cell>>> = BTreeMap::new();
@@ -253,8 +264,12 @@ pub fn findings(
             }
             let years = years_of(&table, cells);
             let mut mentions = Vec::new();
-            for cell in newest_first(&table, cells) {
-                let report = &table.reports[cell.report].meta;
+            let quoted = match request.max_reports {
+                0 => cells.len(),
+                n => n,
+            };
+            for cell in newest_first(&table, cells).into_iter().take(quoted) {
+                let report = &table.reports[cell.report];
                 mentions.push(ReportMention {
                     report: report.id.clone(),
                     title: report.title.clone(),
@@ -274,13 +289,14 @@ pub fn findings(
                 years,
                 concern: cells.iter().map(|c| c.concern).sum(),
                 strength: cells.iter().map(|c| c.strength).sum(),
+                report_count: cells.len(),
                 reports: mentions,
             });
         }
         region_findings.sort_by(|a, b| {
             let total = |f: &Finding| f.concern + f.strength;
-            (b.reports.len(), b.last_year, total(b), &a.theme).cmp(&(
-                a.reports.len(),
+            (b.report_count, b.last_year, total(b), &a.theme).cmp(&(
+                a.report_count,
                 a.last_year,
                 total(a),
                 &b.theme,
@@ -298,7 +314,7 @@ pub fn findings(
 fn years_of(table: &CountTable, cells: &[&Cell]) -> Vec<i32> {
     let years: BTreeSet<i32> = cells
         .iter()
-        .filter_map(|c| table.reports[c.report].meta.year)
+        .filter_map(|c| table.reports[c.report].year)
         .collect();
     years.into_iter().collect()
 }
@@ -306,19 +322,16 @@ fn years_of(table: &CountTable, cells: &[&Cell]) -> Vec<i32> {
 fn newest_first<'a>(table: &CountTable, cells: &[&'a Cell]) -> Vec<&'a Cell> {
     let mut sorted = cells.to_vec();
     sorted.sort_by(|a, b| {
-        let meta = |c: &Cell| table.reports[c.report].meta.clone();
-        let (ma, mb) = (meta(a), meta(b));
-        (mb.year, mb.date, &ma.id).cmp(&(ma.year, ma.date, &mb.id))
+        let (ma, mb) = (&table.reports[a.report], &table.reports[b.report]);
+        (mb.year, &mb.date, &ma.id).cmp(&(ma.year, &ma.date, &mb.id))
     });
     sorted
 }
 
-/// Most sentences of one theme in one report considered for its representative sentence.
-const MAX_CANDIDATES: usize = 40;
-
 /// The sentence that best stands for a theme in a report: of the polarity asked for (or the
 /// report's dominant one), about this theme alone rather than several, of readable length;
-/// earliest on ties.
+/// earliest on ties. Candidates are weighed on fast fields; only the winner is read from the
+/// document store.
 fn representative(
     searcher: &Searcher,
     index: &ThemisIndex,
@@ -327,15 +340,15 @@ fn representative(
     filter: PolarityFilter,
 ) -> Result<Option<Evidence>> {
     let fields = index.fields;
-    let meta = &table.reports[cell.report].meta;
+    let report = &table.reports[cell.report];
     let term = must_term;
     let mut clauses = vec![
         term(fields.kind, kind::SENTENCE),
-        term(fields.report, &meta.id),
+        term(fields.report, &report.id),
         term(fields.theme, &cell.theme),
     ];
     if let PolarityFilter::Only(p) = filter {
-        clauses.push(term(fields.polarity, &p.to_string()));
+        clauses.push(term(fields.polarity, p.as_str()));
     }
     let query = BooleanQuery::new(clauses);
     let wanted = match filter {
@@ -344,56 +357,90 @@ fn representative(
         PolarityFilter::All if cell.concern > 0 => Polarity::Concern,
         PolarityFilter::All => Polarity::Neutral,
     };
-    let mut best: Option<((bool, usize, usize, usize), Evidence)> = None;
-    // Reading stored documents dominates at scale: weigh at most MAX_CANDIDATES sentences, the
-    // first in document order (of the polarity asked for, when one is).
-    let mut candidates: Vec<_> = searcher
+    let mut candidates: Vec<DocAddress> = searcher
         .search(&query, &DocSetCollector)?
         .into_iter()
         .collect();
     candidates.sort();
-    candidates.truncate(MAX_CANDIDATES);
+    let mut best: Option<((bool, usize, usize, u64), DocAddress)> = None;
+    let mut columns: Option<(u32, SentenceColumns)> = None;
     for address in candidates {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let text = doc
-            .get_first(fields.sentence)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        let polarity = doc
-            .get_first(fields.polarity)
-            .and_then(|v| v.as_str())
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(Polarity::Neutral);
-        let start = doc
-            .get_first(fields.start)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0) as usize;
-        let end = doc
-            .get_first(fields.end)
-            .and_then(|v| v.as_u64())
-            .unwrap_or(0) as usize;
-        let themes = doc.get_all(fields.theme).count();
-        let words = text.split_whitespace().count();
+        if columns
+            .as_ref()
+            .is_none_or(|(ord, _)| *ord != address.segment_ord)
+        {
+            let reader = searcher.segment_reader(address.segment_ord);
+            columns = Some((address.segment_ord, SentenceColumns::open(reader)?));
+        }
+        let Some((_, columns)) = &columns else {
+            continue;
+        };
+        let doc = address.doc_id;
+        let polarity = columns.polarity(doc)?;
+        let themes = columns
+            .theme
+            .as_ref()
+            .map_or(0, |c| c.term_ords(doc).count());
+        let words = columns.words.first(doc).unwrap_or(0) as usize;
+        let start = columns.start.first(doc).unwrap_or(0);
         // Lower is better: wrong polarity, other themes, distance from a readable length, position.
-        let key = (polarity != wanted, themes, words.abs_diff(25), start);
+        let key = (polarity != Some(wanted), themes, words.abs_diff(25), start);
         if best.as_ref().is_none_or(|(k, _)| key < *k) {
-            let evidence = Evidence {
-                report: meta.id.clone(),
-                title: meta.title.clone(),
-                year: meta.year,
-                section: doc
-                    .get_first(fields.section)
-                    .and_then(|v| v.as_str())
-                    .map(String::from),
-                start,
-                end,
-                text: text.to_string(),
-                polarity,
-            };
-            best = Some((key, evidence));
+            best = Some((key, address));
         }
     }
-    Ok(best.map(|(_, e)| e))
+    let Some((_, address)) = best else {
+        return Ok(None);
+    };
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let text = |f| doc.get_first(f).and_then(|v| v.as_str()).map(String::from);
+    let number = |f| doc.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+    Ok(Some(Evidence {
+        report: report.id.clone(),
+        title: report.title.clone(),
+        year: report.year,
+        section: text(fields.section),
+        start: number(fields.start),
+        end: number(fields.end),
+        text: text(fields.sentence).unwrap_or_default(),
+        polarity: text(fields.polarity)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(Polarity::Neutral),
+    }))
+}
+
+/// The fast-field columns a sentence document is weighed on, in one segment.
+struct SentenceColumns {
+    polarity: Option<StrColumn>,
+    theme: Option<StrColumn>,
+    words: Column<u64>,
+    start: Column<u64>,
+}
+
+impl SentenceColumns {
+    fn open(reader: &SegmentReader) -> Result<SentenceColumns> {
+        let fast = reader.fast_fields();
+        Ok(SentenceColumns {
+            polarity: fast.str("polarity")?,
+            theme: fast.str("theme")?,
+            words: fast.u64("words")?,
+            start: fast.u64("start")?,
+        })
+    }
+
+    fn polarity(&self, doc: DocId) -> Result<Option<Polarity>> {
+        let Some(column) = &self.polarity else {
+            return Ok(None);
+        };
+        let Some(ord) = column.term_ords(doc).next() else {
+            return Ok(None);
+        };
+        let mut name = String::new();
+        column
+            .ord_to_str(ord, &mut name)
+            .map_err(|e| crate::error::Error::Index(format!("unreadable fast field: {e}")))?;
+        Ok(name.parse().ok())
+    }
 }
 
 /// One report's sentences about a theme.
@@ -425,10 +472,10 @@ pub fn theme_excerpts(
 ) -> Result<Vec<ThemeReportExcerpts>> {
     let fields = index.fields;
     let searcher = index.reader()?.searcher();
-    let reports: BTreeMap<String, IndexedReport> = index
-        .reports(&searcher)?
+    let reports: BTreeMap<String, ReportSummary> = index
+        .summaries(&searcher)?
         .into_iter()
-        .map(|r| (r.meta.id.clone(), r))
+        .map(|r| (r.id.clone(), r))
         .collect();
     let term = must_term;
     let mut clauses = vec![term(fields.kind, kind::SENTENCE), term(fields.theme, theme)];
@@ -448,9 +495,9 @@ pub fn theme_excerpts(
             continue;
         };
         grouped.entry(report_id).or_default().push(Evidence {
-            report: report.meta.id.clone(),
-            title: report.meta.title.clone(),
-            year: report.meta.year,
+            report: report.id.clone(),
+            title: report.title.clone(),
+            year: report.year,
             section: get(fields.section),
             start: number(fields.start),
             end: number(fields.end),
@@ -467,10 +514,10 @@ pub fn theme_excerpts(
             sentences.sort_by_key(|s| s.start);
             Some(ThemeReportExcerpts {
                 report: id,
-                title: report.meta.title.clone(),
-                region: report.meta.region.clone(),
-                year: report.meta.year,
-                report_type: report.meta.report_type.clone(),
+                title: report.title.clone(),
+                region: report.region.clone(),
+                year: report.year,
+                report_type: report.report_type.clone(),
                 sentences,
             })
         })

@@ -1,19 +1,14 @@
-//! Theme counts read from the index, not from the documents: one fast-field aggregation over
-//! the sentence documents (report → theme → polarity) gives every count that `themes`,
-//! `findings` and `report` need, joined with the report metadata stored on report documents.
+//! Theme counts read from the index, not from the documents: every report document carries its
+//! metadata and its tagged-sentence counts per theme and polarity in fast fields (written when
+//! the report was tagged), so the counts that `themes`, `findings` and `report` need are one
+//! columnar read per report, with no stored document decompressed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
-use serde_json::{json, Value};
-use tantivy::aggregation::agg_req::Aggregations;
-use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
-use tantivy::query::TermQuery;
-use tantivy::schema::IndexRecordOption;
-use tantivy::Term;
 
 use crate::error::{Error, Result};
-use crate::index::{kind, IndexedReport, ThemisIndex};
+use crate::index::{ReportSummary, ThemisIndex};
 use crate::report::{FrequencyReport, Group, GroupBy, Metric};
 use crate::themes::{Polarity, Taxonomy};
 
@@ -80,7 +75,7 @@ impl Cell {
 #[derive(Debug, Clone, Default)]
 pub struct CountTable {
     /// Reports, sorted by id.
-    pub reports: Vec<IndexedReport>,
+    pub reports: Vec<ReportSummary>,
     /// Non-zero cells.
     pub cells: Vec<Cell>,
 }
@@ -101,57 +96,29 @@ pub struct ThemeTotals {
 }
 
 impl CountTable {
-    /// Reads the counts with one aggregation over the sentence documents.
-    pub fn load(index: &ThemisIndex) -> Result<CountTable> {
+    /// Reads the counts from the report documents' fast fields (tagged at index time).
+    pub fn load(index: &ThemisIndex, taxonomy: &Taxonomy) -> Result<CountTable> {
+        if index.info.taxonomy != taxonomy.fingerprint() {
+            return Err(Error::Index(format!(
+                "the index at {} was tagged with another taxonomy; run `themis index` to re-tag it",
+                index.path.display()
+            )));
+        }
         let searcher = index.reader()?.searcher();
-        let reports = index.reports(&searcher)?;
-        let position: BTreeMap<&str, usize> = reports
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.meta.id.as_str(), i))
-            .collect();
-        let request = json!({
-            "report": {
-                "terms": { "field": "report", "size": reports.len().max(1) },
-                "aggs": { "theme": {
-                    "terms": { "field": "theme", "size": 10_000 },
-                    "aggs": { "polarity": { "terms": { "field": "polarity", "size": 3 } } }
-                } }
-            }
-        });
-        let aggregations: Aggregations = serde_json::from_value(request)
-            .map_err(|e| Error::Index(format!("bad aggregation request: {e}")))?;
-        // Buckets grow with reports × themes: lift the 65,000-bucket default.
-        let limits = AggregationLimitsGuard::new(Some(8 << 30), Some(u32::MAX));
-        let context = AggContextParams::new(limits, index.index.tokenizers().clone());
-        let collector = AggregationCollector::from_aggs(aggregations, context);
-        let query = TermQuery::new(
-            Term::from_field_text(index.fields.kind, kind::SENTENCE),
-            IndexRecordOption::Basic,
-        );
-        let result = searcher.search(&query, &collector)?;
-        let value = serde_json::to_value(&result)
-            .map_err(|e| Error::Index(format!("unreadable aggregation result: {e}")))?;
+        let reports = index.summaries(&searcher)?;
         let mut cells = Vec::new();
-        for report_bucket in buckets(&value["report"]) {
-            let Some(&report) = report_bucket["key"].as_str().and_then(|k| position.get(k)) else {
-                continue;
-            };
-            for theme_bucket in buckets(&report_bucket["theme"]) {
-                let mut cell = Cell {
-                    report,
-                    theme: theme_bucket["key"].as_str().unwrap_or_default().to_string(),
-                    ..Cell::default()
+        for (report, summary) in reports.iter().enumerate() {
+            for count in &summary.theme_counts {
+                let Some(theme) = taxonomy.themes.get(count.theme) else {
+                    continue;
                 };
-                for polarity in buckets(&theme_bucket["polarity"]) {
-                    let n = polarity["doc_count"].as_u64().unwrap_or(0);
-                    match polarity["key"].as_str() {
-                        Some("concern") => cell.concern += n,
-                        Some("strength") => cell.strength += n,
-                        _ => cell.neutral += n,
-                    }
-                }
-                cells.push(cell);
+                cells.push(Cell {
+                    report,
+                    theme: theme.id.clone(),
+                    concern: count.concern,
+                    strength: count.strength,
+                    neutral: count.neutral,
+                });
             }
         }
         cells.sort_by(|a, b| (a.report, &a.theme).cmp(&(b.report, &b.theme)));
@@ -171,7 +138,7 @@ impl CountTable {
             t.reports += 1;
             t.concern += cell.concern;
             t.strength += cell.strength;
-            if let Some(region) = &self.reports[cell.report].meta.region {
+            if let Some(region) = &self.reports[cell.report].region {
                 regions.insert(region);
             }
         }
@@ -193,18 +160,18 @@ impl CountTable {
         filter: PolarityFilter,
     ) -> FrequencyReport {
         // Group key and label of each report.
-        let key_of = |r: &IndexedReport| -> (String, String) {
+        let key_of = |r: &ReportSummary| -> (String, String) {
             match by {
                 GroupBy::Region => {
-                    let region = r.meta.region.clone().unwrap_or_else(|| "unknown".into());
+                    let region = r.region.clone().unwrap_or_else(|| "unknown".into());
                     (region.clone(), region)
                 }
-                GroupBy::Report => (r.meta.id.clone(), r.meta.id.clone()),
+                GroupBy::Report => (r.id.clone(), r.id.clone()),
                 GroupBy::Year => {
-                    let year = r.meta.year.map_or("unknown".into(), |y| y.to_string());
+                    let year = r.year.map_or("unknown".into(), |y| y.to_string());
                     (year.clone(), year)
                 }
-                GroupBy::Type => (r.meta.report_type.clone(), r.meta.report_type.clone()),
+                GroupBy::Type => (r.report_type.clone(), r.report_type.clone()),
             }
         };
         let mut group_index: BTreeMap<String, usize> = BTreeMap::new();
@@ -268,8 +235,4 @@ impl CountTable {
             .collect();
         FrequencyReport::build(by, metric, filter.name(), groups, themes, counts)
     }
-}
-
-fn buckets(value: &Value) -> impl Iterator<Item = &Value> {
-    value["buckets"].as_array().into_iter().flatten()
 }

@@ -191,7 +191,8 @@ fn test_index_from_other_format_version() {
     ws.run(&["index"]).expect_code(0);
     let meta_path = ws.index().join("meta.json");
     let meta = std::fs::read_to_string(&meta_path).unwrap();
-    let edited = meta.replace("\\\"format\\\":1", "\\\"format\\\":999");
+    let current = format!("\\\"format\\\":{}", themis::index::FORMAT_VERSION);
+    let edited = meta.replace(&current, "\\\"format\\\":999");
     assert_ne!(meta, edited, "the payload records the format version");
     std::fs::write(&meta_path, edited).unwrap();
     let search = ws.run(&["search", "vetting"]).expect_code(2);

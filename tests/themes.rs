@@ -246,6 +246,65 @@ fn test_findings_vetting_recurs_in_greater_manchester_and_across_regions() {
 }
 
 #[test]
+fn test_findings_quote_the_newest_reports_and_count_them_all() {
+    let ws = Workspace::with_corpus();
+    let args = ["findings", "--region", "Greater Manchester"];
+    let all: FindingsReport =
+        serde_json::from_str(&ws.run(&[&args[..], &["--json"]].concat()).stdout).unwrap();
+    let capped: FindingsReport = serde_json::from_str(
+        &ws.run(&[&args[..], &["--json", "--max-reports", "1"]].concat())
+            .stdout,
+    )
+    .unwrap();
+    let (all, capped) = (&all.regions[0].findings, &capped.regions[0].findings);
+    assert_eq!(all.len(), capped.len(), "capping quotes changes no finding");
+    for (a, c) in all.iter().zip(capped) {
+        assert_eq!(a.theme, c.theme);
+        assert_eq!(
+            a.report_count,
+            a.reports.len(),
+            "the default quotes all 4 GM reports"
+        );
+        assert_eq!(c.report_count, a.report_count);
+        assert_eq!(c.reports.len(), 1);
+        assert_eq!(
+            c.reports[0], a.reports[0],
+            "the newest report is the one quoted"
+        );
+    }
+    let text = ws
+        .run(&[&args[..], &["--max-reports", "1"]].concat())
+        .expect_code(0)
+        .stdout;
+    assert!(text.contains("more (older; --max-reports 0"), "{text}");
+}
+
+#[test]
+fn test_theme_counts_agree_with_the_tagged_sentences() {
+    // `themes` counts from the report documents' fast fields; `themes show` lists the sentence
+    // documents: both come from the same tagging and must agree.
+    let ws = Workspace::with_corpus();
+    let themes = json(&ws, &["themes", "--json"]);
+    for theme in themes["themes"].as_array().unwrap() {
+        let id = theme["id"].as_str().unwrap();
+        let counted = theme["sentences"].as_u64().unwrap();
+        let run = ws.run(&["themes", "show", id, "--json"]);
+        let listed: u64 = if counted == 0 {
+            0
+        } else {
+            let shown: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+            shown["reports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["sentences"].as_array().unwrap().len() as u64)
+                .sum()
+        };
+        assert_eq!(counted, listed, "{id}");
+    }
+}
+
+#[test]
 fn test_report_formats_agree() {
     let ws = Workspace::with_corpus();
     let model = json(&ws, &["report", "--format", "json"]);

@@ -16,6 +16,7 @@ pub fn run(global: &GlobalArgs, args: &FindingsArgs) -> anyhow::Result<Exit> {
         min_reports: args.min_reports,
         polarity: PolarityFilter::parse(&args.polarity)?,
         across_regions: args.across_regions,
+        max_reports: args.max_reports,
     };
     let index = super::open_index(global, &taxonomy)?;
     let report = findings(&index, &taxonomy, &request)?;
@@ -116,7 +117,7 @@ fn render(
             let head = format!(
                 "{} — {}, {}; concern {}, strength {}",
                 f.label,
-                output::count(f.reports.len() as u64, "report"),
+                output::count(f.report_count as u64, "report"),
                 years(f.first_year, f.last_year),
                 f.concern,
                 f.strength
@@ -136,6 +137,18 @@ fn render(
                         output::sanitize(&e.text)
                     )?,
                     (None, _) => writeln!(out, "  {year} {}", m.report)?,
+                }
+            }
+            let unquoted = f.report_count.saturating_sub(f.reports.len());
+            if unquoted > 0 {
+                let more = format!(
+                    "… and {} more (older; --max-reports 0 quotes them all)",
+                    output::count(unquoted as u64, "report")
+                );
+                if markdown {
+                    writeln!(out, "*{more}*\n")?;
+                } else {
+                    writeln!(out, "  {}", style.dim(&more))?;
                 }
             }
             writeln!(out)?;

@@ -50,24 +50,26 @@ pub fn load_taxonomy(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
 
 /// Builds the index from the corpus when there is none yet (the first search on a fresh
 /// machine), or brings it up to date when the taxonomy changed; with a progress bar.
-pub fn ensure_index(global: &GlobalArgs, taxonomy: &Taxonomy) -> anyhow::Result<()> {
-    let fresh = !themis::index::exists(&global.index);
-    let stale = !fresh
-        && themis::index::ThemisIndex::open(&global.index)
-            .map(|opened| {
-                opened.info.taxonomy != taxonomy.fingerprint()
-                    || opened.info.pipeline != themis::index::PIPELINE_VERSION
-            })
-            .unwrap_or(false);
-    if !fresh && !stale {
-        return Ok(());
-    }
+/// The index is opened once and handed to the command.
+pub fn open_index(
+    global: &GlobalArgs,
+    taxonomy: &Taxonomy,
+) -> anyhow::Result<themis::index::ThemisIndex> {
+    use themis::index::{ThemisIndex, PIPELINE_VERSION};
+    let why = if !themis::index::exists(&global.index) {
+        "no index yet"
+    } else {
+        // An unusable index is reported by the open below, with what to do about it.
+        match ThemisIndex::open(&global.index) {
+            Ok(opened) if opened.info.pipeline != PIPELINE_VERSION => {
+                "it was built by another version of themis"
+            }
+            Ok(opened) if opened.info.taxonomy != taxonomy.fingerprint() => "the taxonomy changed",
+            Ok(opened) => return Ok(opened),
+            Err(err) => return Err(err.into()),
+        }
+    };
     if !global.quiet {
-        let why = if fresh {
-            "no index yet"
-        } else {
-            "the taxonomy changed"
-        };
         eprintln!(
             "themis: {why}: indexing {} into {} first",
             global.corpus.display(),
@@ -82,21 +84,12 @@ pub fn ensure_index(global: &GlobalArgs, taxonomy: &Taxonomy) -> anyhow::Result<
     for problem in &summary.problems {
         output::report_problem(problem);
     }
-    Ok(())
+    Ok(ThemisIndex::open(&global.index)?)
 }
 
 /// `true` when the path is `-` (standard input).
 pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
-}
-
-/// Opens the index for the commands that read tags, building it first when needed.
-pub fn open_index(
-    global: &GlobalArgs,
-    taxonomy: &Taxonomy,
-) -> anyhow::Result<themis::index::ThemisIndex> {
-    ensure_index(global, taxonomy)?;
-    Ok(themis::index::ThemisIndex::open(&global.index)?)
 }
 
 /// The canonical region for a `--region` value, or an error listing the regions.

@@ -23,7 +23,7 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<Exit> {
     .map_err(anyhow::Error::msg)?;
     let filter = PolarityFilter::parse(&args.polarity)?;
     let index = super::open_index(global, &taxonomy)?;
-    let table = CountTable::load(&index)?;
+    let table = CountTable::load(&index, &taxonomy)?;
     let report = table.frequency(&taxonomy, by, metric, filter);
     match args.out.as_deref().filter(|p| !super::is_stdin(p)) {
         Some(path) => {

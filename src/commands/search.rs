@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::bail;
 use themis::corpus::infer::REPORT_TYPES;
-use themis::search::{search, Filters, SearchRequest, SearchResults};
+use themis::search::{search_in, Filters, SearchRequest, SearchResults};
 use themis::themes::Taxonomy;
 
 use crate::cli::{GlobalArgs, SearchArgs};
@@ -14,7 +14,7 @@ use crate::Exit;
 pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
     let taxonomy = super::load_taxonomy(global)?;
     let filters = resolve_filters(args, &taxonomy)?;
-    super::ensure_index(global, &taxonomy)?;
+    let index = super::open_index(global, &taxonomy)?;
     let request = SearchRequest {
         query: args.query.clone(),
         filters,
@@ -22,7 +22,7 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
         per_report: args.per_report,
         context: args.context,
     };
-    let results = search(&global.index, &request)?;
+    let results = search_in(&index, &request)?;
     let mut out = output::stdout();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &results)?;

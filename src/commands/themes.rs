@@ -32,7 +32,7 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
     }
     let taxonomy = super::load_taxonomy(global)?;
     let index = super::open_index(global, &taxonomy)?;
-    let table = CountTable::load(&index)?;
+    let table = CountTable::load(&index, &taxonomy)?;
     let totals = table.theme_totals(PolarityFilter::All);
     let entries: Vec<ThemeEntry> = taxonomy
         .themes

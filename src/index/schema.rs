@@ -3,7 +3,9 @@
 //!
 //! Passages are what search ranks and quotes. A sentence document exists for every sentence that
 //! carries a theme, so theme counts are fast-field aggregations rather than re-tagging. A report
-//! document carries the report's metadata and content hash, which make indexing incremental.
+//! document carries the report's metadata and content hash, which make indexing incremental,
+//! and its theme counts; everything that counting needs is in fast fields, so `report`,
+//! `findings` and `themes` never read the document store to count.
 
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
@@ -11,6 +13,7 @@ use tantivy::schema::{
 };
 
 use crate::analysis::TOKENIZER_NAME;
+use crate::themes::Polarity;
 
 /// The value of `kind` on each document.
 pub mod kind {
@@ -61,6 +64,36 @@ pub struct Fields {
     pub hash: Field,
     /// Sentences in the report (report documents), the denominator of per-10k rates.
     pub sentence_count: Field,
+    /// Report title as one fast value (report documents), read without the document store.
+    pub report_title: Field,
+    /// Report date as one fast value (report documents).
+    pub date: Field,
+    /// The report's tagged sentences per theme and polarity (report documents), packed by
+    /// [`pack_theme_count`], so theme counts are one fast-field read per report.
+    pub theme_counts: Field,
+    /// Words in a sentence document, for choosing readable evidence without reading it.
+    pub words: Field,
+}
+
+/// Packs "`count` sentences of theme number `theme` (taxonomy order) with `polarity`" into one
+/// fast-field value.
+pub fn pack_theme_count(theme: usize, polarity: Polarity, count: u32) -> u64 {
+    let code: u64 = match polarity {
+        Polarity::Concern => 0,
+        Polarity::Strength => 1,
+        Polarity::Neutral => 2,
+    };
+    ((theme as u64) << 34) | (code << 32) | u64::from(count)
+}
+
+/// The inverse of [`pack_theme_count`]: (theme number, polarity, count).
+pub fn unpack_theme_count(value: u64) -> (usize, Polarity, u32) {
+    let polarity = match (value >> 32) & 3 {
+        0 => Polarity::Concern,
+        1 => Polarity::Strength,
+        _ => Polarity::Neutral,
+    };
+    ((value >> 34) as usize, polarity, value as u32)
 }
 
 /// Builds the schema and its field handles.
@@ -79,6 +112,7 @@ pub fn build_schema() -> (Schema, Fields) {
     };
     let keyword: TextOptions = STRING | STORED | FAST;
     let number: NumericOptions = (INDEXED | STORED | FAST).into();
+    let fast_only = TextOptions::default().set_fast("raw");
     let fields = Fields {
         kind: builder.add_text_field("kind", STRING | FAST),
         text: builder.add_text_field("text", analysed(true)),
@@ -89,15 +123,19 @@ pub fn build_schema() -> (Schema, Fields) {
         year: builder.add_u64_field("year", number.clone()),
         report_type: builder.add_text_field("type", keyword.clone()),
         section: builder.add_text_field("section", keyword.clone()),
-        start: builder.add_u64_field("start", STORED),
+        start: builder.add_u64_field("start", STORED | FAST),
         end: builder.add_u64_field("end", STORED),
         page: builder.add_u64_field("page", STORED),
         theme: builder.add_text_field("theme", keyword.clone()),
         polarity: builder.add_text_field("polarity", keyword),
         data: builder.add_text_field("data", STORED),
         sentence: builder.add_text_field("sentence", STORED),
-        hash: builder.add_text_field("hash", STRING | STORED),
+        hash: builder.add_text_field("hash", STRING | STORED | FAST),
         sentence_count: builder.add_u64_field("sentences", number),
+        report_title: builder.add_text_field("report_title", fast_only.clone()),
+        date: builder.add_text_field("date", fast_only),
+        theme_counts: builder.add_u64_field("theme_counts", NumericOptions::default().set_fast()),
+        words: builder.add_u64_field("words", NumericOptions::default().set_fast()),
     };
     (builder.build(), fields)
 }

@@ -294,7 +294,7 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
         // Opening checks the format; reading the report records checks the segments.
         let opened = ThemisIndex::open(dir).and_then(|opened| {
             let searcher = opened.reader()?.searcher();
-            let reports = opened.reports(&searcher)?;
+            let reports = opened.summaries(&searcher)?;
             Ok((opened, reports))
         });
         match opened {
@@ -306,7 +306,7 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
                     ));
                     BTreeMap::new()
                 } else if opened.info.taxonomy == taxonomy.fingerprint() {
-                    reports.into_iter().map(|r| (r.meta.file, r.hash)).collect()
+                    reports.into_iter().map(|r| (r.file, r.hash)).collect()
                 } else {
                     rebuilt = Some("the taxonomy changed, so every sentence is re-tagged".into());
                     BTreeMap::new()
@@ -416,6 +416,28 @@ fn prepare_report(
     })
 }
 
+/// A report's tagged sentences per theme and polarity, packed for the `theme_counts` fast field.
+fn theme_counts(taxonomy: &Taxonomy, tags: &[crate::themes::SentenceTags]) -> Vec<u64> {
+    let number: BTreeMap<&str, usize> = taxonomy
+        .themes
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let mut counts: BTreeMap<(usize, Polarity), u32> = BTreeMap::new();
+    for tagged in tags {
+        for theme in &tagged.themes {
+            if let Some(&n) = number.get(theme.as_str()) {
+                *counts.entry((n, tagged.polarity)).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|((theme, polarity), count)| super::pack_theme_count(theme, polarity, count))
+        .collect()
+}
+
 /// Per-sentence tags stored with each passage (offsets into the source file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct StoredSentence {
@@ -482,6 +504,7 @@ fn report_documents(
             }
             doc.add_text(fields.polarity, tagged.polarity.to_string());
             doc.add_text(fields.sentence, slice);
+            doc.add_u64(fields.words, slice.split_whitespace().count() as u64);
             documents.push(doc);
         }
         tags.push(tagged);
@@ -559,6 +582,13 @@ fn report_documents(
     doc.add_text(fields.title, &meta.title);
     doc.add_text(fields.hash, &hash);
     doc.add_u64(fields.sentence_count, record.sentences);
+    doc.add_text(fields.report_title, &meta.title);
+    if let Some(date) = &meta.date {
+        doc.add_text(fields.date, date);
+    }
+    for packed in theme_counts(taxonomy, &tags) {
+        doc.add_u64(fields.theme_counts, packed);
+    }
     doc.add_text(
         fields.data,
         serde_json::to_string(&record).unwrap_or_default(),
