@@ -179,6 +179,9 @@ pub struct ThemeShowArgs {
     /// Only sentences of this polarity: all, concern, strength, neutral.
     #[arg(long, value_name = "P", default_value = "all")]
     pub polarity: String,
+    /// Show the sentences of the newest N reports (all are counted); 0 shows every report.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_reports: usize,
     /// Print as JSON.
     #[arg(long)]
     pub json: bool,

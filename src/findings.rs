@@ -462,14 +462,26 @@ pub struct ThemeReportExcerpts {
     pub sentences: Vec<Evidence>,
 }
 
+/// A theme's sentences across reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeExcerpts {
+    /// Reports with at least one sentence of the theme (after the filters).
+    pub report_count: usize,
+    /// The newest of them (at most the number asked for), newest first.
+    pub reports: Vec<ThemeReportExcerpts>,
+}
+
 /// Every sentence tagged with `theme` (optionally in one region, of one polarity), grouped by
-/// report, newest report first.
+/// report, newest report first; sentences are read for the newest `max_reports` reports only
+/// (0: all).
 pub fn theme_excerpts(
     index: &ThemisIndex,
     theme: &str,
     region: Option<&str>,
     filter: PolarityFilter,
-) -> Result<Vec<ThemeReportExcerpts>> {
+    max_reports: usize,
+) -> Result<ThemeExcerpts> {
     let fields = index.fields;
     let searcher = index.reader()?.searcher();
     let reports: BTreeMap<String, ReportSummary> = index
@@ -483,45 +495,78 @@ pub fn theme_excerpts(
         clauses.push(term(fields.region, region));
     }
     if let PolarityFilter::Only(p) = filter {
-        clauses.push(term(fields.polarity, &p.to_string()));
+        clauses.push(term(fields.polarity, p.as_str()));
     }
-    let mut grouped: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
-    for address in searcher.search(&BooleanQuery::new(clauses), &DocSetCollector)? {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let get = |f| doc.get_first(f).and_then(|v| v.as_str()).map(String::from);
-        let number = |f| doc.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-        let report_id = get(fields.report).unwrap_or_default();
-        let Some(report) = reports.get(&report_id) else {
+    let mut addresses: Vec<DocAddress> = searcher
+        .search(&BooleanQuery::new(clauses), &DocSetCollector)?
+        .into_iter()
+        .collect();
+    addresses.sort();
+    // Group on the report fast field first, so that only the sentences shown are read.
+    let mut by_report: BTreeMap<&str, Vec<DocAddress>> = BTreeMap::new();
+    let mut column: Option<(u32, Option<StrColumn>)> = None;
+    let mut id = String::new();
+    for address in addresses {
+        if column
+            .as_ref()
+            .is_none_or(|(ord, _)| *ord != address.segment_ord)
+        {
+            let reader = searcher.segment_reader(address.segment_ord);
+            column = Some((address.segment_ord, reader.fast_fields().str("report")?));
+        }
+        let Some((_, Some(reports_column))) = &column else {
             continue;
         };
-        grouped.entry(report_id).or_default().push(Evidence {
+        let Some(ord) = reports_column.term_ords(address.doc_id).next() else {
+            continue;
+        };
+        id.clear();
+        reports_column
+            .ord_to_str(ord, &mut id)
+            .map_err(|e| crate::error::Error::Index(format!("unreadable fast field: {e}")))?;
+        if let Some((key, _)) = reports.get_key_value(id.as_str()) {
+            by_report.entry(key.as_str()).or_default().push(address);
+        }
+    }
+    let mut order: Vec<&ReportSummary> =
+        by_report.keys().filter_map(|id| reports.get(*id)).collect();
+    order.sort_by(|a, b| (b.year, &b.date, &a.id).cmp(&(a.year, &a.date, &b.id)));
+    let report_count = order.len();
+    if max_reports > 0 {
+        order.truncate(max_reports);
+    }
+    let mut out = Vec::with_capacity(order.len());
+    for report in order {
+        let mut sentences = Vec::new();
+        for &address in by_report.get(report.id.as_str()).into_iter().flatten() {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let get = |f| doc.get_first(f).and_then(|v| v.as_str()).map(String::from);
+            let number = |f| doc.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+            sentences.push(Evidence {
+                report: report.id.clone(),
+                title: report.title.clone(),
+                year: report.year,
+                section: get(fields.section),
+                start: number(fields.start),
+                end: number(fields.end),
+                text: get(fields.sentence).unwrap_or_default(),
+                polarity: get(fields.polarity)
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(Polarity::Neutral),
+            });
+        }
+        sentences.sort_by_key(|s| s.start);
+        out.push(ThemeReportExcerpts {
             report: report.id.clone(),
             title: report.title.clone(),
+            region: report.region.clone(),
             year: report.year,
-            section: get(fields.section),
-            start: number(fields.start),
-            end: number(fields.end),
-            text: get(fields.sentence).unwrap_or_default(),
-            polarity: get(fields.polarity)
-                .and_then(|p| p.parse().ok())
-                .unwrap_or(Polarity::Neutral),
+            report_type: report.report_type.clone(),
+            sentences,
         });
     }
-    let mut out: Vec<ThemeReportExcerpts> = grouped
-        .into_iter()
-        .filter_map(|(id, mut sentences)| {
-            let report = reports.get(&id)?;
-            sentences.sort_by_key(|s| s.start);
-            Some(ThemeReportExcerpts {
-                report: id,
-                title: report.title.clone(),
-                region: report.region.clone(),
-                year: report.year,
-                report_type: report.report_type.clone(),
-                sentences,
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| (b.year, &a.report).cmp(&(a.year, &b.report)));
-    Ok(out)
+    Ok(ThemeExcerpts {
+        report_count,
+        reports: out,
+    })
 }

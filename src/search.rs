@@ -17,7 +17,7 @@ use tantivy::{TantivyDocument, Term};
 
 use crate::corpus::{self, CorpusFile};
 use crate::error::{Error, Result};
-use crate::index::{kind, Fields, ThemisIndex};
+use crate::index::{kind, Fields, ReportSummary, ThemisIndex};
 use crate::segment;
 
 /// Restrictions applied on top of the query.
@@ -176,11 +176,6 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
                     .map_err(|e| Error::Index(e.to_string()))?;
             }
         }
-        if report_id.is_empty() {
-            // Not expected (`report` is a fast field), but never group unrelated passages.
-            let doc: TantivyDocument = searcher.doc(address)?;
-            report_id = text(&doc, fields.report).unwrap_or_default();
-        }
         let known_slot = slot.get(&report_id).copied();
         if known_slot.is_none() && reports.len() >= request.limit {
             continue;
@@ -188,15 +183,20 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
         if known_slot.is_some_and(|i| reports[i].excerpts.len() >= request.per_report) {
             continue;
         }
-        let doc: TantivyDocument = searcher.doc(address)?;
         let position = match known_slot {
             Some(i) => i,
             None => {
-                reports.push(report_header(&doc, &fields));
+                // Every passage belongs to an indexed report; one that does not is skipped
+                // rather than shown under a made-up header.
+                let Some(summary) = index.summary(&searcher, &report_id)? else {
+                    continue;
+                };
+                reports.push(report_header(summary));
                 slot.insert(report_id.clone(), reports.len() - 1);
                 reports.len() - 1
             }
         };
+        let doc: TantivyDocument = searcher.doc(address)?;
         let passage = text(&doc, fields.text).unwrap_or_default();
         let start = number(&doc, fields.start);
         let snippet = snippets.snippet(&passage);
@@ -376,18 +376,15 @@ fn number(doc: &TantivyDocument, field: Field) -> usize {
         .unwrap_or(0)
 }
 
-fn report_header(doc: &TantivyDocument, fields: &Fields) -> ReportHits {
+fn report_header(summary: ReportSummary) -> ReportHits {
     ReportHits {
-        report: text(doc, fields.report).unwrap_or_default(),
-        title: text(doc, fields.title).unwrap_or_default(),
-        region: text(doc, fields.region),
-        year: doc
-            .get_first(fields.year)
-            .and_then(|v| v.as_u64())
-            .and_then(|y| i32::try_from(y).ok()),
-        report_type: text(doc, fields.report_type).unwrap_or_default(),
-        file: text(doc, fields.file).unwrap_or_default(),
-        offsets: offsets_kind(&text(doc, fields.file).unwrap_or_default()).into(),
+        offsets: offsets_kind(&summary.file).into(),
+        report: summary.id,
+        title: summary.title,
+        region: summary.region,
+        year: summary.year,
+        report_type: summary.report_type,
+        file: summary.file,
         excerpts: Vec::new(),
     }
 }

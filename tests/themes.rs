@@ -277,6 +277,24 @@ fn test_findings_quote_the_newest_reports_and_count_them_all() {
         .expect_code(0)
         .stdout;
     assert!(text.contains("more (older; --max-reports 0"), "{text}");
+
+    let all = json(&ws, &["themes", "show", "vetting-recruitment", "--json"]);
+    let capped = json(
+        &ws,
+        &[
+            "themes",
+            "show",
+            "vetting-recruitment",
+            "--max-reports",
+            "2",
+            "--json",
+        ],
+    );
+    let count = all["report_count"].as_u64().unwrap();
+    assert_eq!(count, all["reports"].as_array().unwrap().len() as u64);
+    assert_eq!(capped["report_count"].as_u64(), Some(count));
+    assert_eq!(capped["reports"].as_array().unwrap().len(), 2);
+    assert_eq!(capped["reports"][0], all["reports"][0], "newest first");
 }
 
 #[test]

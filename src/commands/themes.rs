@@ -91,19 +91,28 @@ fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
     let region = super::resolve_region(args.region.as_deref())?;
     let filter = PolarityFilter::parse(&args.polarity)?;
     let index = super::open_index(global, &taxonomy)?;
-    let reports = theme_excerpts(&index, &theme.id, region.as_deref(), filter)?;
+    let excerpts = theme_excerpts(
+        &index,
+        &theme.id,
+        region.as_deref(),
+        filter,
+        args.max_reports,
+    )?;
+    let reports = &excerpts.reports;
     let mut out = output::stdout();
     if args.json {
         #[derive(Serialize)]
         struct Show<'a> {
             theme: &'a str,
             label: &'a str,
+            report_count: usize,
             reports: &'a [themis::findings::ThemeReportExcerpts],
         }
         let body = Show {
             theme: &theme.id,
             label: &theme.label,
-            reports: &reports,
+            report_count: excerpts.report_count,
+            reports,
         };
         serde_json::to_writer_pretty(&mut out, &body)?;
         writeln!(out)?;
@@ -112,14 +121,25 @@ fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
             color: output::use_color(global.color),
         };
         let total: usize = reports.iter().map(|r| r.sentences.len()).sum();
+        let shown = if excerpts.report_count > reports.len() {
+            format!(
+                "{total} sentences in the newest {} of {} reports (--max-reports 0 shows all)",
+                reports.len(),
+                excerpts.report_count
+            )
+        } else {
+            format!(
+                "{total} sentences in {}",
+                output::count(reports.len() as u64, "report")
+            )
+        };
         writeln!(
             out,
-            "{} ({}): {total} sentences in {} reports\n",
+            "{} ({}): {shown}\n",
             style.bold(&theme.label),
             theme.id,
-            reports.len()
         )?;
-        for report in &reports {
+        for report in reports {
             let year = report.year.map_or("year unknown".into(), |y| y.to_string());
             writeln!(out, "{}", style.bold(&output::sanitize(&report.title)))?;
             writeln!(

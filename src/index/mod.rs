@@ -241,6 +241,43 @@ impl ThemisIndex {
         summaries.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(summaries)
     }
+
+    /// The summary of one report, by id.
+    pub fn summary(&self, searcher: &Searcher, id: &str) -> Result<Option<ReportSummary>> {
+        let query = tantivy::query::BooleanQuery::new(vec![
+            must_term(self.fields.kind, kind::REPORT),
+            must_term(self.fields.report, id),
+        ]);
+        let Some(address) = searcher.search(&query, &DocSetCollector)?.into_iter().min() else {
+            return Ok(None);
+        };
+        let columns = SummaryColumns::open(searcher.segment_reader(address.segment_ord))?;
+        columns.read(address.doc_id).map(Some)
+    }
+}
+
+/// The first value of a text fast field of one document (`None` when it has none).
+pub fn fast_text(
+    reader: &tantivy::SegmentReader,
+    field: &str,
+    doc: tantivy::DocId,
+) -> Result<Option<String>> {
+    let Some(column) = reader.fast_fields().str(field)? else {
+        return Ok(None);
+    };
+    first_text(&column, doc)
+}
+
+/// The first value of a text column for one document.
+fn first_text(column: &StrColumn, doc: tantivy::DocId) -> Result<Option<String>> {
+    let Some(ord) = column.term_ords(doc).next() else {
+        return Ok(None);
+    };
+    let mut out = String::new();
+    column
+        .ord_to_str(ord, &mut out)
+        .map_err(|e| Error::Index(format!("unreadable fast field: {e}")))?;
+    Ok(Some(out))
 }
 
 /// The fast-field columns a [`ReportSummary`] is read from, in one segment.
@@ -276,17 +313,7 @@ impl SummaryColumns {
 
     fn read(&self, doc: tantivy::DocId) -> Result<ReportSummary> {
         let text = |column: &Option<StrColumn>| -> Result<Option<String>> {
-            let Some(column) = column else {
-                return Ok(None);
-            };
-            let Some(ord) = column.term_ords(doc).next() else {
-                return Ok(None);
-            };
-            let mut out = String::new();
-            column
-                .ord_to_str(ord, &mut out)
-                .map_err(|e| Error::Index(format!("unreadable fast field: {e}")))?;
-            Ok(Some(out))
+            column.as_ref().map_or(Ok(None), |c| first_text(c, doc))
         };
         let mut theme_counts: Vec<ThemeCount> = Vec::new();
         for packed in self.theme_counts.values_for_doc(doc) {

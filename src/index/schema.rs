@@ -56,7 +56,8 @@ pub struct Fields {
     pub theme: Field,
     /// Polarity of a sentence document.
     pub polarity: Field,
-    /// Stored JSON: per-sentence tags of a passage, or a report's metadata.
+    /// Stored JSON: a passage's tagged sentences as `[start, end, polarity, [themes]]`, or a
+    /// report's record (metadata, hash, structured data).
     pub data: Field,
     /// Stored sentence text of a sentence document.
     pub sentence: Field,
@@ -110,18 +111,21 @@ pub fn build_schema() -> (Schema, Fields) {
             options
         }
     };
+    // Report metadata repeated on every passage and sentence is a filter and a fast column but
+    // is not stored: excerpts take it from the report's fast fields, which keeps the document
+    // store (the largest and slowest part of the index to write) to the text itself.
+    let filter_key: TextOptions = STRING | FAST;
     let keyword: TextOptions = STRING | STORED | FAST;
-    let number: NumericOptions = (INDEXED | STORED | FAST).into();
     let fast_only = TextOptions::default().set_fast("raw");
     let fields = Fields {
         kind: builder.add_text_field("kind", STRING | FAST),
         text: builder.add_text_field("text", analysed(true)),
-        title: builder.add_text_field("title", analysed(true)),
-        report: builder.add_text_field("report", keyword.clone()),
-        file: builder.add_text_field("file", keyword.clone()),
-        region: builder.add_text_field("region", keyword.clone()),
-        year: builder.add_u64_field("year", number.clone()),
-        report_type: builder.add_text_field("type", keyword.clone()),
+        title: builder.add_text_field("title", analysed(false)),
+        report: builder.add_text_field("report", filter_key.clone()),
+        file: builder.add_text_field("file", filter_key.clone()),
+        region: builder.add_text_field("region", filter_key.clone()),
+        year: builder.add_u64_field("year", INDEXED | FAST),
+        report_type: builder.add_text_field("type", filter_key.clone()),
         section: builder.add_text_field("section", keyword.clone()),
         start: builder.add_u64_field("start", STORED | FAST),
         end: builder.add_u64_field("end", STORED),
@@ -130,8 +134,8 @@ pub fn build_schema() -> (Schema, Fields) {
         polarity: builder.add_text_field("polarity", keyword),
         data: builder.add_text_field("data", STORED),
         sentence: builder.add_text_field("sentence", STORED),
-        hash: builder.add_text_field("hash", STRING | STORED | FAST),
-        sentence_count: builder.add_u64_field("sentences", number),
+        hash: builder.add_text_field("hash", fast_only.clone()),
+        sentence_count: builder.add_u64_field("sentences", FAST),
         report_title: builder.add_text_field("report_title", fast_only.clone()),
         date: builder.add_text_field("date", fast_only),
         theme_counts: builder.add_u64_field("theme_counts", NumericOptions::default().set_fast()),

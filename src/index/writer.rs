@@ -438,18 +438,10 @@ fn theme_counts(taxonomy: &Taxonomy, tags: &[crate::themes::SentenceTags]) -> Ve
         .collect()
 }
 
-/// Per-sentence tags stored with each passage (offsets into the source file).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct StoredSentence {
-    /// Start offset in the file.
-    pub start: usize,
-    /// End offset in the file.
-    pub end: usize,
-    /// Theme ids.
-    pub themes: Vec<String>,
-    /// Polarity.
-    pub polarity: Polarity,
-}
+/// The tags of one tagged sentence, stored with its passage: `(start, end, polarity, themes)`,
+/// offsets into the source file. A tuple rather than an object because one is stored per tagged
+/// sentence and the keys would be most of the bytes.
+type StoredSentence = (usize, usize, Polarity, Vec<String>);
 
 /// Adds one report's documents; returns the number of passages and what could not be read of
 /// its structured parts (recommendations, scores, ratings, facts) as warnings.
@@ -524,27 +516,32 @@ fn report_documents(
         if let Some(page) = source.page_of(passage.start) {
             doc.add_u64(fields.page, u64::from(page));
         }
-        let mut stored = Vec::new();
+        let mut stored: Vec<StoredSentence> = Vec::new();
         let mut themes = BTreeSet::new();
         for i in passage.sentences.clone() {
             let (Some(sentence), Some(tagged)) = (segmented.sentences.get(i), tags.get(i)) else {
                 continue;
             };
+            if tagged.themes.is_empty() {
+                continue;
+            }
             themes.extend(tagged.themes.iter().cloned());
-            stored.push(StoredSentence {
-                start: sentence.start + base,
-                end: sentence.end + base,
-                themes: tagged.themes.clone(),
-                polarity: tagged.polarity,
-            });
+            stored.push((
+                sentence.start + base,
+                sentence.end + base,
+                tagged.polarity,
+                tagged.themes.clone(),
+            ));
         }
         for theme in &themes {
             doc.add_text(fields.theme, theme);
         }
-        doc.add_text(
-            fields.data,
-            serde_json::to_string(&stored).unwrap_or_default(),
-        );
+        if !stored.is_empty() {
+            doc.add_text(
+                fields.data,
+                serde_json::to_string(&stored).unwrap_or_default(),
+            );
+        }
         documents.push(doc);
     }
 
@@ -579,7 +576,6 @@ fn report_documents(
     };
     let mut doc = TantivyDocument::default();
     common(&mut doc, kind::REPORT);
-    doc.add_text(fields.title, &meta.title);
     doc.add_text(fields.hash, &hash);
     doc.add_u64(fields.sentence_count, record.sentences);
     doc.add_text(fields.report_title, &meta.title);
