@@ -13,7 +13,7 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument};
 
 use crate::error::Result;
-use crate::index::{kind, must_term, ReportSummary, ThemisIndex};
+use crate::index::{first_text, kind, must_term, ReportSummary, ThemisIndex};
 use crate::stats::{Cell, CountTable, PolarityFilter};
 use crate::themes::{Polarity, Taxonomy};
 
@@ -432,14 +432,7 @@ impl SentenceColumns {
         let Some(column) = &self.polarity else {
             return Ok(None);
         };
-        let Some(ord) = column.term_ords(doc).next() else {
-            return Ok(None);
-        };
-        let mut name = String::new();
-        column
-            .ord_to_str(ord, &mut name)
-            .map_err(|e| crate::error::Error::Index(format!("unreadable fast field: {e}")))?;
-        Ok(name.parse().ok())
+        Ok(first_text(column, doc)?.and_then(|name| name.parse().ok()))
     }
 }
 
@@ -505,7 +498,6 @@ pub fn theme_excerpts(
     // Group on the report fast field first, so that only the sentences shown are read.
     let mut by_report: BTreeMap<&str, Vec<DocAddress>> = BTreeMap::new();
     let mut column: Option<(u32, Option<StrColumn>)> = None;
-    let mut id = String::new();
     for address in addresses {
         if column
             .as_ref()
@@ -517,13 +509,9 @@ pub fn theme_excerpts(
         let Some((_, Some(reports_column))) = &column else {
             continue;
         };
-        let Some(ord) = reports_column.term_ords(address.doc_id).next() else {
+        let Some(id) = first_text(reports_column, address.doc_id)? else {
             continue;
         };
-        id.clear();
-        reports_column
-            .ord_to_str(ord, &mut id)
-            .map_err(|e| crate::error::Error::Index(format!("unreadable fast field: {e}")))?;
         if let Some((key, _)) = reports.get_key_value(id.as_str()) {
             by_report.entry(key.as_str()).or_default().push(address);
         }

@@ -48,9 +48,9 @@ pub fn load_taxonomy(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
     }
 }
 
-/// Builds the index from the corpus when there is none yet (the first search on a fresh
-/// machine), or brings it up to date when the taxonomy changed; with a progress bar.
-/// The index is opened once and handed to the command.
+/// Opens the index for a command, first building it from the corpus when there is none yet (the
+/// first search on a fresh machine) or re-tagging it when the taxonomy or the themis version
+/// changed, with a progress bar.
 pub fn open_index(
     global: &GlobalArgs,
     taxonomy: &Taxonomy,

@@ -256,20 +256,8 @@ impl ThemisIndex {
     }
 }
 
-/// The first value of a text fast field of one document (`None` when it has none).
-pub fn fast_text(
-    reader: &tantivy::SegmentReader,
-    field: &str,
-    doc: tantivy::DocId,
-) -> Result<Option<String>> {
-    let Some(column) = reader.fast_fields().str(field)? else {
-        return Ok(None);
-    };
-    first_text(&column, doc)
-}
-
 /// The first value of a text column for one document.
-fn first_text(column: &StrColumn, doc: tantivy::DocId) -> Result<Option<String>> {
+pub(crate) fn first_text(column: &StrColumn, doc: tantivy::DocId) -> Result<Option<String>> {
     let Some(ord) = column.term_ords(doc).next() else {
         return Ok(None);
     };
