@@ -82,8 +82,15 @@ const CASES: &[Case] = &[
             "Vacancies were made worse by vetting processes taking too long.",
             "A national recruitment campaign did not reflect local need.",
             "The region had successfully recruited 40 new probation officers.",
+            "The region had appointed 30 new PSOs since January.",
+            "Rural offices found it hard to attract applicants.",
         ],
-        no: &["There were no delays in vetting.", "The vet saw the dog."],
+        no: &[
+            "There were no delays in vetting.",
+            "The vet saw the dog.",
+            // "appointments" shares the stem of "appointed": supervision appointments are not hiring
+            "Practitioners rearranged appointments when people were unwell.",
+        ],
     },
     Case {
         theme: "staffing-shortages",
@@ -91,8 +98,13 @@ const CASES: &[Case] = &[
             "Only 72 per cent of probation officers were in post.",
             "The PDU was substantially under-resourced.",
             "The vacancy rate for PSOs was 25 per cent.",
+            "Resourcing pressures meant that some teams were carrying empty posts.",
+            "Several teams were short-staffed throughout the year.",
         ],
-        no: &["The region had nine PDUs and 14,000 people on probation."],
+        no: &[
+            "The region had nine PDUs and 14,000 people on probation.",
+            "Leaders reorganised the region to improve resource management.",
+        ],
     },
     Case {
         theme: "workload",
@@ -100,8 +112,13 @@ const CASES: &[Case] = &[
             "Caseloads were excessive in the Wigan team.",
             "Practitioners were working at 137 per cent of their target on the workload management tool.",
             "Staff told us they were running just to stand still.",
+            "Practitioners had too little time to prepare for supervision sessions.",
+            "With smaller caseloads, officers had more time for face-to-face work.",
         ],
-        no: &["The region managed a caseload of 14,221 people."],
+        no: &[
+            "The region managed a caseload of 14,221 people.",
+            "Panel members spent more time discussing victims at the meetings.",
+        ],
     },
     Case {
         theme: "inexperienced-staff",
@@ -172,8 +189,17 @@ const CASES: &[Case] = &[
             "Management oversight was insufficient in most cases.",
             "SPOs countersigned assessments without challenge.",
             "Case audits provided feedback to practitioners.",
+            "Line managers rarely gave any oversight to high-risk cases.",
+            "Senior probation officers checked the quality of assessments before sign-off.",
         ],
-        no: &["There was strong multi-agency oversight at MAPPA level 2."],
+        no: &[
+            "There was strong multi-agency oversight at MAPPA level 2.",
+            // external quality assurance of SFO reviews is the SFO theme, not casework oversight
+            "Four of the reviews were quality assured by the Inspectorate.",
+            // a grade named in passing, and "managed" is not a manager
+            "The team was short of practitioners and senior probation officers.",
+            "Cases managed by the unit needed thorough oversight by the strategic board.",
+        ],
     },
     Case {
         theme: "information-sharing",
@@ -181,8 +207,15 @@ const CASES: &[Case] = &[
             "Domestic abuse enquiries to the police were not always made.",
             "Information from children's social care was not received in time.",
             "An information-sharing agreement had been signed with the local authorities.",
+            "The unit now had direct access to the police systems in two of the three force areas.",
+            "Practitioners could not access children's social care records.",
         ],
-        no: &["Further information is available on our website."],
+        no: &[
+            "Further information is available on our website.",
+            // information given to victims is victim contact, not exchange with partners
+            "Victims were given information about sources of support in most cases.",
+            "The letter to the victim contained enough information to let them make an informed choice.",
+        ],
     },
     Case {
         theme: "domestic-abuse-safeguarding",
@@ -217,8 +250,18 @@ const CASES: &[Case] = &[
             "Waiting lists for accredited programmes were long.",
             "Practitioners rarely delivered one-to-one offence-focused work.",
             "Referrals to commissioned rehabilitative services had increased.",
+            "Too little rehabilitation work was delivered to those on licence.",
+            "Services in place to reduce reoffending included a women's centre.",
+            "The provision available to support desistance was wide-ranging.",
         ],
-        no: &["The leadership programme started in May."],
+        no: &[
+            "The leadership programme started in May.",
+            // commissioning arrangements are strategic partnership work
+            "A devolution agreement with the combined authority funded local decision-making.",
+            // generic services of another agency
+            "Children's services to support families were overstretched.",
+            "Domestic abuse support officers received the referrals.",
+        ],
     },
     Case {
         theme: "enforcement",
@@ -226,8 +269,14 @@ const CASES: &[Case] = &[
             "Breach action was not taken when required.",
             "Recall decisions were timely and well evidenced.",
             "Enforcement practice was inconsistent across teams.",
+            "Warnings were not enforced when people missed appointments.",
+            "Leaders had set up a dedicated enforcement unit to speed up returns to court.",
         ],
-        no: &["The staff survey response rate was 60 per cent."],
+        no: &[
+            "The staff survey response rate was 60 per cent.",
+            // a unit's name is not a finding about enforcement
+            "Staff from the Courts and Enforcement PDU attended the training days.",
+        ],
     },
     Case {
         theme: "resettlement",
@@ -280,8 +329,17 @@ const CASES: &[Case] = &[
             "Senior leaders set a clear vision and strategy.",
             "Governance structures held leaders to account.",
             "Leaders had created a positive culture of learning.",
+            "New national policies were promptly implemented and communicated to teams.",
+            "Probation had built effective governance arrangements to hold PDU heads to account.",
         ],
-        no: &["The team leader opened the meeting."],
+        no: &[
+            "The team leader opened the meeting.",
+            // another body's governance, a function's plan, practitioners' accountability
+            "Probation helped the children's services department design its new governance structure.",
+            "The learning and development business plan listed courses for PSOs.",
+            "Supervision made practitioners accountable for their caseloads.",
+            "Frequent policy changes had been difficult to implement.",
+        ],
     },
     Case {
         theme: "partnerships",
@@ -289,8 +347,15 @@ const CASES: &[Case] = &[
             "The region had strong strategic partnerships with the police.",
             "Services were co-commissioned with the combined authority.",
             "The Reducing Reoffending Board was chaired by the RPD.",
+            "Strategic relationships with the four police forces had matured.",
+            "Partner agencies were co-located in probation offices, which helped practitioners.",
         ],
-        no: &["An intimate partner was identified as at risk."],
+        no: &[
+            "An intimate partner was identified as at risk.",
+            // collaboration at the level of one case is practice, not strategic partnership
+            "In most of the cases we inspected, practitioners worked well with the police.",
+            "The strategic lead for victim work was interviewed.",
+        ],
     },
     Case {
         theme: "performance-metrics",
