@@ -84,12 +84,15 @@ const CASES: &[Case] = &[
             "The region had successfully recruited 40 new probation officers.",
             "The region had appointed 30 new PSOs since January.",
             "Rural offices found it hard to attract applicants.",
+            "Some candidates withdrew after waiting months for a start date.",
         ],
         no: &[
             "There were no delays in vetting.",
             "The vet saw the dog.",
             // "appointments" shares the stem of "appointed": supervision appointments are not hiring
             "Practitioners rearranged appointments when people were unwell.",
+            // "candid" and "candidates" share a stem
+            "Managers were candid about the pressure on their teams.",
         ],
     },
     Case {
@@ -135,8 +138,14 @@ const CASES: &[Case] = &[
             "A learning needs analysis had been completed for all grades.",
             "Staff valued shadowing and mentoring from experienced colleagues.",
             "The induction programme for new PSOs was well received.",
+            "Workshops helped staff build their knowledge of stalking.",
+            "Practitioners valued coaching sessions from senior colleagues.",
         ],
-        no: &["Education, training and employment needs were met in five cases."],
+        no: &[
+            "Education, training and employment needs were met in five cases.",
+            // a gap in knowledge is not, by itself, a training finding
+            "Practitioners often lacked essential knowledge of the person's history.",
+        ],
     },
     Case {
         theme: "staff-wellbeing",
@@ -302,8 +311,14 @@ const CASES: &[Case] = &[
             "Pre-sentence reports were of good quality.",
             "Sentencers had confidence in the court team.",
             "Proposals to court addressed the risk of harm.",
+            "Magistrates told us they trusted the advice in reports.",
+            "District judges gave positive feedback on the quality of reports.",
         ],
-        no: &["The case was returned to court for breach."],
+        no: &[
+            "The case was returned to court for breach.",
+            // "judged" is not a judge
+            "The quality of unpaid work placements was judged positively.",
+        ],
     },
     Case {
         theme: "unpaid-work",
@@ -349,6 +364,8 @@ const CASES: &[Case] = &[
             "The Reducing Reoffending Board was chaired by the RPD.",
             "Strategic relationships with the four police forces had matured.",
             "Partner agencies were co-located in probation offices, which helped practitioners.",
+            "There was no consistent approach with the police forces across the region.",
+            "A shared approach with local authorities had been agreed for housing referrals.",
         ],
         no: &[
             "An intimate partner was identified as at risk.",
@@ -363,8 +380,13 @@ const CASES: &[Case] = &[
             "A focus on national performance metrics drove practice.",
             "The region was top of the probation scorecard.",
             "Dashboards tracked performance against targets.",
+            "Staff saw a link between performance and quality, but felt performance came first.",
+            "Leaders monitored performance data every month.",
         ],
-        no: &["The practitioner performed the assessment."],
+        no: &[
+            "The practitioner performed the assessment.",
+            "The performance and quality team designed the new template.",
+        ],
     },
     Case {
         theme: "policy-change",
@@ -372,8 +394,14 @@ const CASES: &[Case] = &[
             "The prison capacity crisis led to early release schemes.",
             "Staff felt fatigue from the pace of national change.",
             "The implementation of the Probation Reset compounded pressures.",
+            "Staff had undergone years of structural change since unification.",
+            "Changes to recall legislation added to the pressure on practitioners.",
         ],
-        no: &["The PDU changed its office hours."],
+        no: &[
+            "The PDU changed its office hours.",
+            // turnover of the region's own leaders is not national policy change
+            "The senior leadership team had undergone several changes in the past year.",
+        ],
     },
     Case {
         theme: "diversity-equality",
@@ -390,8 +418,14 @@ const CASES: &[Case] = &[
             "People on probation were involved in designing services.",
             "A peer lead with lived experience was recruited.",
             "Complaints from people on probation were handled well.",
+            "Sentence plans were personalised and written with the person.",
+            "The views of service users shaped the new reporting centre.",
         ],
-        no: &["Staff engagement scores had risen."],
+        no: &[
+            "Staff engagement scores had risen.",
+            // personalised contact with victims is victim work
+            "Letters to victims were personalised to their circumstances.",
+        ],
     },
     Case {
         theme: "serious-further-offences",
