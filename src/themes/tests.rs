@@ -117,10 +117,14 @@ const CASES: &[Case] = &[
             "Staff told us they were running just to stand still.",
             "Practitioners had too little time to prepare for supervision sessions.",
             "With smaller caseloads, officers had more time for face-to-face work.",
+            "Practitioners were working at an unsustainable pace.",
+            "Staff regularly worked long hours to keep up.",
         ],
         no: &[
             "The region managed a caseload of 14,221 people.",
             "Panel members spent more time discussing victims at the meetings.",
+            "Leaders had introduced the changes at pace.",
+            "He completed 40 additional hours of unpaid work.",
         ],
     },
     Case {
@@ -140,11 +144,14 @@ const CASES: &[Case] = &[
             "The induction programme for new PSOs was well received.",
             "Workshops helped staff build their knowledge of stalking.",
             "Practitioners valued coaching sessions from senior colleagues.",
+            "New staff completed a two-week induction before taking cases.",
         ],
         no: &[
             "Education, training and employment needs were met in five cases.",
             // a gap in knowledge is not, by itself, a training finding
             "Practitioners often lacked essential knowledge of the person's history.",
+            // an induction appointment is the first meeting with a person on probation
+            "Induction appointments with people on probation were completed promptly.",
         ],
     },
     Case {
@@ -153,8 +160,14 @@ const CASES: &[Case] = &[
             "Sickness absence averaged 12 days per person.",
             "Staff morale was high despite the pressures.",
             "Retention was a challenge, with an 11 per cent leaving rate.",
+            "Many staff reported feeling stressed by their caseloads.",
+            "The region struggled to retain experienced staff.",
         ],
-        no: &["A wellbeing hub offered support to people on probation."],
+        no: &[
+            "A wellbeing hub offered support to people on probation.",
+            "Leaders stressed the importance of accurate recording.",
+            "Practitioners retained responsibility for the case after release.",
+        ],
     },
     Case {
         theme: "risk-assessment",
@@ -302,8 +315,13 @@ const CASES: &[Case] = &[
             "CAS3 provided temporary housing for prison leavers.",
             "Too many people left prison homeless.",
             "Approved premises places were in high demand.",
+            "Only four beds were free across the region.",
+            "Emergency bed spaces were found for two men on release.",
         ],
-        no: &["The office had limited space."],
+        no: &[
+            "The office had limited space.",
+            "The new processes were still bedding in.",
+        ],
     },
     Case {
         theme: "court-work",
@@ -345,10 +363,12 @@ const CASES: &[Case] = &[
             "Governance structures held leaders to account.",
             "Leaders had created a positive culture of learning.",
             "New national policies were promptly implemented and communicated to teams.",
+            "The strategy drew on research into what works in desistance.",
             "Probation had built effective governance arrangements to hold PDU heads to account.",
         ],
         no: &[
             "The team leader opened the meeting.",
+            "It was unclear what work had been completed with the person.",
             // another body's governance, a function's plan, practitioners' accountability
             "Probation helped the children's services department design its new governance structure.",
             "The learning and development business plan listed courses for PSOs.",
@@ -366,12 +386,14 @@ const CASES: &[Case] = &[
             "Partner agencies were co-located in probation offices, which helped practitioners.",
             "There was no consistent approach with the police forces across the region.",
             "A shared approach with local authorities had been agreed for housing referrals.",
+            "The police and crime commissioner provided joint funding for the project.",
         ],
         no: &[
             "An intimate partner was identified as at risk.",
             // collaboration at the level of one case is practice, not strategic partnership
             "In most of the cases we inspected, practitioners worked well with the police.",
             "The strategic lead for victim work was interviewed.",
+            "Funding for local projects was secured.",
         ],
     },
     Case {
@@ -409,8 +431,16 @@ const CASES: &[Case] = &[
             "Protected characteristics were not analysed in assessments.",
             "Leaders had not examined disproportionality in access to services.",
             "The workforce did not reflect the ethnic diversity of the caseload.",
+            "Staff from minority ethnic groups were under-represented in senior grades.",
+            "The workforce was more diverse than the local population.",
         ],
-        no: &["Rates were equally spread across the year."],
+        no: &[
+            "Rates were equally spread across the year.",
+            // "a minority of" is a quantity; "diverse range" and "Diversion" are not diversity
+            "In a minority of cases, plans were reviewed.",
+            "A diverse range of interventions was available.",
+            "Liaison and Diversion services screened people at court.",
+        ],
     },
     Case {
         theme: "engagement",
@@ -420,11 +450,13 @@ const CASES: &[Case] = &[
             "Complaints from people on probation were handled well.",
             "Sentence plans were personalised and written with the person.",
             "The views of service users shaped the new reporting centre.",
+            "Practitioners kept regular contact with people on licence.",
         ],
         no: &[
             "Staff engagement scores had risen.",
             // personalised contact with victims is victim work
             "Letters to victims were personalised to their circumstances.",
+            "The practitioner kept regular contact with the police.",
         ],
     },
     Case {
