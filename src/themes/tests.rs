@@ -103,9 +103,12 @@ const CASES: &[Case] = &[
             "The vacancy rate for PSOs was 25 per cent.",
             "Resourcing pressures meant that some teams were carrying empty posts.",
             "Several teams were short-staffed throughout the year.",
+            "Vacancies among minority ethnic staff were not tracked.",
         ],
         no: &[
             "The region had nine PDUs and 14,000 people on probation.",
+            // the make-up of the workforce is diversity, not staffing levels
+            "Eight per cent of staffing at SPO grade were from minority ethnic groups.",
             "Leaders reorganised the region to improve resource management.",
         ],
     },
