@@ -76,7 +76,7 @@ impl Cell {
 pub struct CountTable {
     /// Reports, sorted by id.
     pub reports: Vec<ReportSummary>,
-    /// Non-zero cells.
+    /// Non-zero cells, by report, then in taxonomy order.
     pub cells: Vec<Cell>,
 }
 
@@ -121,7 +121,6 @@ impl CountTable {
                 });
             }
         }
-        cells.sort_by(|a, b| (a.report, &a.theme).cmp(&(b.report, &b.theme)));
         Ok(CountTable { reports, cells })
     }
 

@@ -232,7 +232,10 @@ impl ThemisIndex {
                 .is_none_or(|(ord, _)| *ord != address.segment_ord)
             {
                 let reader = searcher.segment_reader(address.segment_ord);
-                columns = Some((address.segment_ord, SummaryColumns::open(reader)?));
+                columns = Some((
+                    address.segment_ord,
+                    SummaryColumns::open(reader, Decode::Whole)?,
+                ));
             }
             if let Some((_, columns)) = &columns {
                 summaries.push(columns.read(address.doc_id)?);
@@ -251,7 +254,8 @@ impl ThemisIndex {
         let Some(address) = searcher.search(&query, &DocSetCollector)?.into_iter().min() else {
             return Ok(None);
         };
-        let columns = SummaryColumns::open(searcher.segment_reader(address.segment_ord))?;
+        let reader = searcher.segment_reader(address.segment_ord);
+        let columns = SummaryColumns::open(reader, Decode::PerValue)?;
         columns.read(address.doc_id).map(Some)
     }
 }
@@ -270,29 +274,82 @@ pub(crate) fn first_text(column: &StrColumn, doc: tantivy::DocId) -> Result<Opti
 
 /// The fast-field columns a [`ReportSummary`] is read from, in one segment.
 struct SummaryColumns {
-    id: Option<StrColumn>,
-    file: Option<StrColumn>,
-    title: Option<StrColumn>,
-    region: Option<StrColumn>,
-    date: Option<StrColumn>,
-    report_type: Option<StrColumn>,
-    hash: Option<StrColumn>,
+    id: TextColumn,
+    file: TextColumn,
+    title: TextColumn,
+    region: TextColumn,
+    date: TextColumn,
+    report_type: TextColumn,
+    hash: TextColumn,
     year: Column<u64>,
     sentences: Column<u64>,
     theme_counts: Column<u64>,
 }
 
+/// How a text column is read: term by term (a few documents), or with its whole dictionary
+/// decoded once (every report of a segment: one pass over the dictionary instead of a block
+/// lookup per value, about ten times faster).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Decode {
+    PerValue,
+    Whole,
+}
+
+/// A text fast column, optionally with its dictionary decoded.
+struct TextColumn {
+    column: Option<StrColumn>,
+    terms: Option<Vec<String>>,
+}
+
+impl TextColumn {
+    fn open(
+        fast: &tantivy::fastfield::FastFieldReaders,
+        name: &str,
+        decode: Decode,
+    ) -> Result<Self> {
+        let column = fast.str(name)?;
+        let terms = match (&column, decode) {
+            (Some(column), Decode::Whole) => {
+                let unreadable =
+                    |e: std::io::Error| Error::Index(format!("unreadable fast field {name}: {e}"));
+                let mut terms = Vec::with_capacity(column.num_terms());
+                let mut stream = column.dictionary().stream().map_err(unreadable)?;
+                while stream.advance() {
+                    terms.push(String::from_utf8_lossy(stream.key()).into_owned());
+                }
+                Some(terms)
+            }
+            _ => None,
+        };
+        Ok(TextColumn { column, terms })
+    }
+
+    fn get(&self, doc: tantivy::DocId) -> Result<Option<String>> {
+        let Some(column) = &self.column else {
+            return Ok(None);
+        };
+        match &self.terms {
+            Some(terms) => Ok(column
+                .term_ords(doc)
+                .next()
+                .and_then(|ord| terms.get(ord as usize).cloned())),
+            None => first_text(column, doc),
+        }
+    }
+}
+
 impl SummaryColumns {
-    fn open(reader: &tantivy::SegmentReader) -> Result<SummaryColumns> {
+    fn open(reader: &tantivy::SegmentReader, decode: Decode) -> Result<SummaryColumns> {
         let fast = reader.fast_fields();
+        let text = |name: &str| TextColumn::open(fast, name, decode);
         Ok(SummaryColumns {
-            id: fast.str("report")?,
-            file: fast.str("file")?,
-            title: fast.str("report_title")?,
-            region: fast.str("region")?,
-            date: fast.str("date")?,
-            report_type: fast.str("type")?,
-            hash: fast.str("hash")?,
+            id: text("report")?,
+            file: text("file")?,
+            title: text("report_title")?,
+            region: text("region")?,
+            date: text("date")?,
+            report_type: text("type")?,
+            hash: text("hash")?,
             year: fast.u64("year")?,
             sentences: fast.u64("sentences")?,
             theme_counts: fast.u64("theme_counts")?,
@@ -300,9 +357,6 @@ impl SummaryColumns {
     }
 
     fn read(&self, doc: tantivy::DocId) -> Result<ReportSummary> {
-        let text = |column: &Option<StrColumn>| -> Result<Option<String>> {
-            column.as_ref().map_or(Ok(None), |c| first_text(c, doc))
-        };
         let mut theme_counts: Vec<ThemeCount> = Vec::new();
         for packed in self.theme_counts.values_for_doc(doc) {
             let (theme, polarity, count) = unpack_theme_count(packed);
@@ -324,14 +378,14 @@ impl SummaryColumns {
             }
         }
         Ok(ReportSummary {
-            id: text(&self.id)?.unwrap_or_default(),
-            file: text(&self.file)?.unwrap_or_default(),
-            title: text(&self.title)?.unwrap_or_default(),
-            region: text(&self.region)?,
-            date: text(&self.date)?,
+            id: self.id.get(doc)?.unwrap_or_default(),
+            file: self.file.get(doc)?.unwrap_or_default(),
+            title: self.title.get(doc)?.unwrap_or_default(),
+            region: self.region.get(doc)?,
+            date: self.date.get(doc)?,
             year: self.year.first(doc).and_then(|y| i32::try_from(y).ok()),
-            report_type: text(&self.report_type)?.unwrap_or_default(),
-            hash: text(&self.hash)?.unwrap_or_default(),
+            report_type: self.report_type.get(doc)?.unwrap_or_default(),
+            hash: self.hash.get(doc)?.unwrap_or_default(),
             sentences: self.sentences.first(doc).unwrap_or(0),
             theme_counts,
         })
