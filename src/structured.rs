@@ -245,13 +245,6 @@ fn is_heading_like(t: &str) -> bool {
         && t.split_whitespace().count() <= 12
 }
 
-fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
 fn ends_sentence(t: &str) -> bool {
     t.trim_end().ends_with(['.', '!', '?', ';'])
 }
@@ -663,9 +656,13 @@ fn question_of(t: &str) -> Option<(Question, &str)> {
 
 /// The score-table header row: "Key question | Percentage 'Yes'" in any layout.
 fn is_key_question_header(t: &str) -> bool {
-    // ASCII text lowercases byte for byte, so without "question" in it there is no header
-    // (other text takes the full test: some non-ASCII letters lowercase to ASCII ones).
-    if t.is_ascii() && !contains_ignore_ascii_case(t, "question") {
+    // The header starts with "key" once separators are skipped. Only a non-ASCII first letter
+    // needs the full test (the Kelvin sign lowercases to 'k'; no other letter of "key" can
+    // come from a non-ASCII one).
+    let head = t.trim_start_matches(|c: char| c.is_whitespace() || c == '|');
+    if head.starts_with(|c: char| c.is_ascii())
+        && !head.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("key"))
+    {
         return false;
     }
     let c = normalise_ws(&t.replace(['|', '\t'], " ")).to_lowercase();

@@ -109,6 +109,9 @@ pub struct Rule {
     none: Vec<Node>,
     /// [`Rule::triggers`] as term ids: a sentence with none of them cannot match.
     trigger_ids: Option<Vec<u32>>,
+    /// Sets of term ids of which the sentence must contain at least one each, or the rule
+    /// cannot match (a stronger test than the triggers, which keep only one such set).
+    required: Vec<Vec<u32>>,
 }
 
 impl Rule {
@@ -137,10 +140,16 @@ impl Rule {
             all,
             none,
             trigger_ids: None,
+            required: Vec::new(),
         };
         rule.trigger_ids = rule
             .triggers()
             .map(|ts| ts.iter().map(|t| intern(t)).collect());
+        for part in &rule.all {
+            required_terms(part, &mut rule.required);
+        }
+        rule.required.sort_unstable();
+        rule.required.dedup();
         Ok(rule)
     }
 
@@ -173,11 +182,11 @@ impl Rule {
         }
     }
 
-    /// False when none of the rule's trigger terms occurs, so it cannot match.
+    /// False when the sentence lacks terms the rule needs, so it cannot match.
     fn may_match(&self, s: &SentenceView<'_>) -> bool {
-        self.trigger_ids
-            .as_ref()
-            .is_none_or(|ids| ids.iter().any(|&id| s.has_term_id(id)))
+        self.required
+            .iter()
+            .all(|ids| ids.iter().any(|&id| s.has_term_id(id)))
     }
 
     /// Terms of which at least one must occur in a sentence for the rule to match, or `None`
@@ -520,13 +529,17 @@ pub(crate) fn intern(term: &str) -> u32 {
     *ids.entry(term.into()).or_insert(next)
 }
 
-/// The ids of the tokens' terms ([`UNKNOWN_TERM`] for terms never interned).
-fn term_ids(tokens: &[AnalyzedToken]) -> Vec<u32> {
+/// The ids of the tokens' terms ([`UNKNOWN_TERM`] for terms never interned), and how many
+/// ids there are.
+fn term_ids(tokens: &[AnalyzedToken]) -> (Vec<u32>, usize) {
     let ids = TERM_IDS.read().unwrap_or_else(PoisonError::into_inner);
-    tokens
-        .iter()
-        .map(|t| ids.get(t.term.as_str()).copied().unwrap_or(UNKNOWN_TERM))
-        .collect()
+    let mut out = Vec::with_capacity(tokens.len());
+    out.extend(
+        tokens
+            .iter()
+            .map(|t| ids.get(t.term.as_str()).copied().unwrap_or(UNKNOWN_TERM)),
+    );
+    (out, ids.len())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -681,6 +694,8 @@ pub struct NegationSettings {
     window: usize,
     /// Ids of the analysed number words ("one", "twenti", …) matched by `#num`, with values.
     number_words: Vec<(u32, f64)>,
+    /// The ids of `number_words`, sorted.
+    number_ids: Vec<u32>,
 }
 
 impl NegationSettings {
@@ -698,16 +713,21 @@ impl NegationSettings {
             ids.sort_unstable();
             ids
         };
+        let number_words: Vec<(u32, f64)> =
+            number_words.iter().map(|(t, v)| (intern(t), *v)).collect();
+        let mut number_ids: Vec<u32> = number_words.iter().map(|&(id, _)| id).collect();
+        number_ids.sort_unstable();
         NegationSettings {
             negators: sorted_ids(negators),
             cancel: sorted_ids(cancel),
             window,
-            number_words: number_words.iter().map(|(t, v)| (intern(t), *v)).collect(),
+            number_words,
+            number_ids,
         }
     }
 
     fn is_number_word(&self, id: u32) -> bool {
-        id != UNKNOWN_TERM && self.number_words.iter().any(|&(w, _)| w == id)
+        self.number_ids.binary_search(&id).is_ok()
     }
 }
 
@@ -723,6 +743,8 @@ pub struct SentenceView<'a> {
     /// (id, position) of every token with a known term, sorted, so the positions of one term
     /// are a contiguous, ascending run.
     postings: Vec<(u32, u32)>,
+    /// Bit `id`: the term with this id occurs (ids interned after the view was made do not).
+    present: Vec<u64>,
     /// `negated[i]`: token `i` is within a negator's scope.
     negated: Vec<bool>,
     /// `brk[i]`: a clause break (punctuation such as `,` `;` `:` `.` `(`) lies between token
@@ -734,8 +756,25 @@ pub struct SentenceView<'a> {
     spare: RefCell<Vec<Spans>>,
 }
 
+impl Drop for SentenceView<'_> {
+    fn drop(&mut self) {
+        let spare = self.spare.take();
+        // During thread teardown there is no pool to return them to; they are just freed.
+        let _ = SPARE_SPANS.try_with(|pool| pool.replace(spare));
+    }
+}
+
+thread_local! {
+    /// The span buffers of the last view dropped on this thread, for the next one to reuse.
+    static SPARE_SPANS: RefCell<Vec<Spans>> = const { RefCell::new(Vec::new()) };
+}
+
 /// Is this text between two tokens a clause break?
 fn is_break(gap: &str) -> bool {
+    // Nearly every gap is one space.
+    if gap == " " {
+        return false;
+    }
     gap.chars().any(|c| {
         matches!(
             c,
@@ -749,13 +788,17 @@ impl<'a> SentenceView<'a> {
     /// Prepare `tokens` (analysed from `text`) for matching.
     pub fn new(text: &'a str, tokens: &'a [AnalyzedToken], neg: &'a NegationSettings) -> Self {
         let n = tokens.len();
-        let ids = term_ids(tokens);
-        let mut postings: Vec<(u32, u32)> = ids
-            .iter()
-            .enumerate()
-            .filter(|&(_, &id)| id != UNKNOWN_TERM)
-            .map(|(i, &id)| (id, i as u32))
-            .collect();
+        let (ids, known) = term_ids(tokens);
+        let mut postings = Vec::with_capacity(n);
+        let mut present = vec![0u64; known.div_ceil(64)];
+        for (i, &id) in ids.iter().enumerate() {
+            if id != UNKNOWN_TERM {
+                postings.push((id, i as u32));
+                if let Some(word) = present.get_mut(id as usize / 64) {
+                    *word |= 1 << (id % 64);
+                }
+            }
+        }
         postings.sort_unstable();
         let mut brk = vec![false; n];
         for i in 1..n {
@@ -785,20 +828,23 @@ impl<'a> SentenceView<'a> {
                 *flag = true;
             }
         }
-        let numbers = (0..n)
-            .filter(|&i| is_number(&tokens[i].term) || neg.is_number_word(ids[i]))
-            .map(|i| i as u32)
-            .collect();
+        let mut numbers = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            if is_number(&token.term) || neg.is_number_word(ids[i]) {
+                numbers.push(i as u32);
+            }
+        }
         SentenceView {
             text,
             tokens,
             neg,
             ids,
             postings,
+            present,
             negated,
             brk,
             numbers,
-            spare: RefCell::default(),
+            spare: RefCell::new(SPARE_SPANS.try_with(RefCell::take).unwrap_or_default()),
         }
     }
 
@@ -887,7 +933,9 @@ impl<'a> SentenceView<'a> {
     }
 
     fn has_term_id(&self, id: u32) -> bool {
-        self.postings.binary_search_by(|&(t, _)| t.cmp(&id)).is_ok()
+        self.present
+            .get(id as usize / 64)
+            .is_some_and(|word| (word >> (id % 64)) & 1 == 1)
     }
 
     /// Ascending positions of the term with this id.
@@ -1041,6 +1089,37 @@ fn eval(node: &Node, s: &SentenceView<'_>, out: &mut Spans) {
     }
 }
 
+/// Adds to `out` sets of term ids such that `node` can only match a sentence containing at
+/// least one term of each set (see [`Rule::may_match`]).
+fn required_terms(node: &Node, out: &mut Vec<Vec<u32>>) {
+    match node {
+        Node::Term(TermPat::Exact { id, .. }) => out.push(vec![*id]),
+        Node::Term(_) | Node::Optional(_) => {}
+        // Every part of a phrase or a NEAR must match.
+        Node::Seq(items) => items.iter().for_each(|i| required_terms(i, out)),
+        Node::Near(l, r, _) => {
+            required_terms(l, out);
+            required_terms(r, out);
+        }
+        Node::Asserted(inner) => required_terms(inner, out),
+        // Some alternative must match, so one required set of each, together, is required.
+        Node::Alt(alts) => {
+            let mut union = Vec::new();
+            for a in alts {
+                let mut sets = Vec::new();
+                required_terms(a, &mut sets);
+                let Some(smallest) = sets.into_iter().min_by_key(Vec::len) else {
+                    return;
+                };
+                union.extend(smallest);
+            }
+            union.sort_unstable();
+            union.dedup();
+            out.push(union);
+        }
+    }
+}
+
 /// A necessary set of terms for `node` to match (see [`Rule::triggers`]).
 fn node_triggers(node: &Node) -> Option<Vec<String>> {
     match node {
@@ -1101,7 +1180,8 @@ mod tests {
         let cancel = ["onli".to_string(), "just".to_string()];
         let numbers = [("five".to_string(), 5.0), ("eight".to_string(), 8.0)];
         let neg = NegationSettings::new(&negators, &cancel, 3, &numbers);
-        r.is_match(&SentenceView::new(text, &toks, &neg))
+        let view = SentenceView::new(text, &toks, &neg);
+        r.is_match(&view)
     }
 
     #[test]
