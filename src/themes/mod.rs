@@ -18,6 +18,7 @@
 pub mod polarity;
 pub mod rules;
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
@@ -211,12 +212,13 @@ impl Theme {
     /// The first `match` rule that fires on the sentence, unless an `exclude` rule vetoes.
     /// `active` says which match rules the prefilter lets through (taxonomy-wide numbering).
     /// A rule whose match lies wholly inside an enumeration (`passing`, see [`list_items`])
-    /// names the theme in passing and does not count; `None` means no token is in one.
-    fn first_match_in(
+    /// names the theme in passing and does not count; `passing()` gives `None` when no token
+    /// is in one, and is only called once a rule has matched.
+    fn first_match_in<'p>(
         &self,
         view: &SentenceView<'_>,
         active: &RuleSet,
-        passing: Option<&[bool]>,
+        passing: &dyn Fn() -> Option<&'p [bool]>,
     ) -> Option<&Rule> {
         if !active.any_in(self.offset..self.offset + self.matchers.len()) {
             return None;
@@ -229,7 +231,7 @@ impl Theme {
             .find(|(i, r)| {
                 active.contains(self.offset + i)
                     && r.is_match(view)
-                    && passing.is_none_or(|passing| {
+                    && passing().is_none_or(|passing| {
                         r.match_spans_into(view, &mut spans);
                         spans
                             .iter()
@@ -603,16 +605,32 @@ impl Taxonomy {
     /// Like [`Taxonomy::tag`] when the caller has already analysed the sentence; token
     /// offsets must be byte offsets into `sentence` (bad offsets only lose clause breaks).
     pub fn tag_tokens(&self, sentence: &str, tokens: &[AnalyzedToken]) -> SentenceTags {
+        self.tag_view(sentence, tokens, is_non_finding(sentence))
+    }
+
+    /// [`Taxonomy::tag_tokens`] when the caller already knows whether the sentence is a
+    /// non-finding.
+    fn tag_view(
+        &self,
+        sentence: &str,
+        tokens: &[AnalyzedToken],
+        non_finding: bool,
+    ) -> SentenceTags {
         let view = SentenceView::new(sentence, tokens, &self.polarity.negation);
-        let themes = if is_non_finding(sentence) {
+        let themes = if non_finding {
             Vec::new()
         } else {
             let active = self.prefilter.active_set(&view);
-            let passing = list_items(&view);
-            let passing = passing.contains(&true).then_some(passing.as_slice());
+            // Most sentences match no rule, so the enumeration scan waits for one that does.
+            let items = OnceCell::new();
+            let passing = || {
+                items
+                    .get_or_init(|| Some(list_items(&view)).filter(|p| p.contains(&true)))
+                    .as_deref()
+            };
             self.themes
                 .iter()
-                .filter(|t| t.first_match_in(&view, &active, passing).is_some())
+                .filter(|t| t.first_match_in(&view, &active, &passing).is_some())
                 .map(|t| t.id.clone())
                 .collect()
         };
@@ -632,11 +650,12 @@ impl Taxonomy {
         tokens: &[AnalyzedToken],
         section: Option<&str>,
     ) -> SentenceTags {
-        let mut tags = self.tag_tokens(sentence, tokens);
+        let non_finding = is_non_finding(sentence);
+        let mut tags = self.tag_view(sentence, tokens, non_finding);
         let Some(title) = section else {
             return tags;
         };
-        if is_non_finding(sentence) || !refers_back(tokens) {
+        if non_finding || !refers_back(tokens) {
             return tags;
         }
         let inherited = self.title_themes(title);
@@ -677,7 +696,7 @@ impl Taxonomy {
         let active = self.prefilter.active_set(&view);
         self.themes
             .iter()
-            .filter(|t| t.first_match_in(&view, &active, None).is_some())
+            .filter(|t| t.first_match_in(&view, &active, &|| None).is_some())
             .map(|t| t.id.clone())
             .collect()
     }
@@ -691,12 +710,12 @@ impl Taxonomy {
             return Vec::new();
         }
         let active = self.prefilter.active_set(&view);
-        let passing = list_items(&view);
-        let passing = passing.contains(&true).then_some(passing.as_slice());
+        let items = list_items(&view);
+        let passing = items.contains(&true).then_some(items.as_slice());
         self.themes
             .iter()
             .filter_map(|t| {
-                t.first_match_in(&view, &active, passing)
+                t.first_match_in(&view, &active, &|| passing)
                     .map(|r| ThemeMatch {
                         theme: t.id.clone(),
                         rule: r.source.clone(),
