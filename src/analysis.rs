@@ -44,11 +44,10 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use once_cell::sync::Lazy;
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tokenizers::normalizers::strip::StripAccents;
 use tokenizers::tokenizer::normalizer::Range;
@@ -87,16 +86,28 @@ pub fn analyze(text: &str) -> Vec<AnalyzedToken> {
 /// Analyses `text` into `out`, which is cleared first, so a caller tagging many sentences
 /// can reuse one buffer.
 pub fn analyze_into(text: &str, out: &mut Vec<AnalyzedToken>) {
-    out.clear();
+    // Overwrite the tokens already in `out` rather than clearing it, so their term strings
+    // are reused instead of allocating one per token.
+    let mut len = 0;
     for_each_token(text, false, &mut |term, start, end| {
-        let position = out.len();
-        out.push(AnalyzedToken {
-            term: term.to_owned(),
-            start,
-            end,
-            position,
-        });
+        match out.get_mut(len) {
+            Some(slot) => {
+                slot.term.clear();
+                slot.term.push_str(term);
+                slot.start = start;
+                slot.end = end;
+                slot.position = len;
+            }
+            None => out.push(AnalyzedToken {
+                term: term.to_owned(),
+                start,
+                end,
+                position: len,
+            }),
+        }
+        len += 1;
     });
+    out.truncate(len);
 }
 
 /// Normalises and stems a word or phrase exactly as [`analyze`] would, returning only the
@@ -497,33 +508,12 @@ fn stem_word(word: &str) -> Cow<'_, str> {
 /// Entries kept in each thread's stem cache before it is cleared (a few MB at most).
 const STEM_CACHE_MAX: usize = 50_000;
 
-type StemCache = HashMap<Box<str>, Box<str>, BuildHasherDefault<Fnv1a>>;
+/// Keys are short words from local report text, so a fast non-keyed hash is right (SipHash's
+/// setup cost would dominate, and hash flooding is not a concern).
+type StemCache = FxHashMap<Box<str>, Box<str>>;
 
 thread_local! {
     static STEM_CACHE: RefCell<StemCache> = RefCell::new(StemCache::default());
-}
-
-/// FNV-1a hasher: the keys are short words, for which SipHash's setup cost dominates.
-/// (Keys come from local report text, so hash flooding is not a concern.)
-struct Fnv1a(u64);
-
-impl Default for Fnv1a {
-    fn default() -> Self {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv1a {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 #[cfg(test)]

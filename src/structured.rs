@@ -221,7 +221,8 @@ static BACK_TO_TOP: Lazy<Regex> =
 
 /// A heading that certainly starts a new section: a web "(Back to top)" heading or a markdown one.
 fn is_hard_heading(t: &str) -> bool {
-    BACK_TO_TOP.is_match(t) || t.trim_start().starts_with('#')
+    // Most lines have no '(' and need no regex.
+    (t.contains('(') && BACK_TO_TOP.is_match(t)) || t.trim_start().starts_with('#')
 }
 
 /// The heading text without "#", "(Back to top)", "**" and a trailing ':'.
@@ -238,11 +239,10 @@ fn is_heading_like(t: &str) -> bool {
     if t.is_empty() || is_hard_heading(t) {
         return !t.is_empty();
     }
-    let words = t.split_whitespace().count();
     let first = t.chars().next().unwrap_or(' ');
-    words <= 12
-        && !t.ends_with(['.', '!', '?', ';', ','])
+    !t.ends_with(['.', '!', '?', ';', ','])
         && (first.is_uppercase() || first.is_ascii_digit())
+        && t.split_whitespace().count() <= 12
 }
 
 fn ends_sentence(t: &str) -> bool {
@@ -300,10 +300,13 @@ fn item_marker(line: &str) -> Option<(Option<u32>, usize)> {
 /// A heading that opens a recommendations block: short, mentions "recommendation(s)", not a
 /// sentence ("Our recommendations … are set out in Annexe one." is prose).
 fn is_recs_heading(t: &str) -> bool {
+    // The cheap test first: most lines are prose, not headings.
+    if !(is_hard_heading(t) || is_heading_like(t)) {
+        return false;
+    }
     let c = clean_heading(t);
     let lower = c.to_lowercase();
-    (is_hard_heading(t) || is_heading_like(t))
-        && c.split_whitespace().count() <= 8
+    c.split_whitespace().count() <= 8
         && lower
             .split(|ch: char| !ch.is_alphanumeric())
             .any(|w| w == "recommendations" || w == "recommendation")
@@ -653,6 +656,15 @@ fn question_of(t: &str) -> Option<(Question, &str)> {
 
 /// The score-table header row: "Key question | Percentage 'Yes'" in any layout.
 fn is_key_question_header(t: &str) -> bool {
+    // The header starts with "key" once separators are skipped. Only a non-ASCII first letter
+    // needs the full test (the Kelvin sign lowercases to 'k'; no other letter of "key" can
+    // come from a non-ASCII one).
+    let head = t.trim_start_matches(|c: char| c.is_whitespace() || c == '|');
+    if head.starts_with(|c: char| c.is_ascii())
+        && !head.get(..3).is_some_and(|h| h.eq_ignore_ascii_case("key"))
+    {
+        return false;
+    }
     let c = normalise_ws(&t.replace(['|', '\t'], " ")).to_lowercase();
     c.starts_with("key question") && c.split_whitespace().count() <= 6
 }
@@ -662,9 +674,10 @@ fn is_key_question_header(t: &str) -> bool {
 fn scores(lines: &[Line], problems: &mut Vec<Problem>) -> Option<Scores> {
     let mut candidates = lines.iter().enumerate().filter(|(_, l)| {
         let t = l.text.trim();
-        let c = clean_heading(t).to_lowercase();
-        ((c == "scoring" || c == "scores") && (is_hard_heading(t) || is_heading_like(t)))
-            || is_key_question_header(t)
+        ((is_hard_heading(t) || is_heading_like(t)) && {
+            let c = clean_heading(t).to_lowercase();
+            c == "scoring" || c == "scores"
+        }) || is_key_question_header(t)
     });
     candidates.find_map(|(start, _)| score_table(lines, start, problems))
 }
@@ -1363,9 +1376,10 @@ fn resolve_markers(rows: &[(usize, Row)], listed: usize) -> (Vec<usize>, Vec<boo
 fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact> {
     let mut out = Vec::new();
     let Some(start) = lines.iter().position(|l| {
-        let c = clean_heading(l.text).to_lowercase();
-        (c == "key contextual facts" || c == "key facts")
-            && (is_hard_heading(l.text) || is_heading_like(l.text))
+        (is_hard_heading(l.text) || is_heading_like(l.text)) && {
+            let c = clean_heading(l.text).to_lowercase();
+            c == "key contextual facts" || c == "key facts"
+        }
     }) else {
         return out;
     };

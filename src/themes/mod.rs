@@ -18,18 +18,21 @@
 pub mod polarity;
 pub mod rules;
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::{Mutex, PoisonError};
 
 use once_cell::sync::Lazy;
+use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::analysis::{self, AnalyzedToken};
 use polarity::{PolarityEngine, RawPolarity};
-use rules::{Prefilter, Rule, SentenceView};
+use rules::{Prefilter, Rule, RuleSet, SentenceView};
 
 /// The default taxonomy shipped with themis.
 pub const DEFAULT_TAXONOMY: &str = include_str!("../../themes.toml");
@@ -209,29 +212,31 @@ impl Theme {
     /// The first `match` rule that fires on the sentence, unless an `exclude` rule vetoes.
     /// `active` says which match rules the prefilter lets through (taxonomy-wide numbering).
     /// A rule whose match lies wholly inside an enumeration (`passing`, see [`list_items`])
-    /// names the theme in passing and does not count.
-    fn first_match(&self, view: &SentenceView<'_>, active: &[bool]) -> Option<&Rule> {
-        self.first_match_in(view, active, &[])
-    }
-
-    fn first_match_in(
+    /// names the theme in passing and does not count; `passing()` gives `None` when no token
+    /// is in one, and is only called once a rule has matched.
+    fn first_match_in<'p>(
         &self,
         view: &SentenceView<'_>,
-        active: &[bool],
-        passing: &[bool],
+        active: &RuleSet,
+        passing: &dyn Fn() -> Option<&'p [bool]>,
     ) -> Option<&Rule> {
-        let any_passing = passing.iter().any(|&p| p);
+        if !active.any_in(self.offset..self.offset + self.matchers.len()) {
+            return None;
+        }
+        let mut spans = Vec::new();
         let hit = self
             .matchers
             .iter()
             .enumerate()
             .find(|(i, r)| {
-                active.get(self.offset + i).copied().unwrap_or(true)
+                active.contains(self.offset + i)
                     && r.is_match(view)
-                    && (!any_passing
-                        || r.match_spans(view)
+                    && passing().is_none_or(|passing| {
+                        r.match_spans_into(view, &mut spans);
+                        spans
                             .iter()
-                            .any(|&(s, _)| !passing.get(s as usize).copied().unwrap_or(false)))
+                            .any(|&(s, _)| !passing.get(s as usize).copied().unwrap_or(false))
+                    })
             })
             .map(|(_, r)| r)?;
         if self.excludes.iter().any(|r| r.is_match(view)) {
@@ -267,7 +272,23 @@ pub struct Taxonomy {
     polarity: PolarityEngine,
     prefilter: Prefilter,
     fingerprint: String,
+    title_themes: TitleThemes,
 }
+
+/// Memo of [`Taxonomy::title_themes`]: every sentence of a section that refers back asks for
+/// the themes of the same title, and reports share their section titles.
+#[derive(Debug, Default)]
+struct TitleThemes(Mutex<FxHashMap<String, Vec<String>>>);
+
+impl Clone for TitleThemes {
+    fn clone(&self) -> Self {
+        TitleThemes::default()
+    }
+}
+
+/// Titles remembered before the memo starts over (a bound for odd corpora, never reached by
+/// ordinary ones).
+const TITLE_THEMES_MAX: usize = 10_000;
 
 // ---------------------------------------------------------------------------------------
 // The file model (serde). `Spanned` keeps byte ranges so errors can name lines.
@@ -376,6 +397,7 @@ impl Taxonomy {
             polarity: PolarityEngine::default(),
             prefilter: Prefilter::default(),
             fingerprint: fingerprint_of(DEFAULT_TAXONOMY),
+            title_themes: TitleThemes::default(),
         })
     }
 
@@ -543,6 +565,7 @@ impl Taxonomy {
             polarity,
             prefilter,
             fingerprint: fingerprint_of(src),
+            title_themes: TitleThemes::default(),
         })
     }
 
@@ -582,12 +605,29 @@ impl Taxonomy {
     /// Like [`Taxonomy::tag`] when the caller has already analysed the sentence; token
     /// offsets must be byte offsets into `sentence` (bad offsets only lose clause breaks).
     pub fn tag_tokens(&self, sentence: &str, tokens: &[AnalyzedToken]) -> SentenceTags {
+        self.tag_view(sentence, tokens, is_non_finding(sentence))
+    }
+
+    /// [`Taxonomy::tag_tokens`] when the caller already knows whether the sentence is a
+    /// non-finding.
+    fn tag_view(
+        &self,
+        sentence: &str,
+        tokens: &[AnalyzedToken],
+        non_finding: bool,
+    ) -> SentenceTags {
         let view = SentenceView::new(sentence, tokens, &self.polarity.negation);
-        let themes = if is_non_finding(sentence) {
+        let themes = if non_finding {
             Vec::new()
         } else {
-            let active = self.prefilter.active(&view);
-            let passing = list_items(&view);
+            let active = self.prefilter.active_set(&view);
+            // Most sentences match no rule, so the enumeration scan waits for one that does.
+            let items = OnceCell::new();
+            let passing = || {
+                items
+                    .get_or_init(|| Some(list_items(&view)).filter(|p| p.contains(&true)))
+                    .as_deref()
+            };
             self.themes
                 .iter()
                 .filter(|t| t.first_match_in(&view, &active, &passing).is_some())
@@ -610,11 +650,12 @@ impl Taxonomy {
         tokens: &[AnalyzedToken],
         section: Option<&str>,
     ) -> SentenceTags {
-        let mut tags = self.tag_tokens(sentence, tokens);
+        let non_finding = is_non_finding(sentence);
+        let mut tags = self.tag_view(sentence, tokens, non_finding);
         let Some(title) = section else {
             return tags;
         };
-        if is_non_finding(sentence) || !refers_back(tokens) {
+        if non_finding || !refers_back(tokens) {
             return tags;
         }
         let inherited = self.title_themes(title);
@@ -631,12 +672,31 @@ impl Taxonomy {
 
     /// The themes a section title names (titles are short, so any match counts).
     fn title_themes(&self, title: &str) -> Vec<String> {
+        let lock = || {
+            self.title_themes
+                .0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        if let Some(themes) = lock().get(title) {
+            return themes.clone();
+        }
+        let themes = self.find_title_themes(title);
+        let mut memo = lock();
+        if memo.len() >= TITLE_THEMES_MAX {
+            memo.clear();
+        }
+        memo.insert(title.to_string(), themes.clone());
+        themes
+    }
+
+    fn find_title_themes(&self, title: &str) -> Vec<String> {
         let tokens = analysis::analyze(title);
         let view = SentenceView::new(title, &tokens, &self.polarity.negation);
-        let active = self.prefilter.active(&view);
+        let active = self.prefilter.active_set(&view);
         self.themes
             .iter()
-            .filter(|t| t.first_match(&view, &active).is_some())
+            .filter(|t| t.first_match_in(&view, &active, &|| None).is_some())
             .map(|t| t.id.clone())
             .collect()
     }
@@ -649,12 +709,13 @@ impl Taxonomy {
         if is_non_finding(sentence) {
             return Vec::new();
         }
-        let active = self.prefilter.active(&view);
-        let passing = list_items(&view);
+        let active = self.prefilter.active_set(&view);
+        let items = list_items(&view);
+        let passing = items.contains(&true).then_some(items.as_slice());
         self.themes
             .iter()
             .filter_map(|t| {
-                t.first_match_in(&view, &active, &passing)
+                t.first_match_in(&view, &active, &|| passing)
                     .map(|r| ThemeMatch {
                         theme: t.id.clone(),
                         rule: r.source.clone(),
@@ -683,7 +744,11 @@ impl Taxonomy {
 /// Whether a sentence points back to something named earlier ("the reviews", "this work",
 /// "these", "it", "they") rather than introducing its own subject.
 fn refers_back(tokens: &[AnalyzedToken]) -> bool {
-    let head: Vec<&str> = tokens.iter().take(4).map(|t| t.term.as_str()).collect();
+    let mut head = [""; 4];
+    for (h, t) in head.iter_mut().zip(tokens) {
+        *h = t.term.as_str();
+    }
+    let head = &head[..tokens.len().min(4)];
     head.iter().take(3).any(|t| matches!(*t, "it" | "they"))
         || head.windows(2).any(|w| {
             matches!(w[0], "the" | "these" | "this" | "those")

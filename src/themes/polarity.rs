@@ -21,7 +21,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::rules::{NegationSettings, Prefilter, Rule, SentenceView};
+use super::rules::{NegationSettings, Prefilter, Rule, SentenceView, Spans};
 use super::Polarity;
 
 /// Most cue rules one `[polarity]` list may hold.
@@ -106,7 +106,6 @@ pub struct PolarityEngine {
     openers: Vec<String>,
     ratio_strength_at: f64,
     ratio_concern_below: f64,
-    number_values: Vec<(String, f64)>,
     pub(crate) negation: NegationSettings,
 }
 
@@ -262,13 +261,12 @@ impl PolarityEngine {
             },
             ratio_strength_at: ratio("ratio_strength_at", &raw.ratio_strength_at, 0.65)?,
             ratio_concern_below: ratio("ratio_concern_below", &raw.ratio_concern_below, 0.5)?,
-            negation: NegationSettings {
-                negators: single_terms("negators", &raw.negators)?,
-                cancel: single_terms("negation_cancel", &raw.negation_cancel)?,
+            negation: NegationSettings::new(
+                &single_terms("negators", &raw.negators)?,
+                &single_terms("negation_cancel", &raw.negation_cancel)?,
                 window,
-                number_words: number_values.iter().map(|(t, _)| t.clone()).collect(),
-            },
-            number_values,
+                &number_values,
+            ),
         })
     }
 
@@ -276,30 +274,37 @@ impl PolarityEngine {
     pub fn scores(&self, view: &SentenceView<'_>) -> (f64, f64) {
         let mut c = 0.0;
         let mut s = 0.0;
-        for h in self.hits(view) {
-            match h.side {
-                Side::Concern => c += h.weight,
-                Side::Strength => s += h.weight,
-            }
-        }
+        self.visit_hits(view, &mut |_, side, weight| match side {
+            Side::Concern => c += weight,
+            Side::Strength => s += weight,
+        });
         (c, s)
     }
 
     /// Every cue that counted in the sentence, with its side and weight.
     pub fn hits(&self, view: &SentenceView<'_>) -> Vec<CueHit> {
-        let n = view.len();
         let mut hits = Vec::new();
+        self.visit_hits(view, &mut |cue, side, weight| {
+            hits.push(CueHit {
+                cue: cue.to_string(),
+                side,
+                weight,
+            })
+        });
+        hits
+    }
+
+    /// Calls `counted(cue, side, weight)` for every cue that counts in the sentence, in a
+    /// fixed order (so sums of weights do not depend on the caller).
+    fn visit_hits(&self, view: &SentenceView<'_>, counted: &mut dyn FnMut(&str, Side, f64)) {
+        let n = view.len();
         if n == 0 {
-            return hits;
+            return;
         }
         let mut weight = vec![1.0f64; n];
         let mut hit = |cue: &str, side: Side, w: f64| {
             if w > 0.0 {
-                hits.push(CueHit {
-                    cue: cue.to_string(),
-                    side,
-                    weight: w,
-                })
+                counted(cue, side, w)
             }
         };
         // clause[i]: index of the clause token i is in (clauses split at punctuation).
@@ -307,10 +312,12 @@ impl PolarityEngine {
         for i in 1..n {
             clause[i] = clause[i - 1] + usize::from(view.break_before(i));
         }
+        let mut spans = Spans::new();
 
         // Concessive clauses: from the marker to the next clause break.
         for rule in &self.concessive {
-            for (s, _) in rule.match_spans(view) {
+            rule.match_spans_into(view, &mut spans);
+            for &(s, _) in &spans {
                 let s = s as usize;
                 for (j, w) in weight.iter_mut().enumerate().skip(s) {
                     if j > s && view.break_before(j) {
@@ -322,7 +329,8 @@ impl PolarityEngine {
         }
         // Adversatives: what comes before them counts less.
         for rule in &self.adversative {
-            for (s, _) in rule.match_spans(view) {
+            rule.match_spans_into(view, &mut spans);
+            for &(s, _) in &spans {
                 let s = s as usize;
                 if s == 0 {
                     hit(&rule.source, Side::Concern, OPENING_ADVERSATIVE_CONCERN);
@@ -339,7 +347,8 @@ impl PolarityEngine {
         // of the clause do not count.
         let mut purpose = vec![false; n];
         for rule in &self.purpose {
-            for (s, _) in rule.match_spans(view) {
+            rule.match_spans_into(view, &mut spans);
+            for &(s, _) in &spans {
                 let s = s as usize;
                 for (j, p) in purpose.iter_mut().enumerate().skip(s) {
                     if j > s && view.break_before(j) {
@@ -354,7 +363,8 @@ impl PolarityEngine {
         // cues in their clause describe what was lacking, so they do not count.
         let mut low_clauses: Vec<usize> = Vec::new();
         for rule in &self.low_quantity {
-            for (s, _) in rule.match_spans(view) {
+            rule.match_spans_into(view, &mut spans);
+            for &(s, _) in &spans {
                 if !view.is_negated(s as usize) {
                     hit(&rule.source, Side::Concern, weight[s as usize]);
                     low_clauses.push(clause[s as usize]);
@@ -371,12 +381,10 @@ impl PolarityEngine {
 
         // Cue matches; a match strictly inside a longer one is ignored.
         let mut found: Vec<(u32, u32, Side, f64, usize)> = Vec::new();
-        let active = self.cue_filter.active(view);
-        for (k, (rule, side, w)) in self.cues.iter().enumerate() {
-            if !active.get(k).copied().unwrap_or(true) {
-                continue;
-            }
-            for (s, e) in rule.match_spans(view) {
+        for k in self.cue_filter.active_set(view).iter() {
+            let (rule, side, w) = &self.cues[k];
+            rule.match_spans_into(view, &mut spans);
+            for &(s, e) in &spans {
                 found.push((s, e, *side, *w, k));
             }
         }
@@ -424,15 +432,14 @@ impl PolarityEngine {
                 hit("N out of M (high)", Side::Strength, weight[i]);
             }
         }
-        hits
     }
 
     /// "N out of M" / "N of (the) M" ratios that are not negated: (position of N, N / M).
     fn ratios(&self, view: &SentenceView<'_>) -> Vec<(usize, f64)> {
-        let n = view.len();
         let mut out = Vec::new();
-        for i in 0..n {
-            let Some(a) = view.number_value(i, &self.number_values) else {
+        // Only number tokens have a value, so only they can start a ratio.
+        for i in view.number_positions() {
+            let Some(a) = view.number_value(i) else {
                 continue;
             };
             let of_at = match (view.term(i + 1), view.term(i + 2)) {
@@ -444,7 +451,7 @@ impl PolarityEngine {
             if view.term(j) == Some("the") {
                 j += 1;
             }
-            let Some(b) = view.number_value(j, &self.number_values) else {
+            let Some(b) = view.number_value(j) else {
                 continue;
             };
             if b < 2.0 || a > b || view.is_negated(i) {
@@ -458,7 +465,7 @@ impl PolarityEngine {
     /// An imperative recommendation: the first word (after any numbering) is an opener such
     /// as "Ensure" or "Reduce".
     pub fn is_recommendation(&self, view: &SentenceView<'_>) -> bool {
-        let first = (0..view.len()).find(|&i| view.number_value(i, &self.number_values).is_none());
+        let first = (0..view.len()).find(|&i| view.number_value(i).is_none());
         first.is_some_and(|i| {
             i <= 2
                 && view

@@ -18,8 +18,12 @@
 //! bounded by the sentence length times the rule size (no backtracking); the limits below
 //! keep a hostile taxonomy file from making it expensive.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::{PoisonError, RwLock};
+
+use once_cell::sync::Lazy;
+use rustc_hash::FxHashMap;
 
 use crate::analysis::{self, AnalyzedToken};
 
@@ -65,8 +69,13 @@ impl RuleError {
 /// One leaf of a compiled rule: what a single token must be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TermPat {
-    /// The analysed term, exactly.
-    Exact(String),
+    /// The analysed term, exactly; `id` is its interned id.
+    Exact {
+        /// The analysed term.
+        term: String,
+        /// Its id (see [`intern`]).
+        id: u32,
+    },
     /// Any analysed term starting with this (from `word*`).
     Prefix(String),
     /// Any number: digits ("72", "5.6") or a number word ("five", "twenty").
@@ -98,6 +107,11 @@ pub struct Rule {
     pub source: String,
     all: Vec<Node>,
     none: Vec<Node>,
+    /// [`Rule::triggers`] as term ids: a sentence with none of them cannot match.
+    trigger_ids: Option<Vec<u32>>,
+    /// Sets of term ids of which the sentence must contain at least one each, or the rule
+    /// cannot match (a stronger test than the triggers, which keep only one such set).
+    required: Vec<Vec<u32>>,
 }
 
 impl Rule {
@@ -121,36 +135,58 @@ impl Rule {
             end_col: source.chars().count() + 1,
         };
         let (all, none) = p.rule()?;
-        Ok(Rule {
+        let mut rule = Rule {
             source: source.to_string(),
             all,
             none,
-        })
+            trigger_ids: None,
+            required: Vec::new(),
+        };
+        rule.trigger_ids = rule
+            .triggers()
+            .map(|ts| ts.iter().map(|t| intern(t)).collect());
+        for part in &rule.all {
+            required_terms(part, &mut rule.required);
+        }
+        rule.required.sort_unstable();
+        rule.required.dedup();
+        Ok(rule)
     }
 
     /// Whether the rule matches the sentence.
     pub fn is_match(&self, s: &SentenceView<'_>) -> bool {
-        self.all.iter().all(|n| !eval(n, s).is_empty())
-            && self.none.iter().all(|n| eval(n, s).is_empty())
+        self.may_match(s)
+            && self.all.iter().all(|n| occurs(n, s))
+            && !self.none.iter().any(|n| occurs(n, s))
     }
 
     /// The spans of the rule's first part, if the whole rule matches (used for polarity cues,
     /// which need to know where in the sentence they matched).
     pub fn match_spans(&self, s: &SentenceView<'_>) -> Vec<(u32, u32)> {
-        if !self.none.iter().all(|n| eval(n, s).is_empty()) {
-            return Vec::new();
+        let mut spans = Vec::new();
+        self.match_spans_into(s, &mut spans);
+        spans
+    }
+
+    /// [`Rule::match_spans`] into a buffer the caller reuses.
+    pub(crate) fn match_spans_into(&self, s: &SentenceView<'_>, out: &mut Spans) {
+        out.clear();
+        if !self.may_match(s) || self.none.iter().any(|n| occurs(n, s)) {
+            return;
         }
-        let mut first = Vec::new();
-        for (i, n) in self.all.iter().enumerate() {
-            let spans = eval(n, s);
-            if spans.is_empty() {
-                return Vec::new();
-            }
-            if i == 0 {
-                first = spans;
-            }
+        let Some((first, rest)) = self.all.split_first() else {
+            return;
+        };
+        if rest.iter().all(|n| occurs(n, s)) {
+            eval(first, s, out);
         }
-        first
+    }
+
+    /// False when the sentence lacks terms the rule needs, so it cannot match.
+    fn may_match(&self, s: &SentenceView<'_>) -> bool {
+        self.required
+            .iter()
+            .all(|ids| ids.iter().any(|&id| s.has_term_id(id)))
     }
 
     /// Terms of which at least one must occur in a sentence for the rule to match, or `None`
@@ -443,7 +479,10 @@ impl Parser {
                     out.push(Node::Term(if prefix && i + 1 == n {
                         TermPat::Prefix(t)
                     } else {
-                        TermPat::Exact(t)
+                        TermPat::Exact {
+                            id: intern(&t),
+                            term: t,
+                        }
                     }));
                 }
                 Ok(out)
@@ -465,13 +504,55 @@ impl Parser {
 }
 
 // ---------------------------------------------------------------------------------------
+// Term ids
+
+/// Every term a rule, cue or negation setting mentions, with its id. Matching then compares
+/// integers: a sentence's tokens are looked up here once, instead of every rule hashing and
+/// comparing strings. The table is process-wide and ids are never reused, so rules compiled
+/// for different taxonomies (or on their own, in tests) can be matched against any view.
+static TERM_IDS: Lazy<RwLock<FxHashMap<Box<str>, u32>>> = Lazy::new(Default::default);
+
+/// The id of a token whose term no rule mentions.
+const UNKNOWN_TERM: u32 = u32::MAX;
+
+/// The id of `term`, assigning the next free one the first time it is seen.
+pub(crate) fn intern(term: &str) -> u32 {
+    if let Some(&id) = TERM_IDS
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(term)
+    {
+        return id;
+    }
+    let mut ids = TERM_IDS.write().unwrap_or_else(PoisonError::into_inner);
+    let next = u32::try_from(ids.len()).unwrap_or(UNKNOWN_TERM - 1);
+    *ids.entry(term.into()).or_insert(next)
+}
+
+/// The ids of the tokens' terms ([`UNKNOWN_TERM`] for terms never interned), and how many
+/// ids there are.
+fn term_ids(tokens: &[AnalyzedToken]) -> (Vec<u32>, usize) {
+    let ids = TERM_IDS.read().unwrap_or_else(PoisonError::into_inner);
+    let mut out = Vec::with_capacity(tokens.len());
+    out.extend(
+        tokens
+            .iter()
+            .map(|t| ids.get(t.term.as_str()).copied().unwrap_or(UNKNOWN_TERM)),
+    );
+    (out, ids.len())
+}
+
+// ---------------------------------------------------------------------------------------
 // Prefiltering
 
 /// Which of a list of rules can possibly match a sentence, from their trigger terms: rules
 /// none of whose triggers occur are skipped without being evaluated.
 #[derive(Debug, Clone, Default)]
 pub struct Prefilter {
-    index: HashMap<String, Vec<u32>>,
+    /// `rules[starts[id]..starts[id + 1]]`: the rules term `id` triggers (ids past the end of
+    /// `starts` trigger none).
+    starts: Vec<u32>,
+    rules: Vec<u32>,
     always: Vec<u32>,
     len: usize,
 }
@@ -479,52 +560,175 @@ pub struct Prefilter {
 impl Prefilter {
     /// Build over `rules` (their order defines the indices of [`Prefilter::active`]).
     pub fn new<'r>(rules: impl IntoIterator<Item = &'r Rule>) -> Self {
-        let mut p = Prefilter::default();
+        let mut by_term: Vec<(u32, u32)> = Vec::new();
+        let mut always = Vec::new();
+        let mut len = 0;
         for (i, r) in rules.into_iter().enumerate() {
-            p.len = i + 1;
-            match r.triggers() {
-                Some(ts) => {
-                    for t in ts {
-                        p.index.entry(t).or_default().push(i as u32);
-                    }
-                }
-                None => p.always.push(i as u32),
+            len = i + 1;
+            match &r.trigger_ids {
+                Some(ids) => by_term.extend(ids.iter().map(|&id| (id, i as u32))),
+                None => always.push(i as u32),
             }
         }
-        p
+        by_term.sort_unstable();
+        let table_len = by_term.last().map_or(0, |&(id, _)| id as usize + 2);
+        let mut starts = vec![0u32; table_len];
+        for &(id, _) in &by_term {
+            starts[id as usize + 1] += 1;
+        }
+        let mut total = 0;
+        for start in &mut starts {
+            total += *start;
+            *start = total;
+        }
+        Prefilter {
+            starts,
+            rules: by_term.into_iter().map(|(_, rule)| rule).collect(),
+            always,
+            len,
+        }
     }
 
     /// `active[i]`: rule `i` may match the sentence.
     pub fn active(&self, view: &SentenceView<'_>) -> Vec<bool> {
-        let mut active = vec![false; self.len];
+        let set = self.active_set(view);
+        (0..self.len).map(|i| set.contains(i)).collect()
+    }
+
+    /// The rules that may match the sentence, as a set.
+    pub fn active_set(&self, view: &SentenceView<'_>) -> RuleSet {
+        let mut set = RuleSet::empty(self.len);
         for &i in &self.always {
-            active[i as usize] = true;
+            set.insert(i as usize);
         }
-        for t in view.distinct_terms() {
-            if let Some(ids) = self.index.get(t) {
-                for &i in ids {
-                    active[i as usize] = true;
+        for &id in &view.ids {
+            let id = id as usize;
+            if id + 1 < self.starts.len() {
+                let (a, b) = (self.starts[id] as usize, self.starts[id + 1] as usize);
+                for &i in &self.rules[a..b] {
+                    set.insert(i as usize);
                 }
             }
         }
-        active
+        set
+    }
+}
+
+/// A set of rule indices below `len`; every index from `len` on counts as a member, so a
+/// rule the prefilter does not know is never skipped.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    bits: Vec<u64>,
+    len: usize,
+}
+
+impl RuleSet {
+    fn empty(len: usize) -> Self {
+        RuleSet {
+            bits: vec![0; len.div_ceil(64)],
+            len,
+        }
+    }
+
+    fn insert(&mut self, i: usize) {
+        if let Some(word) = self.bits.get_mut(i / 64) {
+            *word |= 1 << (i % 64);
+        }
+    }
+
+    /// Whether rule `i` may match.
+    pub fn contains(&self, i: usize) -> bool {
+        i >= self.len || (self.bits[i / 64] >> (i % 64)) & 1 == 1
+    }
+
+    /// Whether any rule in `range` may match.
+    pub fn any_in(&self, range: std::ops::Range<usize>) -> bool {
+        if range.end > self.len {
+            return !range.is_empty();
+        }
+        let mut i = range.start;
+        while i < range.end {
+            let word = self.bits[i / 64] >> (i % 64);
+            let width = (64 - i % 64).min(range.end - i);
+            let mask = if width == 64 {
+                u64::MAX
+            } else {
+                (1 << width) - 1
+            };
+            if word & mask != 0 {
+                return true;
+            }
+            i += width;
+        }
+        false
+    }
+
+    /// The members below `len`, in increasing order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.bits.iter().enumerate().flat_map(|(w, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let bit = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(w * 64 + bit)
+            })
+        })
     }
 }
 
 // ---------------------------------------------------------------------------------------
 // Matching
 
-/// Settings for building a [`SentenceView`]: which terms negate and how far.
+/// Settings for building a [`SentenceView`]: which terms negate and how far, and which words
+/// are numbers.
 #[derive(Debug, Clone, Default)]
 pub struct NegationSettings {
-    /// Analysed negator terms ("no", "not", "without", …).
-    pub negators: Vec<String>,
-    /// Analysed terms that cancel a negator right after it ("not only", "not just").
-    pub cancel: Vec<String>,
+    /// Ids of the analysed negator terms ("no", "not", "without", …), sorted.
+    negators: Vec<u32>,
+    /// Ids of the analysed terms that cancel a negator right after it ("not only"), sorted.
+    cancel: Vec<u32>,
     /// How many tokens after a negator are in its scope.
-    pub window: usize,
-    /// Analysed number words ("one", "twenti", …) matched by `#num`.
-    pub number_words: Vec<String>,
+    window: usize,
+    /// Ids of the analysed number words ("one", "twenti", …) matched by `#num`, with values.
+    number_words: Vec<(u32, f64)>,
+    /// The ids of `number_words`, sorted.
+    number_ids: Vec<u32>,
+}
+
+impl NegationSettings {
+    /// Settings from analysed terms: negators, the terms that cancel a negator right after it
+    /// ("not only", "not just"), how many tokens after a negator are in its scope, and the
+    /// number words `#num` matches with their values.
+    pub fn new(
+        negators: &[String],
+        cancel: &[String],
+        window: usize,
+        number_words: &[(String, f64)],
+    ) -> Self {
+        let sorted_ids = |terms: &[String]| {
+            let mut ids: Vec<u32> = terms.iter().map(|t| intern(t)).collect();
+            ids.sort_unstable();
+            ids
+        };
+        let number_words: Vec<(u32, f64)> =
+            number_words.iter().map(|(t, v)| (intern(t), *v)).collect();
+        let mut number_ids: Vec<u32> = number_words.iter().map(|&(id, _)| id).collect();
+        number_ids.sort_unstable();
+        NegationSettings {
+            negators: sorted_ids(negators),
+            cancel: sorted_ids(cancel),
+            window,
+            number_words,
+            number_ids,
+        }
+    }
+
+    fn is_number_word(&self, id: u32) -> bool {
+        self.number_ids.binary_search(&id).is_ok()
+    }
 }
 
 /// One analysed sentence prepared for matching: term positions, clause breaks, negation
@@ -532,19 +736,45 @@ pub struct NegationSettings {
 #[derive(Debug)]
 pub struct SentenceView<'a> {
     text: &'a str,
-    offsets: Vec<(usize, usize)>,
-    terms: Vec<&'a str>,
-    index: HashMap<&'a str, Vec<u32>>,
+    tokens: &'a [AnalyzedToken],
+    neg: &'a NegationSettings,
+    /// `ids[i]`: the interned id of token `i`'s term.
+    ids: Vec<u32>,
+    /// (id, position) of every token with a known term, sorted, so the positions of one term
+    /// are a contiguous, ascending run.
+    postings: Vec<(u32, u32)>,
+    /// Bit `id`: the term with this id occurs (ids interned after the view was made do not).
+    present: Vec<u64>,
     /// `negated[i]`: token `i` is within a negator's scope.
     negated: Vec<bool>,
     /// `brk[i]`: a clause break (punctuation such as `,` `;` `:` `.` `(`) lies between token
     /// `i - 1` and token `i`.
     brk: Vec<bool>,
     numbers: Vec<u32>,
+    /// Span buffers handed back by finished evaluations, so matching the many rules of a
+    /// taxonomy against this sentence does not allocate for every node.
+    spare: RefCell<Vec<Spans>>,
+}
+
+impl Drop for SentenceView<'_> {
+    fn drop(&mut self) {
+        let spare = self.spare.take();
+        // During thread teardown there is no pool to return them to; they are just freed.
+        let _ = SPARE_SPANS.try_with(|pool| pool.replace(spare));
+    }
+}
+
+thread_local! {
+    /// The span buffers of the last view dropped on this thread, for the next one to reuse.
+    static SPARE_SPANS: RefCell<Vec<Spans>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Is this text between two tokens a clause break?
 fn is_break(gap: &str) -> bool {
+    // Nearly every gap is one space.
+    if gap == " " {
+        return false;
+    }
     gap.chars().any(|c| {
         matches!(
             c,
@@ -556,13 +786,20 @@ fn is_break(gap: &str) -> bool {
 
 impl<'a> SentenceView<'a> {
     /// Prepare `tokens` (analysed from `text`) for matching.
-    pub fn new(text: &'a str, tokens: &'a [AnalyzedToken], neg: &NegationSettings) -> Self {
+    pub fn new(text: &'a str, tokens: &'a [AnalyzedToken], neg: &'a NegationSettings) -> Self {
         let n = tokens.len();
-        let terms: Vec<&'a str> = tokens.iter().map(|t| t.term.as_str()).collect();
-        let mut index: HashMap<&'a str, Vec<u32>> = HashMap::with_capacity(n);
-        for (i, t) in terms.iter().enumerate() {
-            index.entry(*t).or_default().push(i as u32);
+        let (ids, known) = term_ids(tokens);
+        let mut postings = Vec::with_capacity(n);
+        let mut present = vec![0u64; known.div_ceil(64)];
+        for (i, &id) in ids.iter().enumerate() {
+            if id != UNKNOWN_TERM {
+                postings.push((id, i as u32));
+                if let Some(word) = present.get_mut(id as usize / 64) {
+                    *word |= 1 << (id % 64);
+                }
+            }
         }
+        postings.sort_unstable();
         let mut brk = vec![false; n];
         for i in 1..n {
             let (a, b) = (tokens[i - 1].end, tokens[i].start);
@@ -571,12 +808,12 @@ impl<'a> SentenceView<'a> {
         }
         let mut negated = vec![false; n];
         for i in 0..n {
-            let t = terms[i];
-            let is_neg = neg.negators.iter().any(|x| x == t) || t.ends_with("n't");
+            let is_neg =
+                neg.negators.binary_search(&ids[i]).is_ok() || tokens[i].term.ends_with("n't");
             if !is_neg {
                 continue;
             }
-            if i + 1 < n && neg.cancel.iter().any(|x| x == terms[i + 1]) {
+            if i + 1 < n && neg.cancel.binary_search(&ids[i + 1]).is_ok() {
                 continue;
             }
             for (j, flag) in negated
@@ -591,58 +828,66 @@ impl<'a> SentenceView<'a> {
                 *flag = true;
             }
         }
-        let numbers = terms
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| is_number(t) || neg.number_words.iter().any(|w| w == *t))
-            .map(|(i, _)| i as u32)
-            .collect();
+        let mut numbers = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            if is_number(&token.term) || neg.is_number_word(ids[i]) {
+                numbers.push(i as u32);
+            }
+        }
         SentenceView {
             text,
-            offsets: tokens.iter().map(|t| (t.start, t.end)).collect(),
-            terms,
-            index,
+            tokens,
+            neg,
+            ids,
+            postings,
+            present,
             negated,
             brk,
             numbers,
+            spare: RefCell::new(SPARE_SPANS.try_with(RefCell::take).unwrap_or_default()),
         }
     }
 
     /// Number of tokens.
     pub fn len(&self) -> usize {
-        self.terms.len()
+        self.tokens.len()
     }
 
     /// True for a sentence with no tokens.
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.tokens.is_empty()
     }
 
     /// The analysed term at `i`.
-    pub fn term(&self, i: usize) -> Option<&str> {
-        self.terms.get(i).copied()
+    pub fn term(&self, i: usize) -> Option<&'a str> {
+        self.tokens.get(i).map(|t| t.term.as_str())
     }
 
     /// The text of token `i` as written (None when the caller's offsets are out of range).
     pub fn surface(&self, i: usize) -> Option<&'a str> {
-        let (a, b) = *self.offsets.get(i)?;
-        self.text.get(a..b)
+        let t = self.tokens.get(i)?;
+        self.text.get(t.start..t.end)
     }
 
     /// Whether the sentence is a question (contains `?` after its first token).
     pub fn is_question(&self) -> bool {
-        let start = self.offsets.first().map_or(0, |o| o.0);
+        let start = self.tokens.first().map_or(0, |t| t.start);
         self.text.get(start..).is_some_and(|t| t.contains('?'))
     }
 
     /// Whether the analysed term occurs in the sentence.
     pub fn contains_term(&self, term: &str) -> bool {
-        self.index.contains_key(term)
+        self.tokens.iter().any(|t| t.term == term)
     }
 
-    /// The distinct analysed terms of the sentence.
+    /// The distinct analysed terms of the sentence, in order of first occurrence.
     pub fn distinct_terms(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.index.keys().copied()
+        let tokens = self.tokens;
+        tokens
+            .iter()
+            .enumerate()
+            .filter(move |&(i, t)| !tokens[..i].iter().any(|u| u.term == t.term))
+            .map(|(_, t)| t.term.as_str())
     }
 
     /// Whether token `i` is in a negator's scope.
@@ -652,8 +897,8 @@ impl<'a> SentenceView<'a> {
 
     /// The text between token `i - 1` and token `i` (punctuation and spaces), if known.
     pub fn gap_before(&self, i: usize) -> Option<&'a str> {
-        let a = self.offsets.get(i.checked_sub(1)?)?.1;
-        let b = self.offsets.get(i)?.0;
+        let a = self.tokens.get(i.checked_sub(1)?)?.end;
+        let b = self.tokens.get(i)?.start;
         if a <= b {
             self.text.get(a..b)
         } else {
@@ -666,13 +911,49 @@ impl<'a> SentenceView<'a> {
         self.brk.get(i).copied().unwrap_or(false)
     }
 
-    /// The numeric value of token `i` if it is a number (digits or a number word).
-    pub fn number_value(&self, i: usize, words: &[(String, f64)]) -> Option<f64> {
-        let t = self.terms.get(i)?;
+    /// The numeric value of token `i` if it is a number (digits or one of the number words
+    /// of the view's settings).
+    pub fn number_value(&self, i: usize) -> Option<f64> {
+        let t = &self.tokens.get(i)?.term;
         if is_number(t) {
             return t.replace(',', "").parse().ok();
         }
-        words.iter().find(|(w, _)| w == t).map(|(_, v)| *v)
+        let id = self.ids[i];
+        self.neg
+            .number_words
+            .iter()
+            .find(|&&(w, _)| w == id && id != UNKNOWN_TERM)
+            .map(|&(_, v)| v)
+    }
+
+    /// Positions of the tokens that are numbers (digits or number words), ascending; every
+    /// token with a [`SentenceView::number_value`] is among them.
+    pub fn number_positions(&self) -> impl Iterator<Item = usize> + '_ {
+        self.numbers.iter().map(|&p| p as usize)
+    }
+
+    fn has_term_id(&self, id: u32) -> bool {
+        self.present
+            .get(id as usize / 64)
+            .is_some_and(|word| (word >> (id % 64)) & 1 == 1)
+    }
+
+    /// Ascending positions of the term with this id.
+    fn positions(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
+        let from = self.postings.partition_point(|&(t, _)| t < id);
+        self.postings[from..]
+            .iter()
+            .take_while(move |&&(t, _)| t == id)
+            .map(|&(_, p)| p)
+    }
+
+    fn spare_spans(&self) -> Spans {
+        self.spare.borrow_mut().pop().unwrap_or_default()
+    }
+
+    fn recycle(&self, mut spans: Spans) {
+        spans.clear();
+        self.spare.borrow_mut().push(spans);
     }
 }
 
@@ -683,86 +964,158 @@ fn is_number(t: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
 }
 
-type Spans = Vec<(u32, u32)>;
+pub(crate) type Spans = Vec<(u32, u32)>;
 
-fn eval(node: &Node, s: &SentenceView<'_>) -> Spans {
+/// Whether `node` matches anywhere in the sentence: what `!eval(..).is_empty()` says, without
+/// building the spans for the common shapes (a term, a phrase of terms, alternatives).
+fn occurs(node: &Node, s: &SentenceView<'_>) -> bool {
     match node {
-        Node::Term(TermPat::Exact(t)) => s
-            .index
-            .get(t.as_str())
-            .map(|ps| ps.iter().map(|&p| (p, p + 1)).collect())
-            .unwrap_or_default(),
-        Node::Term(TermPat::Prefix(t)) => s
-            .terms
-            .iter()
-            .enumerate()
-            .filter(|(_, x)| x.starts_with(t.as_str()))
-            .map(|(i, _)| (i as u32, i as u32 + 1))
-            .collect(),
-        Node::Term(TermPat::Number) => s.numbers.iter().map(|&p| (p, p + 1)).collect(),
+        Node::Term(TermPat::Exact { id, .. }) => s.has_term_id(*id),
+        Node::Term(TermPat::Number) => !s.numbers.is_empty(),
+        Node::Alt(alts) => alts.iter().any(|a| occurs(a, s)),
+        Node::Optional(inner) => occurs(inner, s),
+        Node::Seq(items)
+            if items
+                .iter()
+                .all(|i| matches!(i, Node::Term(TermPat::Exact { .. }))) =>
+        {
+            let mut ids = items.iter().map(|i| match i {
+                Node::Term(TermPat::Exact { id, .. }) => *id,
+                _ => UNKNOWN_TERM,
+            });
+            let Some(first) = ids.next() else {
+                return false;
+            };
+            s.positions(first).any(|p| {
+                ids.clone()
+                    .enumerate()
+                    .all(|(k, id)| s.ids.get(p as usize + 1 + k) == Some(&id))
+            })
+        }
+        _ => {
+            let mut spans = s.spare_spans();
+            eval(node, s, &mut spans);
+            let found = !spans.is_empty();
+            s.recycle(spans);
+            found
+        }
+    }
+}
+
+/// The spans where `node` matches, into `out` (cleared first).
+fn eval(node: &Node, s: &SentenceView<'_>, out: &mut Spans) {
+    out.clear();
+    match node {
+        Node::Term(TermPat::Exact { id, .. }) => out.extend(s.positions(*id).map(|p| (p, p + 1))),
+        Node::Term(TermPat::Prefix(t)) => out.extend(
+            s.tokens
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| x.term.starts_with(t.as_str()))
+                .map(|(i, _)| (i as u32, i as u32 + 1)),
+        ),
+        Node::Term(TermPat::Number) => out.extend(s.numbers.iter().map(|&p| (p, p + 1))),
         Node::Seq(items) => {
-            let mut cur: Spans = Vec::new();
+            let mut next = s.spare_spans();
+            let mut joined = s.spare_spans();
             for (k, item) in items.iter().enumerate() {
                 if let Node::Optional(inner) = item {
                     // Either skip the group or take it.
-                    let taken = join(&cur, eval(inner, s));
-                    cur.extend(taken);
-                    cur = normalise(cur);
+                    eval(inner, s, &mut next);
+                    join(out, &mut next, &mut joined);
+                    out.extend_from_slice(&joined);
+                    normalise(out);
                     continue;
                 }
-                let next = eval(item, s);
+                eval(item, s, &mut next);
                 if k == 0 {
-                    cur = next;
+                    std::mem::swap(out, &mut next);
                 } else {
-                    cur = join(&cur, next);
+                    join(out, &mut next, &mut joined);
+                    std::mem::swap(out, &mut joined);
                 }
-                if cur.is_empty() {
+                if out.is_empty() {
                     break;
                 }
             }
-            cur
+            s.recycle(next);
+            s.recycle(joined);
         }
         Node::Alt(alts) => {
-            let mut out: Spans = Vec::new();
+            let mut part = s.spare_spans();
             for a in alts {
-                out.extend(eval(a, s));
+                eval(a, s, &mut part);
+                out.extend_from_slice(&part);
                 if out.len() > MAX_SPANS {
                     break;
                 }
             }
-            normalise(out)
+            s.recycle(part);
+            normalise(out);
         }
         Node::Near(l, r, w) => {
-            let left = eval(l, s);
-            if left.is_empty() {
-                return left;
-            }
-            let right = eval(r, s);
-            let mut out = Vec::new();
-            'outer: for &(a0, a1) in &left {
-                for &(b0, b1) in &right {
-                    let gap = if a1 <= b0 {
-                        b0 - a1
-                    } else if b1 <= a0 {
-                        a0 - b1
-                    } else {
-                        continue; // overlapping parts do not count as two parts
-                    };
-                    if gap <= *w {
-                        out.push((a0.min(b0), a1.max(b1)));
-                        if out.len() > MAX_SPANS {
-                            break 'outer;
+            let mut left = s.spare_spans();
+            eval(l, s, &mut left);
+            if !left.is_empty() {
+                let mut right = s.spare_spans();
+                eval(r, s, &mut right);
+                'outer: for &(a0, a1) in &left {
+                    for &(b0, b1) in &right {
+                        let gap = if a1 <= b0 {
+                            b0 - a1
+                        } else if b1 <= a0 {
+                            a0 - b1
+                        } else {
+                            continue; // overlapping parts do not count as two parts
+                        };
+                        if gap <= *w {
+                            out.push((a0.min(b0), a1.max(b1)));
+                            if out.len() > MAX_SPANS {
+                                break 'outer;
+                            }
                         }
                     }
                 }
+                s.recycle(right);
+                normalise(out);
             }
-            normalise(out)
+            s.recycle(left);
         }
-        Node::Optional(inner) => eval(inner, s),
+        Node::Optional(inner) => eval(inner, s, out),
         Node::Asserted(inner) => {
-            let mut v = eval(inner, s);
-            v.retain(|&(a, _)| !s.is_negated(a as usize));
-            v
+            eval(inner, s, out);
+            out.retain(|&(a, _)| !s.is_negated(a as usize));
+        }
+    }
+}
+
+/// Adds to `out` sets of term ids such that `node` can only match a sentence containing at
+/// least one term of each set (see [`Rule::may_match`]).
+fn required_terms(node: &Node, out: &mut Vec<Vec<u32>>) {
+    match node {
+        Node::Term(TermPat::Exact { id, .. }) => out.push(vec![*id]),
+        Node::Term(_) | Node::Optional(_) => {}
+        // Every part of a phrase or a NEAR must match.
+        Node::Seq(items) => items.iter().for_each(|i| required_terms(i, out)),
+        Node::Near(l, r, _) => {
+            required_terms(l, out);
+            required_terms(r, out);
+        }
+        Node::Asserted(inner) => required_terms(inner, out),
+        // Some alternative must match, so one required set of each, together, is required.
+        Node::Alt(alts) => {
+            let mut union = Vec::new();
+            for a in alts {
+                let mut sets = Vec::new();
+                required_terms(a, &mut sets);
+                let Some(smallest) = sets.into_iter().min_by_key(Vec::len) else {
+                    return;
+                };
+                union.extend(smallest);
+            }
+            union.sort_unstable();
+            union.dedup();
+            out.push(union);
         }
     }
 }
@@ -770,7 +1123,7 @@ fn eval(node: &Node, s: &SentenceView<'_>) -> Spans {
 /// A necessary set of terms for `node` to match (see [`Rule::triggers`]).
 fn node_triggers(node: &Node) -> Option<Vec<String>> {
     match node {
-        Node::Term(TermPat::Exact(t)) => Some(vec![t.clone()]),
+        Node::Term(TermPat::Exact { term, .. }) => Some(vec![term.clone()]),
         Node::Term(_) | Node::Optional(_) => None,
         Node::Seq(items) => items.iter().filter_map(node_triggers).min_by_key(Vec::len),
         Node::Alt(alts) => {
@@ -788,10 +1141,10 @@ fn node_triggers(node: &Node) -> Option<Vec<String>> {
     }
 }
 
-/// Concatenate: spans of `left` immediately followed by spans of `right`.
-fn join(left: &Spans, mut right: Spans) -> Spans {
+/// Concatenate: spans of `left` immediately followed by spans of `right`, into `out`.
+fn join(left: &Spans, right: &mut Spans, out: &mut Spans) {
+    out.clear();
     right.sort_unstable();
-    let mut out = Vec::new();
     for &(a0, a1) in left {
         let i = right.partition_point(|&(b0, _)| b0 < a1);
         for &(b0, b1) in &right[i..] {
@@ -804,14 +1157,13 @@ fn join(left: &Spans, mut right: Spans) -> Spans {
             break;
         }
     }
-    normalise(out)
+    normalise(out);
 }
 
-fn normalise(mut v: Spans) -> Spans {
+fn normalise(v: &mut Spans) {
     v.sort_unstable();
     v.dedup();
     v.truncate(MAX_SPANS);
-    v
 }
 
 #[cfg(test)]
@@ -821,16 +1173,15 @@ mod tests {
     fn view_match(rule: &str, text: &str) -> bool {
         let r = Rule::parse(rule).unwrap_or_else(|e| panic!("rule `{rule}`: {e}"));
         let toks = analysis::analyze(text);
-        let neg = NegationSettings {
-            negators: ["no", "not", "without", "never"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            cancel: vec!["onli".into(), "just".into()],
-            window: 3,
-            number_words: vec!["five".into(), "eight".into()],
-        };
-        r.is_match(&SentenceView::new(text, &toks, &neg))
+        let negators: Vec<String> = ["no", "not", "without", "never"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let cancel = ["onli".to_string(), "just".to_string()];
+        let numbers = [("five".to_string(), 5.0), ("eight".to_string(), 8.0)];
+        let neg = NegationSettings::new(&negators, &cancel, 3, &numbers);
+        let view = SentenceView::new(text, &toks, &neg);
+        r.is_match(&view)
     }
 
     #[test]
