@@ -64,6 +64,34 @@ impl ManifestEntry {
     }
 }
 
+/// Splits manifest text before each `[[report]]` header, as (offset, text) pieces that are each a
+/// TOML document of their own, so that entries are parsed one at a time: the TOML parser holds a
+/// whole document at about twenty times its size, close to a gigabyte for a manifest of 140,000
+/// reports. A text with multi-line strings (which could hold a line that looks like a header) is
+/// parsed whole.
+fn entry_chunks(text: &str) -> Vec<(usize, &str)> {
+    if text.contains("'''") || text.contains("\"\"\"") {
+        return vec![(0, text)];
+    }
+    let mut starts = vec![0];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let header = line
+            .trim()
+            .strip_prefix("[[report]]")
+            .is_some_and(|rest| rest.is_empty() || rest.trim_start().starts_with('#'));
+        if header && offset > 0 {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts.push(text.len());
+    starts
+        .windows(2)
+        .map(|w| (w[0], &text[w[0]..w[1]]))
+        .collect()
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ManifestFile {
@@ -104,16 +132,22 @@ impl Manifest {
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
         let line_of = |offset: usize| line_starts.partition_point(|&start| start <= offset);
-        let parsed: ManifestFile = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| format!("line {}: ", line_of(s.start)));
-            fail(format!("{}{}", line.unwrap_or_default(), e.message()))
-        })?;
+        let mut parsed = Vec::new();
+        for (offset, chunk) in entry_chunks(text) {
+            let file: ManifestFile = toml::from_str(chunk).map_err(|e| {
+                let line = e
+                    .span()
+                    .map(|s| format!("line {}: ", line_of(offset + s.start)));
+                fail(format!("{}{}", line.unwrap_or_default(), e.message()))
+            })?;
+            parsed.extend(file.report.into_iter().map(|entry| (offset, entry)));
+        }
         let gazetteer = Gazetteer::embedded();
         let mut files = HashSet::new();
         let mut ids = HashSet::new();
         let mut entries = Vec::new();
-        for spanned in parsed.report {
-            let line = line_of(spanned.span().start);
+        for (offset, spanned) in parsed {
+            let line = line_of(offset + spanned.span().start);
             let mut entry = spanned.into_inner();
             let at = |msg: String| fail(format!("line {line}: report `{}`: {msg}", entry.file));
             if !files.insert(entry.file.clone()) {
@@ -175,6 +209,53 @@ mod tests {
             m.entry("a.txt").unwrap().region.as_deref(),
             Some("South West")
         );
+    }
+
+    fn entry(n: usize) -> String {
+        format!("[[report]]\nfile = \"r{n}.txt\"\nid = \"r{n}\"\ntitle = \"R{n}\"\ntype = \"other\"\n\n")
+    }
+
+    #[test]
+    fn test_entries_parsed_one_by_one_keep_order_and_line_numbers() {
+        let mut text = "# corpus manifest\n\n".to_string();
+        for n in 0..50 {
+            text.push_str(&entry(n));
+        }
+        let m = Manifest::parse(&text, Path::new("reports.toml")).unwrap();
+        let ids: Vec<&str> = m.entries.iter().map(|e| e.id.as_str()).collect();
+        let expected: Vec<String> = (0..50).map(|n| format!("r{n}")).collect();
+        assert_eq!(ids, expected);
+        assert_eq!(
+            entry_chunks(&text).len(),
+            51,
+            "the preamble, then one piece per entry"
+        );
+
+        // An error in the 31st entry names its own line: its header is line 3 + 6 × 30.
+        let broken = text.replacen("id = \"r30\"", "idd = \"r30\"", 1);
+        let err = Manifest::parse(&broken, Path::new("reports.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 185"), "{err}");
+        let duplicate = text.replacen("id = \"r30\"", "id = \"r2\"", 1);
+        let err = Manifest::parse(&duplicate, Path::new("reports.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("line 183") && err.contains("used twice"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn test_multiline_strings_are_parsed_whole() {
+        let text = format!(
+            "{}[[report]]\nfile = \"b.txt\"\nid = \"b\"\ntitle = \"\"\"B\n[[report]]\n\"\"\"\ntype = \"other\"\n",
+            entry(0)
+        );
+        assert_eq!(entry_chunks(&text).len(), 1);
+        let m = Manifest::parse(&text, Path::new("reports.toml")).unwrap();
+        assert_eq!(m.entry("b.txt").unwrap().title, "B\n[[report]]\n");
     }
 
     #[test]
