@@ -3,7 +3,8 @@
 //! and the most representative sentence from each report; and, across regions, the systemic
 //! findings raised in at least N regions.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
@@ -177,18 +178,22 @@ pub fn findings(
     request: &FindingsRequest,
 ) -> Result<FindingsReport> {
     let table = CountTable::load(index, taxonomy)?;
+    let ranks = recency_ranks(&table);
     let searcher = index.reader()?.searcher();
-    let region_of = |r: &ReportSummary| r.region.clone().unwrap_or_else(|| "unknown".into());
+    let mut columns = HashMap::new();
     let filter = request.polarity;
-    // theme -> region -> cells
-    let mut by_theme: BTreeMap<&str, BTreeMap<String, Vec<&Cell>>> = BTreeMap::new();
+    // theme number -> region -> cells
+    let mut by_theme: BTreeMap<usize, BTreeMap<&str, Vec<&Cell>>> = BTreeMap::new();
     for cell in table.cells.iter().filter(|c| c.count(filter) > 0) {
-        let region = region_of(&table.reports[cell.report]);
-        if request.region.as_ref().is_some_and(|r| *r != region) {
+        let region = table.reports[cell.report]
+            .region
+            .as_deref()
+            .unwrap_or("unknown");
+        if request.region.as_ref().is_some_and(|r| r != region) {
             continue;
         }
         by_theme
-            .entry(cell.theme.as_str())
+            .entry(cell.theme)
             .or_default()
             .entry(region)
             .or_default()
@@ -203,12 +208,15 @@ pub fn findings(
     };
 
     if request.across_regions {
-        for theme in &taxonomy.themes {
-            let Some(regions) = by_theme.get(theme.id.as_str()) else {
+        for (number, theme) in taxonomy.themes.iter().enumerate() {
+            let Some(regions) = by_theme.get(&number) else {
                 continue;
             };
-            let known: Vec<(&String, &Vec<&Cell>)> =
-                regions.iter().filter(|(r, _)| *r != "unknown").collect();
+            let known: Vec<(&str, &Vec<&Cell>)> = regions
+                .iter()
+                .filter(|(r, _)| **r != "unknown")
+                .map(|(r, cells)| (*r, cells))
+                .collect();
             if known.len() < min {
                 continue;
             }
@@ -216,15 +224,23 @@ pub fn findings(
             let years = years_of(&table, &all);
             let mut evidence = Vec::new();
             for (_, cells) in &known {
-                if let Some(newest) = newest_first(&table, cells).first() {
-                    evidence.extend(representative(&searcher, index, &table, newest, filter)?);
+                if let Some(newest) = newest_first(&ranks, cells, 1).first() {
+                    evidence.extend(representative(
+                        &searcher,
+                        &mut columns,
+                        index,
+                        &table,
+                        &theme.id,
+                        newest,
+                        filter,
+                    )?);
                 }
             }
             out.systemic.push(SystemicFinding {
                 theme: theme.id.clone(),
                 label: theme.label.clone(),
                 category: theme.category.clone(),
-                regions: known.iter().map(|(r, _)| (*r).clone()).collect(),
+                regions: known.iter().map(|(r, _)| (*r).to_string()).collect(),
                 reports: all.len(),
                 first_year: years.first().copied(),
                 last_year: years.last().copied(),
@@ -244,19 +260,19 @@ pub fn findings(
         return Ok(out);
     }
 
-    let mut region_names: BTreeSet<String> = table.reports.iter().map(region_of).collect();
-    if let Some(only) = &request.region {
-        region_names.retain(|r| r == only);
+    let mut reports_by_region: BTreeMap<&str, usize> = BTreeMap::new();
+    for report in &table.reports {
+        *reports_by_region
+            .entry(report.region.as_deref().unwrap_or("unknown"))
+            .or_default() += 1;
     }
-    for region in region_names {
-        let reports_in_region = table
-            .reports
-            .iter()
-            .filter(|r| region_of(r) == region)
-            .count();
+    if let Some(only) = &request.region {
+        reports_by_region.retain(|r, _| r == only);
+    }
+    for (region, reports_in_region) in reports_by_region {
         let mut region_findings = Vec::new();
-        for theme in &taxonomy.themes {
-            let Some(cells) = by_theme.get(theme.id.as_str()).and_then(|m| m.get(&region)) else {
+        for (number, theme) in taxonomy.themes.iter().enumerate() {
+            let Some(cells) = by_theme.get(&number).and_then(|m| m.get(region)) else {
                 continue;
             };
             if cells.len() < min {
@@ -264,11 +280,7 @@ pub fn findings(
             }
             let years = years_of(&table, cells);
             let mut mentions = Vec::new();
-            let quoted = match request.max_reports {
-                0 => cells.len(),
-                n => n,
-            };
-            for cell in newest_first(&table, cells).into_iter().take(quoted) {
+            for cell in newest_first(&ranks, cells, request.max_reports) {
                 let report = &table.reports[cell.report];
                 mentions.push(ReportMention {
                     report: report.id.clone(),
@@ -277,7 +289,15 @@ pub fn findings(
                     report_type: report.report_type.clone(),
                     concern: cell.concern,
                     strength: cell.strength,
-                    evidence: representative(&searcher, index, &table, cell, filter)?,
+                    evidence: representative(
+                        &searcher,
+                        &mut columns,
+                        index,
+                        &table,
+                        &theme.id,
+                        cell,
+                        filter,
+                    )?,
                 });
             }
             region_findings.push(Finding {
@@ -303,7 +323,7 @@ pub fn findings(
             ))
         });
         out.regions.push(RegionFindings {
-            region,
+            region: region.to_string(),
             reports: reports_in_region,
             findings: region_findings,
         });
@@ -319,12 +339,29 @@ fn years_of(table: &CountTable, cells: &[&Cell]) -> Vec<i32> {
     years.into_iter().collect()
 }
 
-fn newest_first<'a>(table: &CountTable, cells: &[&'a Cell]) -> Vec<&'a Cell> {
-    let mut sorted = cells.to_vec();
-    sorted.sort_by(|a, b| {
-        let (ma, mb) = (&table.reports[a.report], &table.reports[b.report]);
+/// Each report's place in newest-first order (year, then date, descending; id on ties), so that
+/// the cells of a theme are ordered by an integer rather than by comparing dates and ids.
+fn recency_ranks(table: &CountTable) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..table.reports.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ma, mb) = (&table.reports[a], &table.reports[b]);
         (mb.year, &mb.date, &ma.id).cmp(&(ma.year, &ma.date, &mb.id))
     });
+    let mut rank = vec![0; order.len()];
+    for (place, report) in order.into_iter().enumerate() {
+        rank[report] = place;
+    }
+    rank
+}
+
+/// The `limit` newest of `cells` (all of them for 0), newest first.
+fn newest_first<'a>(ranks: &[usize], cells: &[&'a Cell], limit: usize) -> Vec<&'a Cell> {
+    let mut sorted = cells.to_vec();
+    if limit > 0 && limit < sorted.len() {
+        sorted.select_nth_unstable_by_key(limit - 1, |c| ranks[c.report]);
+        sorted.truncate(limit);
+    }
+    sorted.sort_unstable_by_key(|c| ranks[c.report]);
     sorted
 }
 
@@ -334,8 +371,10 @@ fn newest_first<'a>(table: &CountTable, cells: &[&'a Cell]) -> Vec<&'a Cell> {
 /// document store.
 fn representative(
     searcher: &Searcher,
+    columns: &mut HashMap<u32, SentenceColumns>,
     index: &ThemisIndex,
     table: &CountTable,
+    theme: &str,
     cell: &Cell,
     filter: PolarityFilter,
 ) -> Result<Option<Evidence>> {
@@ -345,7 +384,7 @@ fn representative(
     let mut clauses = vec![
         term(fields.kind, kind::SENTENCE),
         term(fields.report, &report.id),
-        term(fields.theme, &cell.theme),
+        term(fields.theme, theme),
     ];
     if let PolarityFilter::Only(p) = filter {
         clauses.push(term(fields.polarity, p.as_str()));
@@ -363,17 +402,12 @@ fn representative(
         .collect();
     candidates.sort();
     let mut best: Option<((bool, usize, usize, u64), DocAddress)> = None;
-    let mut columns: Option<(u32, SentenceColumns)> = None;
     for address in candidates {
-        if columns
-            .as_ref()
-            .is_none_or(|(ord, _)| *ord != address.segment_ord)
-        {
-            let reader = searcher.segment_reader(address.segment_ord);
-            columns = Some((address.segment_ord, SentenceColumns::open(reader)?));
-        }
-        let Some((_, columns)) = &columns else {
-            continue;
+        let columns = match columns.entry(address.segment_ord) {
+            Entry::Occupied(open) => open.into_mut(),
+            Entry::Vacant(slot) => slot.insert(SentenceColumns::open(
+                searcher.segment_reader(address.segment_ord),
+            )?),
         };
         let doc = address.doc_id;
         let polarity = columns.polarity(doc)?;

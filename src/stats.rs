@@ -49,8 +49,8 @@ impl PolarityFilter {
 pub struct Cell {
     /// Index into [`CountTable::reports`].
     pub report: usize,
-    /// Theme id.
-    pub theme: String,
+    /// Theme number (taxonomy order; [`CountTable::theme_ids`] names it).
+    pub theme: usize,
     /// Concern sentences.
     pub concern: u64,
     /// Strength sentences.
@@ -76,6 +76,8 @@ impl Cell {
 pub struct CountTable {
     /// Reports, sorted by id.
     pub reports: Vec<ReportSummary>,
+    /// Theme ids in taxonomy order.
+    pub theme_ids: Vec<String>,
     /// Non-zero cells, by report, then in taxonomy order.
     pub cells: Vec<Cell>,
 }
@@ -109,30 +111,35 @@ impl CountTable {
         let mut cells = Vec::new();
         for (report, summary) in reports.iter().enumerate() {
             for count in &summary.theme_counts {
-                let Some(theme) = taxonomy.themes.get(count.theme) else {
+                if count.theme >= taxonomy.themes.len() {
                     continue;
-                };
+                }
                 cells.push(Cell {
                     report,
-                    theme: theme.id.clone(),
+                    theme: count.theme,
                     concern: count.concern,
                     strength: count.strength,
                     neutral: count.neutral,
                 });
             }
         }
-        Ok(CountTable { reports, cells })
+        let theme_ids = taxonomy.themes.iter().map(|t| t.id.clone()).collect();
+        Ok(CountTable {
+            reports,
+            theme_ids,
+            cells,
+        })
     }
 
     /// Totals per theme id.
     pub fn theme_totals(&self, filter: PolarityFilter) -> BTreeMap<String, ThemeTotals> {
-        let mut totals: BTreeMap<String, (ThemeTotals, BTreeSet<&str>)> = BTreeMap::new();
+        let mut totals: BTreeMap<usize, (ThemeTotals, BTreeSet<&str>)> = BTreeMap::new();
         for cell in &self.cells {
             let n = cell.count(filter);
             if n == 0 {
                 continue;
             }
-            let (t, regions) = totals.entry(cell.theme.clone()).or_default();
+            let (t, regions) = totals.entry(cell.theme).or_default();
             t.sentences += n;
             t.reports += 1;
             t.concern += cell.concern;
@@ -143,9 +150,9 @@ impl CountTable {
         }
         totals
             .into_iter()
-            .map(|(id, (mut t, regions))| {
+            .map(|(theme, (mut t, regions))| {
                 t.regions = regions.len() as u64;
-                (id, t)
+                (self.theme_ids[theme].clone(), t)
             })
             .collect()
     }
@@ -207,22 +214,15 @@ impl CountTable {
         }
         let groups: Vec<Group> = order.iter().map(|&i| groups[i].clone()).collect();
 
-        let theme_row: BTreeMap<&str, usize> = taxonomy
-            .themes
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
         let mut counts = vec![vec![0u64; groups.len()]; taxonomy.themes.len()];
         for cell in &self.cells {
-            let (Some(&row), Some(&group)) = (
-                theme_row.get(cell.theme.as_str()),
-                report_group.get(cell.report),
-            ) else {
+            let (Some(row), Some(&group)) =
+                (counts.get_mut(cell.theme), report_group.get(cell.report))
+            else {
                 continue;
             };
             let n = cell.count(filter);
-            counts[row][remap[group]] += match metric {
+            row[remap[group]] += match metric {
                 Metric::Reports => u64::from(n > 0),
                 Metric::Sentences | Metric::Per10k => n,
             };

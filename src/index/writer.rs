@@ -294,7 +294,7 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
         // Opening checks the format; reading the report records checks the segments.
         let opened = ThemisIndex::open(dir).and_then(|opened| {
             let searcher = opened.reader()?.searcher();
-            let reports = opened.summaries(&searcher)?;
+            let reports = opened.summaries_with_files(&searcher)?;
             Ok((opened, reports))
         });
         match opened {
