@@ -17,7 +17,7 @@ use tantivy::{TantivyDocument, Term};
 
 use crate::corpus::{self, CorpusFile};
 use crate::error::{Error, Result};
-use crate::index::{kind, Fields, ReportSummary, ThemisIndex};
+use crate::index::{kind, Fields, ReportHeader, ThemisIndex};
 use crate::segment;
 
 /// Restrictions applied on top of the query.
@@ -183,20 +183,26 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
         if known_slot.is_some_and(|i| reports[i].excerpts.len() >= request.per_report) {
             continue;
         }
+        let doc: TantivyDocument = searcher.doc(address)?;
         let position = match known_slot {
             Some(i) => i,
             None => {
-                // Every passage belongs to an indexed report; one that does not is skipped
-                // rather than shown under a made-up header.
-                let Some(summary) = index.summary(&searcher, &report_id)? else {
-                    continue;
+                let stored = text(&doc, fields.header)
+                    .and_then(|json| serde_json::from_str::<ReportHeader>(&json).ok());
+                let header = match stored {
+                    Some(header) => header,
+                    // Every passage stores its header; one that does not is looked up, and one
+                    // whose report is missing is skipped rather than shown under a made-up one.
+                    None => match index.summary(&searcher, &report_id)? {
+                        Some(summary) => summary.into(),
+                        None => continue,
+                    },
                 };
-                reports.push(report_header(summary));
+                reports.push(report_header(header));
                 slot.insert(report_id.clone(), reports.len() - 1);
                 reports.len() - 1
             }
         };
-        let doc: TantivyDocument = searcher.doc(address)?;
         let passage = text(&doc, fields.text).unwrap_or_default();
         let start = number(&doc, fields.start);
         let snippet = snippets.snippet(&passage);
@@ -376,15 +382,15 @@ fn number(doc: &TantivyDocument, field: Field) -> usize {
         .unwrap_or(0)
 }
 
-fn report_header(summary: ReportSummary) -> ReportHits {
+fn report_header(header: ReportHeader) -> ReportHits {
     ReportHits {
-        offsets: offsets_kind(&summary.file).into(),
-        report: summary.id,
-        title: summary.title,
-        region: summary.region,
-        year: summary.year,
-        report_type: summary.report_type,
-        file: summary.file,
+        offsets: offsets_kind(&header.file).into(),
+        report: header.report,
+        title: header.title,
+        region: header.region,
+        year: header.year,
+        report_type: header.report_type,
+        file: header.file,
         excerpts: Vec::new(),
     }
 }

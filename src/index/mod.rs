@@ -24,7 +24,7 @@ use crate::corpus::ReportMeta;
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or what is stored changes incompatibly.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Identifies the segmentation, analysis and tagging code; see [`CommitInfo::pipeline`].
 pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
@@ -417,6 +417,37 @@ impl SummaryColumns {
             sentences: self.sentences.first(doc).unwrap_or(0),
             theme_counts,
         })
+    }
+}
+
+/// The report metadata an excerpt is shown under, stored with each passage.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportHeader {
+    /// Report id.
+    pub report: String,
+    /// Title.
+    pub title: String,
+    /// Canonical region, when known.
+    pub region: Option<String>,
+    /// Year, when known.
+    pub year: Option<i32>,
+    /// Report type.
+    #[serde(rename = "type")]
+    pub report_type: String,
+    /// Corpus-relative file.
+    pub file: String,
+}
+
+impl From<ReportSummary> for ReportHeader {
+    fn from(summary: ReportSummary) -> Self {
+        ReportHeader {
+            report: summary.id,
+            title: summary.title,
+            region: summary.region,
+            year: summary.year,
+            report_type: summary.report_type,
+            file: summary.file,
+        }
     }
 }
 

@@ -74,6 +74,9 @@ pub struct Fields {
     pub theme_counts: Field,
     /// Words in a sentence document, for choosing readable evidence without reading it.
     pub words: Field,
+    /// Stored JSON on passages: the report's [`super::ReportHeader`], so that an excerpt's
+    /// heading comes with the passage instead of a lookup of its report.
+    pub header: Field,
 }
 
 /// Packs "`count` sentences of theme number `theme` (taxonomy order) with `polarity`" into one
@@ -140,6 +143,7 @@ pub fn build_schema() -> (Schema, Fields) {
         date: builder.add_text_field("date", fast_only),
         theme_counts: builder.add_u64_field("theme_counts", NumericOptions::default().set_fast()),
         words: builder.add_u64_field("words", NumericOptions::default().set_fast()),
+        header: builder.add_text_field("header", STORED),
     };
     (builder.build(), fields)
 }

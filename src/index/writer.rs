@@ -475,6 +475,15 @@ fn report_documents(
             .filter(|t| !t.is_empty())
     };
 
+    let header = serde_json::to_string(&super::ReportHeader {
+        report: meta.id.clone(),
+        title: meta.title.clone(),
+        region: meta.region.clone(),
+        year: meta.year,
+        report_type: meta.report_type.clone(),
+        file: meta.file.clone(),
+    })
+    .unwrap_or_default();
     let mut tags = Vec::with_capacity(segmented.sentences.len());
     for sentence in &segmented.sentences {
         let slice = &text[sentence.start..sentence.end];
@@ -506,6 +515,7 @@ fn report_documents(
         let mut doc = TantivyDocument::default();
         common(&mut doc, kind::PASSAGE);
         doc.add_text(fields.title, &meta.title);
+        doc.add_text(fields.header, &header);
         doc.add_text(fields.text, &text[passage.start..passage.end]);
         let paragraph = segmented.paragraphs.get(passage.paragraph);
         if let Some(section) = section_of(paragraph.and_then(|p| p.section)) {
