@@ -14,7 +14,7 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument};
 
 use crate::error::Result;
-use crate::index::{first_text, kind, must_term, ReportSummary, ThemisIndex};
+use crate::index::{first_text, kind, must_term, Fields, ReportSummary, ThemisIndex};
 use crate::stats::{Cell, CountTable, PolarityFilter};
 use crate::themes::{Polarity, Taxonomy};
 
@@ -427,9 +427,14 @@ fn representative(
         return Ok(None);
     };
     let doc: TantivyDocument = searcher.doc(address)?;
+    Ok(Some(evidence(&doc, &fields, report)))
+}
+
+/// A stored sentence document of `report` as quoted evidence.
+fn evidence(doc: &TantivyDocument, fields: &Fields, report: &ReportSummary) -> Evidence {
     let text = |f| doc.get_first(f).and_then(|v| v.as_str()).map(String::from);
     let number = |f| doc.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-    Ok(Some(Evidence {
+    Evidence {
         report: report.id.clone(),
         title: report.title.clone(),
         year: report.year,
@@ -440,7 +445,7 @@ fn representative(
         polarity: text(fields.polarity)
             .and_then(|p| p.parse().ok())
             .unwrap_or(Polarity::Neutral),
-    }))
+    }
 }
 
 /// The fast-field columns a sentence document is weighed on, in one segment.
@@ -562,20 +567,7 @@ pub fn theme_excerpts(
         let mut sentences = Vec::new();
         for &address in by_report.get(report.id.as_str()).into_iter().flatten() {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let get = |f| doc.get_first(f).and_then(|v| v.as_str()).map(String::from);
-            let number = |f| doc.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-            sentences.push(Evidence {
-                report: report.id.clone(),
-                title: report.title.clone(),
-                year: report.year,
-                section: get(fields.section),
-                start: number(fields.start),
-                end: number(fields.end),
-                text: get(fields.sentence).unwrap_or_default(),
-                polarity: get(fields.polarity)
-                    .and_then(|p| p.parse().ok())
-                    .unwrap_or(Polarity::Neutral),
-            });
+            sentences.push(evidence(&doc, &fields, report));
         }
         sentences.sort_by_key(|s| s.start);
         out.push(ThemeReportExcerpts {
