@@ -20,7 +20,6 @@
 //!   within a block.
 
 use ego_tree::iter::Edge;
-use ego_tree::NodeRef;
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::{describe_start, iso_date, Extracted, FormatError};
@@ -480,13 +479,8 @@ impl Writer {
 /// Flattens the content root to text; iterative (no recursion), so deeply nested markup
 /// cannot overflow the stack.
 fn flatten(root: ElementRef<'_>) -> String {
-    let mut w = Writer::default();
+    let mut flat = Flattener::default();
     let mut skipping: Option<ego_tree::NodeId> = None;
-    let mut in_item = 0usize;
-    let mut tables = 0usize;
-    let mut row: Option<Vec<String>> = None;
-    let mut cell: Option<String> = None;
-    let mut heading = false;
 
     for edge in root.traverse() {
         match edge {
@@ -495,13 +489,7 @@ fn flatten(root: ElementRef<'_>) -> String {
                     continue;
                 }
                 match node.value() {
-                    Node::Text(t) => {
-                        if let Some(c) = cell.as_mut() {
-                            c.push_str(t);
-                        } else {
-                            w.text(t);
-                        }
-                    }
+                    Node::Text(t) => flat.text(t),
                     Node::Element(e) => {
                         let Some(el) = ElementRef::wrap(node) else {
                             continue;
@@ -510,21 +498,7 @@ fn flatten(root: ElementRef<'_>) -> String {
                             skipping = Some(node.id());
                             continue;
                         }
-                        let name = e.name();
-                        if let Some(c) = cell.as_mut() {
-                            // Inside a table cell everything is inline text.
-                            c.push(' ');
-                            continue;
-                        }
-                        open(
-                            name,
-                            &mut w,
-                            &mut in_item,
-                            &mut tables,
-                            &mut row,
-                            &mut cell,
-                            &mut heading,
-                        );
+                        flat.open(e.name());
                     }
                     _ => {}
                 }
@@ -536,24 +510,14 @@ fn flatten(root: ElementRef<'_>) -> String {
                     }
                     continue;
                 }
-                let Node::Element(e) = node.value() else {
-                    continue;
-                };
-                close(
-                    e.name(),
-                    node,
-                    &mut w,
-                    &mut in_item,
-                    &mut tables,
-                    &mut row,
-                    &mut cell,
-                    &mut heading,
-                );
+                if let Node::Element(e) = node.value() {
+                    flat.close(e.name());
+                }
             }
         }
     }
-    w.end_block();
-    w.out
+    flat.w.end_block();
+    flat.w.out
 }
 
 fn heading_level(name: &str) -> Option<usize> {
@@ -568,105 +532,110 @@ fn heading_level(name: &str) -> Option<usize> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn open(
-    name: &str,
-    w: &mut Writer,
-    in_item: &mut usize,
-    tables: &mut usize,
-    row: &mut Option<Vec<String>>,
-    cell: &mut Option<String>,
-    heading: &mut bool,
-) {
-    if let Some(level) = heading_level(name) {
-        w.end_block();
-        w.start_line(&format!("{} ", "#".repeat(level)));
-        *heading = true;
-        return;
-    }
-    match name {
-        "li" => {
-            if *in_item == 0 {
-                w.end_line();
-            }
-            w.start_line("- ");
-            *in_item += 1;
-        }
-        "ul" | "ol" | "dl" if *in_item > 0 => w.end_line(),
-        "ul" | "ol" | "dl" => w.end_block(),
-        "table" => {
-            if *tables == 0 {
-                w.end_block();
-            }
-            *tables += 1;
-        }
-        "tr" if *tables == 1 => {
-            w.end_line();
-            *row = Some(Vec::new());
-        }
-        "td" | "th" if row.is_some() => *cell = Some(String::new()),
-        "br" if *in_item > 0 || *heading => w.space(),
-        "br" => w.end_line(),
-        _ if BLOCK_TAGS.contains(&name) => {
-            if *in_item > 0 || *heading || *tables > 0 {
-                w.space();
-            } else {
-                w.end_block();
-            }
-        }
-        _ => {}
-    }
+/// Where the walk is in the markup: list items, tables, the current table row and cell, and
+/// whether inside a heading.
+#[derive(Default)]
+struct Flattener {
+    w: Writer,
+    in_item: usize,
+    tables: usize,
+    row: Option<Vec<String>>,
+    cell: Option<String>,
+    heading: bool,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn close(
-    name: &str,
-    _node: NodeRef<'_, Node>,
-    w: &mut Writer,
-    in_item: &mut usize,
-    tables: &mut usize,
-    row: &mut Option<Vec<String>>,
-    cell: &mut Option<String>,
-    heading: &mut bool,
-) {
-    if heading_level(name).is_some() {
-        w.end_block();
-        *heading = false;
-        return;
-    }
-    match name {
-        "td" | "th" if cell.is_some() => {
-            if let (Some(c), Some(r)) = (cell.take(), row.as_mut()) {
-                // A '|' inside a cell would split it downstream.
-                r.push(collapse(&c).replace('|', "/"));
-            }
+impl Flattener {
+    fn text(&mut self, t: &str) {
+        match self.cell.as_mut() {
+            Some(c) => c.push_str(t),
+            None => self.w.text(t),
         }
-        "tr" if *tables == 1 => {
-            if let Some(cells) = row.take() {
-                if cells.iter().any(|c| !c.is_empty()) {
-                    w.push_line(format!("| {} |", cells.join(" | ")));
+    }
+
+    fn open(&mut self, name: &str) {
+        if let Some(c) = self.cell.as_mut() {
+            // Inside a table cell everything is inline text.
+            c.push(' ');
+            return;
+        }
+        if let Some(level) = heading_level(name) {
+            self.w.end_block();
+            self.w.start_line(&format!("{} ", "#".repeat(level)));
+            self.heading = true;
+            return;
+        }
+        match name {
+            "li" => {
+                if self.in_item == 0 {
+                    self.w.end_line();
+                }
+                self.w.start_line("- ");
+                self.in_item += 1;
+            }
+            "ul" | "ol" | "dl" if self.in_item > 0 => self.w.end_line(),
+            "ul" | "ol" | "dl" => self.w.end_block(),
+            "table" => {
+                if self.tables == 0 {
+                    self.w.end_block();
+                }
+                self.tables += 1;
+            }
+            "tr" if self.tables == 1 => {
+                self.w.end_line();
+                self.row = Some(Vec::new());
+            }
+            "td" | "th" if self.row.is_some() => self.cell = Some(String::new()),
+            "br" if self.in_item > 0 || self.heading => self.w.space(),
+            "br" => self.w.end_line(),
+            _ if BLOCK_TAGS.contains(&name) => self.block_boundary(),
+            _ => {}
+        }
+    }
+
+    fn close(&mut self, name: &str) {
+        if heading_level(name).is_some() {
+            self.w.end_block();
+            self.heading = false;
+            return;
+        }
+        match name {
+            "td" | "th" if self.cell.is_some() => {
+                if let (Some(c), Some(r)) = (self.cell.take(), self.row.as_mut()) {
+                    // A '|' inside a cell would split it downstream.
+                    r.push(collapse(&c).replace('|', "/"));
                 }
             }
-        }
-        "table" => {
-            *tables = tables.saturating_sub(1);
-            if *tables == 0 {
-                w.end_block();
+            "tr" if self.tables == 1 => {
+                if let Some(cells) = self.row.take() {
+                    if cells.iter().any(|c| !c.is_empty()) {
+                        self.w.push_line(format!("| {} |", cells.join(" | ")));
+                    }
+                }
             }
-        }
-        "li" => {
-            *in_item = in_item.saturating_sub(1);
-            w.end_line();
-        }
-        "ul" | "ol" | "dl" if *in_item == 0 => w.end_block(),
-        _ if BLOCK_TAGS.contains(&name) => {
-            if *in_item > 0 || *heading || *tables > 0 {
-                w.space();
-            } else {
-                w.end_block();
+            "table" => {
+                self.tables = self.tables.saturating_sub(1);
+                if self.tables == 0 {
+                    self.w.end_block();
+                }
             }
+            "li" => {
+                self.in_item = self.in_item.saturating_sub(1);
+                self.w.end_line();
+            }
+            "ul" | "ol" | "dl" if self.in_item == 0 => self.w.end_block(),
+            _ if BLOCK_TAGS.contains(&name) => self.block_boundary(),
+            _ => {}
         }
-        _ => {}
+    }
+
+    /// The start or end of a block element: a new block in running text, only a space inside a
+    /// list item, a heading or a table (which keep their own lines).
+    fn block_boundary(&mut self) {
+        if self.in_item > 0 || self.heading || self.tables > 0 {
+            self.w.space();
+        } else {
+            self.w.end_block();
+        }
     }
 }
 
