@@ -27,7 +27,7 @@ mod synth;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -600,27 +600,34 @@ fn index_sentence_count(index: &ThemisIndex) -> u64 {
         .unwrap_or(0) as u64
 }
 
+/// Runs `command` with its output drained through a pipe, as a terminal or pager would read it
+/// (never /dev/null, which some greps treat as "stop at the first match"); returns the wall time
+/// from spawn to exit, the output and the exit status.
+fn run_drained(command: &mut Command) -> Result<(Duration, Vec<u8>, ExitStatus), BoxError> {
+    let t = Instant::now();
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut output = Vec::new();
+    child
+        .stdout
+        .take()
+        .ok_or("no stdout")?
+        .read_to_end(&mut output)?;
+    let status = child.wait()?;
+    Ok((t.elapsed(), output, status))
+}
+
 /// Median wall time of `rg -i -C 1 PATTERN CORPUS` (`pattern`: `-F -e PHRASE` or `-e REGEX`).
 fn time_rg(pattern: &[String], corpus: &Path) -> Result<(f64, usize), BoxError> {
     let run = || -> Result<(Duration, usize), BoxError> {
-        let t = Instant::now();
-        // Output goes through a pipe that is drained, as to a terminal or pager; ripgrep is
-        // never pointed at /dev/null, which some greps treat as "stop at the first match".
-        let mut child = Command::new("rg")
-            .args(["--no-config", "-i", "-C", "1"])
-            .args(pattern)
-            .arg(corpus)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let mut output = Vec::new();
-        child
-            .stdout
-            .take()
-            .ok_or("no rg stdout")?
-            .read_to_end(&mut output)?;
-        child.wait()?;
-        let elapsed = t.elapsed();
+        let (elapsed, output, _) = run_drained(
+            Command::new("rg")
+                .args(["--no-config", "-i", "-C", "1"])
+                .args(pattern)
+                .arg(corpus),
+        )?;
         Ok((elapsed, output.iter().filter(|&&b| b == b'\n').count()))
     };
     let (_, lines) = run()?;
@@ -645,27 +652,17 @@ fn rg_version() -> Option<String> {
 /// Median wall time of `themis search "vetting delays"` as a new process each time.
 fn cold_start(binary: &Path, corpus: &Path, index: &Path) -> Result<f64, BoxError> {
     let run = || -> Result<f64, BoxError> {
-        let t = Instant::now();
-        let mut child = Command::new(binary)
-            .args(["search", "vetting delays", "--color", "never", "--index"])
-            .arg(index)
-            .arg("--corpus")
-            .arg(corpus)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let mut output = Vec::new();
-        child
-            .stdout
-            .take()
-            .ok_or("no stdout")?
-            .read_to_end(&mut output)?;
-        let status = child.wait()?;
-        let elapsed = ms(t.elapsed());
+        let (elapsed, _, status) = run_drained(
+            Command::new(binary)
+                .args(["search", "vetting delays", "--color", "never", "--index"])
+                .arg(index)
+                .arg("--corpus")
+                .arg(corpus),
+        )?;
         if !status.success() {
             return Err(format!("`themis search` exited with {status}").into());
         }
-        Ok(elapsed)
+        Ok(ms(elapsed))
     };
     run()?;
     let times = (0..COLD_REPS)
