@@ -418,16 +418,10 @@ fn prepare_report(
 
 /// A report's tagged sentences per theme and polarity, packed for the `theme_counts` fast field.
 fn theme_counts(taxonomy: &Taxonomy, tags: &[crate::themes::SentenceTags]) -> Vec<u64> {
-    let number: BTreeMap<&str, usize> = taxonomy
-        .themes
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
     let mut counts: BTreeMap<(usize, Polarity), u32> = BTreeMap::new();
     for tagged in tags {
         for theme in &tagged.themes {
-            if let Some(&n) = number.get(theme.as_str()) {
+            if let Some(n) = taxonomy.themes.iter().position(|t| t.id == *theme) {
                 *counts.entry((n, tagged.polarity)).or_default() += 1;
             }
         }
