@@ -3,8 +3,7 @@
 //! and the most representative sentence from each report; and, across regions, the systemic
 //! findings raised in at least N regions.
 
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
@@ -14,7 +13,7 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument};
 
 use crate::error::Result;
-use crate::index::{first_text, kind, must_term, Fields, ReportSummary, ThemisIndex};
+use crate::index::{first_text, kind, must_term, Fields, PerSegment, ReportSummary, ThemisIndex};
 use crate::stats::{Cell, CountTable, PolarityFilter};
 use crate::themes::{Polarity, Taxonomy};
 
@@ -180,7 +179,7 @@ pub fn findings(
     let table = CountTable::load(index, taxonomy)?;
     let ranks = recency_ranks(&table);
     let searcher = index.reader()?.searcher();
-    let mut columns = HashMap::new();
+    let mut columns = PerSegment::new();
     let filter = request.polarity;
     // theme number -> region -> cells
     let mut by_theme: BTreeMap<usize, BTreeMap<&str, Vec<&Cell>>> = BTreeMap::new();
@@ -371,7 +370,7 @@ fn newest_first<'a>(ranks: &[usize], cells: &[&'a Cell], limit: usize) -> Vec<&'
 /// document store.
 fn representative(
     searcher: &Searcher,
-    columns: &mut HashMap<u32, SentenceColumns>,
+    columns: &mut PerSegment<SentenceColumns>,
     index: &ThemisIndex,
     table: &CountTable,
     theme: &str,
@@ -403,12 +402,7 @@ fn representative(
     candidates.sort();
     let mut best: Option<((bool, usize, usize, u64), DocAddress)> = None;
     for address in candidates {
-        let columns = match columns.entry(address.segment_ord) {
-            Entry::Occupied(open) => open.into_mut(),
-            Entry::Vacant(slot) => slot.insert(SentenceColumns::open(
-                searcher.segment_reader(address.segment_ord),
-            )?),
-        };
+        let columns = columns.get(searcher, address, SentenceColumns::open)?;
         let doc = address.doc_id;
         let polarity = columns.polarity(doc)?;
         let themes = columns
@@ -536,16 +530,12 @@ pub fn theme_excerpts(
     addresses.sort();
     // Group on the report fast field first, so that only the sentences shown are read.
     let mut by_report: BTreeMap<&str, Vec<DocAddress>> = BTreeMap::new();
-    let mut column: Option<(u32, Option<StrColumn>)> = None;
+    let mut columns = PerSegment::new();
     for address in addresses {
-        if column
-            .as_ref()
-            .is_none_or(|(ord, _)| *ord != address.segment_ord)
-        {
-            let reader = searcher.segment_reader(address.segment_ord);
-            column = Some((address.segment_ord, reader.fast_fields().str("report")?));
-        }
-        let Some((_, Some(reports_column))) = &column else {
+        let column = columns.get(&searcher, address, |reader| {
+            Ok(reader.fast_fields().str("report")?)
+        })?;
+        let Some(reports_column) = column else {
             continue;
         };
         let Some(id) = first_text(reports_column, address.doc_id)? else {

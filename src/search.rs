@@ -17,7 +17,7 @@ use tantivy::{TantivyDocument, Term};
 
 use crate::corpus::{self, CorpusFile};
 use crate::error::{Error, Result};
-use crate::index::{kind, Fields, ReportHeader, ThemisIndex};
+use crate::index::{first_text, kind, Fields, PerSegment, ReportHeader, ThemisIndex};
 use crate::segment;
 
 /// Restrictions applied on top of the query.
@@ -156,26 +156,15 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
     let mut sources = SourceCache::new(index);
     // Group on the `report` fast field, and read a stored document only for an excerpt that
     // will be shown: stored documents are the expensive part of a query.
-    let mut report_columns = HashMap::new();
-    let mut report_id = String::new();
+    let mut report_columns = PerSegment::new();
     for (score, address) in top {
-        let column = match report_columns.entry(address.segment_ord) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                searcher
-                    .segment_reader(address.segment_ord)
-                    .fast_fields()
-                    .str("report")?,
-            ),
+        let column = report_columns.get(&searcher, address, |reader| {
+            Ok(reader.fast_fields().str("report")?)
+        })?;
+        let report_id = match column {
+            Some(column) => first_text(column, address.doc_id)?.unwrap_or_default(),
+            None => String::new(),
         };
-        report_id.clear();
-        if let Some(column) = column.as_ref() {
-            if let Some(ord) = column.term_ords(address.doc_id).next() {
-                column
-                    .ord_to_str(ord, &mut report_id)
-                    .map_err(|e| Error::Index(e.to_string()))?;
-            }
-        }
         let known_slot = slot.get(&report_id).copied();
         if known_slot.is_none() && reports.len() >= request.limit {
             continue;
@@ -187,16 +176,12 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
         let position = match known_slot {
             Some(i) => i,
             None => {
-                let stored = text(&doc, fields.header)
-                    .and_then(|json| serde_json::from_str::<ReportHeader>(&json).ok());
-                let header = match stored {
-                    Some(header) => header,
-                    // Every passage stores its header; one that does not is looked up, and one
-                    // whose report is missing is skipped rather than shown under a made-up one.
-                    None => match index.summary(&searcher, &report_id)? {
-                        Some(summary) => summary.into(),
-                        None => continue,
-                    },
+                // Every passage of this index format stores its header; one that does not is
+                // skipped rather than shown under a made-up one.
+                let Some(header) = text(&doc, fields.header)
+                    .and_then(|json| serde_json::from_str::<ReportHeader>(&json).ok())
+                else {
+                    continue;
                 };
                 reports.push(report_header(header));
                 slot.insert(report_id.clone(), reports.len() - 1);

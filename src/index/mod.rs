@@ -234,38 +234,43 @@ impl ThemisIndex {
             .collect();
         addresses.sort();
         let mut summaries = Vec::with_capacity(addresses.len());
-        let mut columns: Option<(u32, SummaryColumns)> = None;
+        let mut columns = PerSegment::new();
         for address in addresses {
-            if columns
-                .as_ref()
-                .is_none_or(|(ord, _)| *ord != address.segment_ord)
-            {
-                let reader = searcher.segment_reader(address.segment_ord);
-                columns = Some((
-                    address.segment_ord,
-                    SummaryColumns::open(reader, Decode::Whole, with_files)?,
-                ));
-            }
-            if let Some((_, columns)) = &columns {
-                summaries.push(columns.read(address.doc_id)?);
-            }
+            let columns = columns.get(searcher, address, |reader| {
+                SummaryColumns::open(reader, with_files)
+            })?;
+            summaries.push(columns.read(address.doc_id));
         }
         summaries.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         Ok(summaries)
     }
+}
 
-    /// The summary of one report, by id.
-    pub fn summary(&self, searcher: &Searcher, id: &str) -> Result<Option<ReportSummary>> {
-        let query = tantivy::query::BooleanQuery::new(vec![
-            must_term(self.fields.kind, kind::REPORT),
-            must_term(self.fields.report, id),
-        ]);
-        let Some(address) = searcher.search(&query, &DocSetCollector)?.into_iter().min() else {
-            return Ok(None);
-        };
-        let reader = searcher.segment_reader(address.segment_ord);
-        let columns = SummaryColumns::open(reader, Decode::PerValue, true)?;
-        columns.read(address.doc_id).map(Some)
+/// State opened per segment on first use (fast-field columns), for documents visited in any
+/// order: opening a column costs more than reading many values from it.
+pub(crate) struct PerSegment<T> {
+    open: std::collections::HashMap<u32, T>,
+}
+
+impl<T> PerSegment<T> {
+    pub(crate) fn new() -> Self {
+        PerSegment {
+            open: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The state of `address`'s segment, opened with `open` the first time.
+    pub(crate) fn get(
+        &mut self,
+        searcher: &Searcher,
+        address: tantivy::DocAddress,
+        open: impl FnOnce(&tantivy::SegmentReader) -> Result<T>,
+    ) -> Result<&T> {
+        use std::collections::hash_map::Entry;
+        Ok(match self.open.entry(address.segment_ord) {
+            Entry::Occupied(opened) => opened.into_mut(),
+            Entry::Vacant(slot) => slot.insert(open(searcher.segment_reader(address.segment_ord))?),
+        })
     }
 }
 
@@ -295,16 +300,8 @@ struct SummaryColumns {
     theme_counts: Column<u64>,
 }
 
-/// How a text column is read: term by term (a few documents), or with its whole dictionary
-/// decoded once (every report of a segment: one pass over the dictionary instead of a block
-/// lookup per value, about ten times faster).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Decode {
-    PerValue,
-    Whole,
-}
-
-/// A text fast column, optionally with its dictionary decoded.
+/// A text fast column with its segment's dictionary decoded once: every report of a segment is
+/// read, so one pass over the dictionary beats a block lookup per value (about ten times).
 struct TextColumn {
     column: Option<StrColumn>,
     terms: Option<Vec<String>>,
@@ -319,14 +316,10 @@ impl TextColumn {
         }
     }
 
-    fn open(
-        fast: &tantivy::fastfield::FastFieldReaders,
-        name: &str,
-        decode: Decode,
-    ) -> Result<Self> {
+    fn open(fast: &tantivy::fastfield::FastFieldReaders, name: &str) -> Result<Self> {
         let column = fast.str(name)?;
-        let terms = match (&column, decode) {
-            (Some(column), Decode::Whole) => {
+        let terms = match &column {
+            Some(column) => {
                 let unreadable =
                     |e: std::io::Error| Error::Index(format!("unreadable fast field {name}: {e}"));
                 let mut terms = Vec::with_capacity(column.num_terms());
@@ -336,33 +329,24 @@ impl TextColumn {
                 }
                 Some(terms)
             }
-            _ => None,
+            None => None,
         };
         Ok(TextColumn { column, terms })
     }
 
-    fn get(&self, doc: tantivy::DocId) -> Result<Option<String>> {
-        let Some(column) = &self.column else {
-            return Ok(None);
+    fn get(&self, doc: tantivy::DocId) -> Option<String> {
+        let (Some(column), Some(terms)) = (&self.column, &self.terms) else {
+            return None;
         };
-        match &self.terms {
-            Some(terms) => Ok(column
-                .term_ords(doc)
-                .next()
-                .and_then(|ord| terms.get(ord as usize).cloned())),
-            None => first_text(column, doc),
-        }
+        let ord = column.term_ords(doc).next()?;
+        terms.get(ord as usize).cloned()
     }
 }
 
 impl SummaryColumns {
-    fn open(
-        reader: &tantivy::SegmentReader,
-        decode: Decode,
-        with_files: bool,
-    ) -> Result<SummaryColumns> {
+    fn open(reader: &tantivy::SegmentReader, with_files: bool) -> Result<SummaryColumns> {
         let fast = reader.fast_fields();
-        let text = |name: &str| TextColumn::open(fast, name, decode);
+        let text = |name: &str| TextColumn::open(fast, name);
         let identity = |name: &str| {
             if with_files {
                 text(name)
@@ -384,7 +368,7 @@ impl SummaryColumns {
         })
     }
 
-    fn read(&self, doc: tantivy::DocId) -> Result<ReportSummary> {
+    fn read(&self, doc: tantivy::DocId) -> ReportSummary {
         let mut theme_counts: Vec<ThemeCount> = Vec::new();
         for packed in self.theme_counts.values_for_doc(doc) {
             let (theme, polarity, count) = unpack_theme_count(packed);
@@ -405,18 +389,18 @@ impl SummaryColumns {
                 crate::themes::Polarity::Neutral => entry.neutral += count,
             }
         }
-        Ok(ReportSummary {
-            id: self.id.get(doc)?.unwrap_or_default(),
-            file: self.file.get(doc)?.unwrap_or_default(),
-            title: self.title.get(doc)?.unwrap_or_default(),
-            region: self.region.get(doc)?,
-            date: self.date.get(doc)?,
+        ReportSummary {
+            id: self.id.get(doc).unwrap_or_default(),
+            file: self.file.get(doc).unwrap_or_default(),
+            title: self.title.get(doc).unwrap_or_default(),
+            region: self.region.get(doc),
+            date: self.date.get(doc),
             year: self.year.first(doc).and_then(|y| i32::try_from(y).ok()),
-            report_type: self.report_type.get(doc)?.unwrap_or_default(),
-            hash: self.hash.get(doc)?.unwrap_or_default(),
+            report_type: self.report_type.get(doc).unwrap_or_default(),
+            hash: self.hash.get(doc).unwrap_or_default(),
             sentences: self.sentences.first(doc).unwrap_or(0),
             theme_counts,
-        })
+        }
     }
 }
 
@@ -436,19 +420,6 @@ pub struct ReportHeader {
     pub report_type: String,
     /// Corpus-relative file.
     pub file: String,
-}
-
-impl From<ReportSummary> for ReportHeader {
-    fn from(summary: ReportSummary) -> Self {
-        ReportHeader {
-            report: summary.id,
-            title: summary.title,
-            region: summary.region,
-            year: summary.year,
-            report_type: summary.report_type,
-            file: summary.file,
-        }
-    }
 }
 
 /// What counting and listing need of one report, read from fast fields.
