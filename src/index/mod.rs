@@ -5,6 +5,7 @@
 //! the taxonomy fingerprint. An index without that payload, or with another version, is not
 //! trusted: commands say to run `themis index --rebuild`, and `themis index` rebuilds it.
 
+mod merge;
 mod schema;
 mod writer;
 
@@ -17,6 +18,7 @@ use tantivy::query::{Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+pub use merge::{BoundedMergePolicy, MAX_MERGED_DOCS};
 pub use schema::{build_schema, kind, pack_theme_count, unpack_theme_count, Fields};
 pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgress};
 

@@ -129,6 +129,7 @@ pub fn build_index(
         tantivy::TantivyError::LockFailure(..) => Error::IndexLocked(options.index_dir.clone()),
         other => other.into(),
     })?;
+    writer.set_merge_policy(Box::new(super::BoundedMergePolicy::default()));
     let known = if summary.rebuilt.is_some() || options.rebuild {
         writer.delete_all_documents()?;
         BTreeMap::new()
