@@ -23,6 +23,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod allocator;
 pub mod analysis;
 pub mod corpus;
 pub mod error;
