@@ -125,11 +125,11 @@ pub fn build_index(
     let fresh = !exists(&options.index_dir);
     let (index, fields, previous, rebuilt) = open_for_writing(options, taxonomy)?;
     summary.rebuilt = rebuilt;
-    let mut writer: IndexWriter = index.writer(options.memory_budget).map_err(|e| match e {
-        tantivy::TantivyError::LockFailure(..) => Error::IndexLocked(options.index_dir.clone()),
-        other => other.into(),
-    })?;
-    writer.set_merge_policy(Box::new(super::BoundedMergePolicy::default()));
+    let mut writer: IndexWriter =
+        open_writer(&index, options.memory_budget).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => Error::IndexLocked(options.index_dir.clone()),
+            other => other.into(),
+        })?;
     let known = if summary.rebuilt.is_some() || options.rebuild {
         writer.delete_all_documents()?;
         BTreeMap::new()
@@ -280,6 +280,25 @@ pub fn build_index(
     summary.passages = opened.count_kind(&searcher, kind::PASSAGE)?;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// tantivy's writer, as `Index::writer` makes it (one indexing thread per core, each with its
+/// share of the budget) but with one merge thread instead of four. Every merge maps the files
+/// of the segments it reads, which count as resident memory until it ends: with merges capped
+/// at [`super::MAX_MERGED_DOCS`], four at once still took indexing 1 GB to a 972 MB peak
+/// (386 MB of it heap). On two cores, more merge threads only compete with indexing.
+fn open_writer(index: &Index, budget: usize) -> tantivy::Result<IndexWriter> {
+    const MIN_PER_THREAD: usize = 15_000_000;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.clamp(1, 8).min(budget / MIN_PER_THREAD).max(1);
+    let options = tantivy::indexer::IndexWriterOptions::builder()
+        .memory_budget_per_thread(budget / threads)
+        .num_worker_threads(threads)
+        .num_merge_threads(1)
+        .build();
+    let writer = index.writer_with_options(options)?;
+    writer.set_merge_policy(Box::new(super::BoundedMergePolicy::default()));
+    Ok(writer)
 }
 
 /// An index opened for writing, with the files it already holds (file → content hash) and why
@@ -483,7 +502,7 @@ fn report_documents(
     for sentence in &segmented.sentences {
         let slice = &text[sentence.start..sentence.end];
         analysis::analyze_into(slice, tokens);
-        let tagged = taxonomy.tag_in_context(slice, tokens, section_of(sentence.section));
+        let tagged = taxonomy.tag_for_index(slice, tokens, section_of(sentence.section));
         if !tagged.themes.is_empty() {
             let mut doc = TantivyDocument::default();
             common(&mut doc, kind::SENTENCE);

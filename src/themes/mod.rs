@@ -617,27 +617,30 @@ impl Taxonomy {
         non_finding: bool,
     ) -> SentenceTags {
         let view = SentenceView::new(sentence, tokens, &self.polarity.negation);
-        let themes = if non_finding {
-            Vec::new()
-        } else {
-            let active = self.prefilter.active_set(&view);
-            // Most sentences match no rule, so the enumeration scan waits for one that does.
-            let items = OnceCell::new();
-            let passing = || {
-                items
-                    .get_or_init(|| Some(list_items(&view)).filter(|p| p.contains(&true)))
-                    .as_deref()
-            };
-            self.themes
-                .iter()
-                .filter(|t| t.first_match_in(&view, &active, &passing).is_some())
-                .map(|t| t.id.clone())
-                .collect()
-        };
         SentenceTags {
-            themes,
+            themes: self.themes_of(&view, non_finding),
             polarity: self.polarity.classify(&view),
         }
+    }
+
+    /// The themes whose rules match the sentence (none for a non-finding).
+    fn themes_of(&self, view: &SentenceView<'_>, non_finding: bool) -> Vec<String> {
+        if non_finding {
+            return Vec::new();
+        }
+        let active = self.prefilter.active_set(view);
+        // Most sentences match no rule, so the enumeration scan waits for one that does.
+        let items = OnceCell::new();
+        let passing = || {
+            items
+                .get_or_init(|| Some(list_items(view)).filter(|p| p.contains(&true)))
+                .as_deref()
+        };
+        self.themes
+            .iter()
+            .filter(|t| t.first_match_in(view, &active, &passing).is_some())
+            .map(|t| t.id.clone())
+            .collect()
     }
 
     /// Like [`Taxonomy::tag_tokens`], for a sentence read under a section heading. A sentence
@@ -650,24 +653,50 @@ impl Taxonomy {
         tokens: &[AnalyzedToken],
         section: Option<&str>,
     ) -> SentenceTags {
+        self.tag_in_section(sentence, tokens, section, true)
+    }
+
+    /// [`Taxonomy::tag_in_context`] for the indexer, which keeps the polarity of tagged
+    /// sentences only: the polarity of a sentence without themes is not worked out (it is
+    /// reported as neutral). Polarity was a tenth of indexing CPU, and most sentences of a
+    /// report carry no theme.
+    pub fn tag_for_index(
+        &self,
+        sentence: &str,
+        tokens: &[AnalyzedToken],
+        section: Option<&str>,
+    ) -> SentenceTags {
+        self.tag_in_section(sentence, tokens, section, false)
+    }
+
+    fn tag_in_section(
+        &self,
+        sentence: &str,
+        tokens: &[AnalyzedToken],
+        section: Option<&str>,
+        always_polarity: bool,
+    ) -> SentenceTags {
         let non_finding = is_non_finding(sentence);
-        let mut tags = self.tag_view(sentence, tokens, non_finding);
-        let Some(title) = section else {
-            return tags;
-        };
-        if non_finding || !refers_back(tokens) {
-            return tags;
-        }
-        let inherited = self.title_themes(title);
-        if inherited.len() != 1 && !tags.themes.is_empty() {
-            return tags;
-        }
-        for th in inherited {
-            if !tags.themes.contains(&th) {
-                tags.themes.push(th);
+        let view = SentenceView::new(sentence, tokens, &self.polarity.negation);
+        let mut themes = self.themes_of(&view, non_finding);
+        if let Some(title) = section {
+            if !non_finding && refers_back(tokens) {
+                let inherited = self.title_themes(title);
+                if inherited.len() == 1 || themes.is_empty() {
+                    for theme in inherited {
+                        if !themes.contains(&theme) {
+                            themes.push(theme);
+                        }
+                    }
+                }
             }
         }
-        tags
+        let polarity = if always_polarity || !themes.is_empty() {
+            self.polarity.classify(&view)
+        } else {
+            Polarity::Neutral
+        };
+        SentenceTags { themes, polarity }
     }
 
     /// The themes a section title names (titles are short, so any match counts).

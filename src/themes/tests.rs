@@ -1110,6 +1110,47 @@ fn test_tag_in_context_inherits_the_section_theme_for_back_references() {
         .is_empty());
 }
 
+#[test]
+fn test_tag_for_index_skips_polarity_only_for_untagged_sentences() {
+    let t = tax();
+    let cases = [
+        // Tagged, with a polarity of its own.
+        ("Managers did not have enough oversight of cases.", None),
+        ("Vetting delays meant new staff could not start work.", None),
+        // Untagged: no theme, though its wording is clearly negative.
+        (
+            "The canteen food was poor and the car park was too small.",
+            None,
+        ),
+        // Inherits its section's theme.
+        (
+            "The reviews were rated two as outstanding and ten as good.",
+            Some("Serious further offences"),
+        ),
+    ];
+    let mut tagged = 0;
+    for (sentence, section) in cases {
+        let tokens = crate::analysis::analyze(sentence);
+        let full = t.tag_in_context(sentence, &tokens, section);
+        let indexed = t.tag_for_index(sentence, &tokens, section);
+        assert_eq!(indexed.themes, full.themes, "{sentence}");
+        if full.themes.is_empty() {
+            assert_eq!(indexed.polarity, Polarity::Neutral, "{sentence}");
+        } else {
+            tagged += 1;
+            assert_eq!(indexed.polarity, full.polarity, "{sentence}");
+        }
+    }
+    assert_eq!(tagged, 3);
+    let untagged = "The canteen food was poor and the car park was too small.";
+    assert_eq!(
+        t.tag_in_context(untagged, &crate::analysis::analyze(untagged), None)
+            .polarity,
+        Polarity::Concern,
+        "the untagged case should be one whose skipped polarity is not neutral"
+    );
+}
+
 proptest! {
     #[test]
     fn test_tag_never_panics_on_arbitrary_unicode(s in "\\PC{0,300}") {
