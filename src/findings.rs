@@ -181,22 +181,32 @@ pub fn findings(
     let searcher = index.reader()?.searcher();
     let mut columns = PerSegment::new();
     let filter = request.polarity;
-    // theme number -> region -> cells
-    let mut by_theme: BTreeMap<usize, BTreeMap<&str, Vec<&Cell>>> = BTreeMap::new();
+    // Cells grouped by theme number and region position (regions sorted by name): at 1 GB
+    // there are 3.5 million cells, and keying maps on region names cost a fifth of the time.
+    let region_names: Vec<&str> = table
+        .reports
+        .iter()
+        .map(region_name)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let position = |name: &str| region_names.binary_search(&name).ok();
+    let region_of: Vec<usize> = table
+        .reports
+        .iter()
+        .map(|r| position(region_name(r)).unwrap_or(0))
+        .collect();
+    let included: Vec<bool> = region_names
+        .iter()
+        .map(|name| request.region.as_ref().is_none_or(|r| r == name))
+        .collect();
+    let mut by_theme: Vec<Vec<Vec<&Cell>>> =
+        vec![vec![Vec::new(); region_names.len()]; taxonomy.themes.len()];
     for cell in table.cells.iter().filter(|c| c.count(filter) > 0) {
-        let region = table.reports[cell.report]
-            .region
-            .as_deref()
-            .unwrap_or("unknown");
-        if request.region.as_ref().is_some_and(|r| r != region) {
-            continue;
+        let region = region_of[cell.report];
+        if let Some(cells) = by_theme.get_mut(cell.theme).filter(|_| included[region]) {
+            cells[region].push(cell);
         }
-        by_theme
-            .entry(cell.theme)
-            .or_default()
-            .entry(region)
-            .or_default()
-            .push(cell);
     }
     let min = request.min_reports.max(1);
     let mut out = FindingsReport {
@@ -208,12 +218,10 @@ pub fn findings(
 
     if request.across_regions {
         for (number, theme) in taxonomy.themes.iter().enumerate() {
-            let Some(regions) = by_theme.get(&number) else {
-                continue;
-            };
-            let known: Vec<(&str, &Vec<&Cell>)> = regions
+            let known: Vec<(&str, &Vec<&Cell>)> = region_names
                 .iter()
-                .filter(|(r, _)| **r != "unknown")
+                .zip(&by_theme[number])
+                .filter(|(r, cells)| **r != "unknown" && !cells.is_empty())
                 .map(|(r, cells)| (*r, cells))
                 .collect();
             if known.len() < min {
@@ -261,9 +269,7 @@ pub fn findings(
 
     let mut reports_by_region: BTreeMap<&str, usize> = BTreeMap::new();
     for report in &table.reports {
-        *reports_by_region
-            .entry(report.region.as_deref().unwrap_or("unknown"))
-            .or_default() += 1;
+        *reports_by_region.entry(region_name(report)).or_default() += 1;
     }
     if let Some(only) = &request.region {
         reports_by_region.retain(|r, _| r == only);
@@ -271,7 +277,7 @@ pub fn findings(
     for (region, reports_in_region) in reports_by_region {
         let mut region_findings = Vec::new();
         for (number, theme) in taxonomy.themes.iter().enumerate() {
-            let Some(cells) = by_theme.get(&number).and_then(|m| m.get(region)) else {
+            let Some(cells) = position(region).map(|r| &by_theme[number][r]) else {
                 continue;
             };
             if cells.len() < min {
@@ -342,7 +348,8 @@ fn years_of(table: &CountTable, cells: &[&Cell]) -> Vec<i32> {
 /// the cells of a theme are ordered by an integer rather than by comparing dates and ids.
 fn recency_ranks(table: &CountTable) -> Vec<usize> {
     let mut order: Vec<usize> = (0..table.reports.len()).collect();
-    order.sort_by(|&a, &b| {
+    // Ids are unique, so the order is total and an unstable sort gives the same one.
+    order.sort_unstable_by(|&a, &b| {
         let (ma, mb) = (&table.reports[a], &table.reports[b]);
         (mb.year, &mb.date, &ma.id).cmp(&(ma.year, &ma.date, &mb.id))
     });
@@ -422,6 +429,11 @@ fn representative(
     };
     let doc: TantivyDocument = searcher.doc(address)?;
     Ok(Some(evidence(&doc, &fields, report)))
+}
+
+/// A report's region, or "unknown".
+fn region_name(report: &ReportSummary) -> &str {
+    report.region.as_deref().unwrap_or("unknown")
 }
 
 /// A stored sentence document of `report` as quoted evidence.

@@ -74,7 +74,7 @@ impl Cell {
 /// Every (report, theme) count in the index.
 #[derive(Debug, Clone, Default)]
 pub struct CountTable {
-    /// Reports, sorted by id.
+    /// Reports, sorted by id (their `theme_counts` are moved into [`CountTable::cells`]).
     pub reports: Vec<ReportSummary>,
     /// Theme ids in taxonomy order.
     pub theme_ids: Vec<String>,
@@ -107,10 +107,11 @@ impl CountTable {
             )));
         }
         let searcher = index.reader()?.searcher();
-        let reports = index.summaries(&searcher)?;
-        let mut cells = Vec::new();
-        for (report, summary) in reports.iter().enumerate() {
-            for count in &summary.theme_counts {
+        let mut reports = index.summaries(&searcher)?;
+        let mut cells = Vec::with_capacity(reports.iter().map(|r| r.theme_counts.len()).sum());
+        for (report, summary) in reports.iter_mut().enumerate() {
+            // Moved into the cells rather than copied: at 1 GB they are 3.5 million.
+            for count in std::mem::take(&mut summary.theme_counts) {
                 if count.theme >= taxonomy.themes.len() {
                     continue;
                 }

@@ -226,22 +226,24 @@ impl ThemisIndex {
     }
 
     fn read_summaries(&self, searcher: &Searcher, with_files: bool) -> Result<Vec<ReportSummary>> {
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.kind, kind::REPORT),
-            IndexRecordOption::Basic,
-        );
-        let mut addresses: Vec<_> = searcher
-            .search(&query, &DocSetCollector)?
-            .into_iter()
-            .collect();
-        addresses.sort();
-        let mut summaries = Vec::with_capacity(addresses.len());
-        let mut columns = PerSegment::new();
-        for address in addresses {
-            let columns = columns.get(searcher, address, |reader| {
-                SummaryColumns::open(reader, with_files)
+        let term = Term::from_field_text(self.fields.kind, kind::REPORT);
+        let query = TermQuery::new(term.clone(), IndexRecordOption::Basic);
+        // Segment by segment, straight from the posting lists: collecting 141,000 addresses
+        // into a set and sorting them was a third of `report` at 1 GB.
+        let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            searcher,
+        ))?;
+        let mut summaries = Vec::with_capacity(searcher.doc_freq(&term)? as usize);
+        for reader in searcher.segment_readers() {
+            let columns = SummaryColumns::open(reader, with_files)?;
+            let alive = reader.alive_bitset();
+            weight.for_each_no_score(reader, &mut |docs| {
+                for &doc in docs {
+                    if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                        summaries.push(columns.read(doc));
+                    }
+                }
             })?;
-            summaries.push(columns.read(address.doc_id));
         }
         summaries.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         Ok(summaries)
