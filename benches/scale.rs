@@ -31,12 +31,10 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use tantivy::collector::Count;
-use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-use tantivy::{doc, Index, IndexWriter, Term};
+use tantivy::{doc, Index, IndexWriter};
 use themis::findings::{findings, FindingsRequest};
-use themis::index::{build_index, kind, IndexOptions, NoProgress, ThemisIndex};
+use themis::index::{build_index, IndexOptions, NoProgress, ThemisIndex};
 use themis::report::{GroupBy, Metric};
 use themis::search::search_in;
 use themis::stats::{CountTable, PolarityFilter};
@@ -615,17 +613,15 @@ fn raw_tantivy(corpus: &Path, dir: &Path, budget: usize) -> Result<RawSummary, B
     Ok(summary)
 }
 
-/// Tagged sentence documents (a count over the `kind` term, not `check`, which reads every file).
+/// Tagged sentences, from the report records (not `check`, which also reads every file).
 fn index_sentence_count(index: &ThemisIndex) -> u64 {
-    let query = TermQuery::new(
-        Term::from_field_text(index.fields.kind, kind::SENTENCE),
-        IndexRecordOption::Basic,
-    );
     index
         .reader()
         .ok()
-        .and_then(|r| r.searcher().search(&query, &Count).ok())
-        .unwrap_or(0) as u64
+        .and_then(|r| index.reports(&r.searcher()).ok())
+        .map_or(0, |reports| {
+            reports.iter().map(|r| r.tagged_sentences).sum()
+        })
 }
 
 /// Runs `command` with its output drained through a pipe, as a terminal or pager would read it

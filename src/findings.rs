@@ -7,13 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::DocSetCollector;
-use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::BooleanQuery;
 use tantivy::schema::Value;
-use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use crate::error::Result;
-use crate::index::{first_text, kind, must_term, Fields, PerSegment, ReportSummary, ThemisIndex};
+use crate::index::{kind, must_term, Fields, ReportSummary, StoredSentence, ThemisIndex};
 use crate::stats::{Cell, CountTable, PolarityFilter};
 use crate::themes::{Polarity, Taxonomy};
 
@@ -179,7 +178,6 @@ pub fn findings(
     let table = CountTable::load(index, taxonomy)?;
     let ranks = recency_ranks(&table);
     let searcher = index.reader()?.searcher();
-    let mut columns = PerSegment::new();
     let filter = request.polarity;
     // Cells grouped by theme number and region position (regions sorted by name): at 1 GB
     // there are 3.5 million cells, and keying maps on region names cost a fifth of the time.
@@ -233,13 +231,7 @@ pub fn findings(
             for (_, cells) in &known {
                 if let Some(newest) = newest_first(&ranks, cells, 1).first() {
                     evidence.extend(representative(
-                        &searcher,
-                        &mut columns,
-                        index,
-                        &table,
-                        &theme.id,
-                        newest,
-                        filter,
+                        &searcher, index, &table, &theme.id, newest, filter,
                     )?);
                 }
             }
@@ -294,15 +286,7 @@ pub fn findings(
                     report_type: report.report_type.clone(),
                     concern: cell.concern,
                     strength: cell.strength,
-                    evidence: representative(
-                        &searcher,
-                        &mut columns,
-                        index,
-                        &table,
-                        &theme.id,
-                        cell,
-                        filter,
-                    )?,
+                    evidence: representative(&searcher, index, &table, &theme.id, cell, filter)?,
                 });
             }
             region_findings.push(Finding {
@@ -373,112 +357,108 @@ fn newest_first<'a>(ranks: &[usize], cells: &[&'a Cell], limit: usize) -> Vec<&'
 
 /// The sentence that best stands for a theme in a report: of the polarity asked for (or the
 /// report's dominant one), about this theme alone rather than several, of readable length;
-/// earliest on ties. Candidates are weighed on fast fields; only the winner is read from the
-/// document store.
+/// earliest on ties. Only the report's passages that carry the theme are read.
 fn representative(
     searcher: &Searcher,
-    columns: &mut PerSegment<SentenceColumns>,
     index: &ThemisIndex,
     table: &CountTable,
     theme: &str,
     cell: &Cell,
     filter: PolarityFilter,
 ) -> Result<Option<Evidence>> {
-    let fields = index.fields;
     let report = &table.reports[cell.report];
-    let term = must_term;
-    let mut clauses = vec![
-        term(fields.kind, kind::SENTENCE),
-        term(fields.report, &report.id),
-        term(fields.theme, theme),
-    ];
-    if let PolarityFilter::Only(p) = filter {
-        clauses.push(term(fields.polarity, p.as_str()));
-    }
-    let query = BooleanQuery::new(clauses);
     let wanted = match filter {
         PolarityFilter::Only(p) => p,
         PolarityFilter::All if cell.strength > cell.concern => Polarity::Strength,
         PolarityFilter::All if cell.concern > 0 => Polarity::Concern,
         PolarityFilter::All => Polarity::Neutral,
     };
-    let mut candidates: Vec<DocAddress> = searcher
-        .search(&query, &DocSetCollector)?
-        .into_iter()
-        .collect();
-    candidates.sort();
-    let mut best: Option<((bool, usize, usize, u64), DocAddress)> = None;
-    for address in candidates {
-        let columns = columns.get(searcher, address, SentenceColumns::open)?;
-        let doc = address.doc_id;
-        let polarity = columns.polarity(doc)?;
-        let themes = columns
-            .theme
-            .as_ref()
-            .map_or(0, |c| c.term_ords(doc).count());
-        let words = columns.words.first(doc).unwrap_or(0) as usize;
-        let start = columns.start.first(doc).unwrap_or(0);
-        // Lower is better: wrong polarity, other themes, distance from a readable length, position.
-        let key = (polarity != Some(wanted), themes, words.abs_diff(25), start);
-        if best.as_ref().is_none_or(|(k, _)| key < *k) {
-            best = Some((key, address));
+    let mut best: Option<((bool, usize, usize, usize), Evidence)> = None;
+    for address in theme_passages(searcher, index, theme, &report.id)? {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        for (sentence, themes) in tagged_sentences(&doc, &index.fields, report, theme, filter) {
+            let words = sentence.text.split_whitespace().count();
+            // Lower is better: wrong polarity, other themes, distance from a readable length,
+            // position.
+            let key = (
+                sentence.polarity != wanted,
+                themes,
+                words.abs_diff(25),
+                sentence.start,
+            );
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, sentence));
+            }
         }
     }
-    let Some((_, address)) = best else {
-        return Ok(None);
-    };
-    let doc: TantivyDocument = searcher.doc(address)?;
-    Ok(Some(evidence(&doc, &fields, report)))
+    Ok(best.map(|(_, sentence)| sentence))
+}
+
+/// The passages of a report that carry `theme`, in index order.
+fn theme_passages(
+    searcher: &Searcher,
+    index: &ThemisIndex,
+    theme: &str,
+    report: &str,
+) -> Result<Vec<DocAddress>> {
+    let fields = index.fields;
+    let clauses = vec![
+        must_term(fields.kind, kind::PASSAGE),
+        must_term(fields.theme, theme),
+        must_term(fields.report, report),
+    ];
+    let mut addresses: Vec<DocAddress> = searcher
+        .search(&BooleanQuery::new(clauses), &DocSetCollector)?
+        .into_iter()
+        .collect();
+    addresses.sort();
+    Ok(addresses)
+}
+
+/// The sentences of a stored passage of `report` tagged with `theme` (and of the polarity the
+/// filter asks for), as quoted evidence, each with the number of themes it carries.
+fn tagged_sentences(
+    doc: &TantivyDocument,
+    fields: &Fields,
+    report: &ReportSummary,
+    theme: &str,
+    filter: PolarityFilter,
+) -> Vec<(Evidence, usize)> {
+    let text = |f| doc.get_first(f).and_then(|v| v.as_str());
+    let passage = text(fields.text).unwrap_or_default();
+    let passage_start = doc
+        .get_first(fields.start)
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0) as usize;
+    let section = text(fields.section).map(String::from);
+    let tags: Vec<StoredSentence> = text(fields.data)
+        .and_then(|data| serde_json::from_str(data).ok())
+        .unwrap_or_default();
+    tags.into_iter()
+        .filter(|(_, _, polarity, themes)| {
+            themes.iter().any(|t| t == theme) && filter.admits(*polarity)
+        })
+        .filter_map(|(start, end, polarity, themes)| {
+            // Offsets are into the source file, as the passage's own start is.
+            let within = passage.get(start.checked_sub(passage_start)?..end - passage_start)?;
+            let evidence = Evidence {
+                report: report.id.clone(),
+                title: report.title.clone(),
+                year: report.year,
+                section: section.clone(),
+                start,
+                end,
+                text: within.to_string(),
+                polarity,
+            };
+            Some((evidence, themes.len()))
+        })
+        .collect()
 }
 
 /// A report's region, or "unknown".
 fn region_name(report: &ReportSummary) -> &str {
     report.region.as_deref().unwrap_or("unknown")
-}
-
-/// A stored sentence document of `report` as quoted evidence.
-fn evidence(doc: &TantivyDocument, fields: &Fields, report: &ReportSummary) -> Evidence {
-    let text = |f| doc.get_first(f).and_then(|v| v.as_str()).map(String::from);
-    let number = |f| doc.get_first(f).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-    Evidence {
-        report: report.id.clone(),
-        title: report.title.clone(),
-        year: report.year,
-        section: text(fields.section),
-        start: number(fields.start),
-        end: number(fields.end),
-        text: text(fields.sentence).unwrap_or_default(),
-        polarity: text(fields.polarity)
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(Polarity::Neutral),
-    }
-}
-
-/// The fast-field columns a sentence document is weighed on, in one segment.
-struct SentenceColumns {
-    polarity: Option<StrColumn>,
-    theme: Option<StrColumn>,
-    words: Column<u64>,
-    start: Column<u64>,
-}
-
-impl SentenceColumns {
-    fn open(reader: &SegmentReader) -> Result<SentenceColumns> {
-        let fast = reader.fast_fields();
-        Ok(SentenceColumns {
-            polarity: fast.str("polarity")?,
-            theme: fast.str("theme")?,
-            words: fast.u64("words")?,
-            start: fast.u64("start")?,
-        })
-    }
-
-    fn polarity(&self, doc: DocId) -> Result<Option<Polarity>> {
-        let Some(column) = &self.polarity else {
-            return Ok(None);
-        };
-        Ok(first_text(column, doc)?.and_then(|name| name.parse().ok()))
-    }
 }
 
 /// One report's sentences about a theme.
@@ -512,64 +492,47 @@ pub struct ThemeExcerpts {
 
 /// Every sentence tagged with `theme` (optionally in one region, of one polarity), grouped by
 /// report, newest report first; sentences are read for the newest `max_reports` reports only
-/// (0: all).
+/// (0: all). Which reports qualify comes from their theme counts (fast fields), so only the
+/// passages of the reports shown are read.
 pub fn theme_excerpts(
     index: &ThemisIndex,
+    taxonomy: &Taxonomy,
     theme: &str,
     region: Option<&str>,
     filter: PolarityFilter,
     max_reports: usize,
 ) -> Result<ThemeExcerpts> {
-    let fields = index.fields;
-    let searcher = index.reader()?.searcher();
-    let reports: BTreeMap<String, ReportSummary> = index
-        .summaries(&searcher)?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
+    let table = CountTable::load(index, taxonomy)?;
+    let Some(number) = taxonomy.themes.iter().position(|t| t.id == theme) else {
+        return Ok(ThemeExcerpts {
+            report_count: 0,
+            reports: Vec::new(),
+        });
+    };
+    let mut order: Vec<&ReportSummary> = table
+        .cells
+        .iter()
+        .filter(|c| c.theme == number && c.count(filter) > 0)
+        .map(|c| &table.reports[c.report])
+        .filter(|r| region.is_none_or(|wanted| r.region.as_deref() == Some(wanted)))
         .collect();
-    let term = must_term;
-    let mut clauses = vec![term(fields.kind, kind::SENTENCE), term(fields.theme, theme)];
-    if let Some(region) = region {
-        clauses.push(term(fields.region, region));
-    }
-    if let PolarityFilter::Only(p) = filter {
-        clauses.push(term(fields.polarity, p.as_str()));
-    }
-    let mut addresses: Vec<DocAddress> = searcher
-        .search(&BooleanQuery::new(clauses), &DocSetCollector)?
-        .into_iter()
-        .collect();
-    addresses.sort();
-    // Group on the report fast field first, so that only the sentences shown are read.
-    let mut by_report: BTreeMap<&str, Vec<DocAddress>> = BTreeMap::new();
-    let mut columns = PerSegment::new();
-    for address in addresses {
-        let column = columns.get(&searcher, address, |reader| {
-            Ok(reader.fast_fields().str("report")?)
-        })?;
-        let Some(reports_column) = column else {
-            continue;
-        };
-        let Some(id) = first_text(reports_column, address.doc_id)? else {
-            continue;
-        };
-        if let Some((key, _)) = reports.get_key_value(id.as_str()) {
-            by_report.entry(key.as_str()).or_default().push(address);
-        }
-    }
-    let mut order: Vec<&ReportSummary> =
-        by_report.keys().filter_map(|id| reports.get(*id)).collect();
     order.sort_by(|a, b| (b.year, &b.date, &a.id).cmp(&(a.year, &a.date, &b.id)));
     let report_count = order.len();
     if max_reports > 0 {
         order.truncate(max_reports);
     }
+    let searcher = index.reader()?.searcher();
     let mut out = Vec::with_capacity(order.len());
     for report in order {
         let mut sentences = Vec::new();
-        for &address in by_report.get(report.id.as_str()).into_iter().flatten() {
+        for address in theme_passages(&searcher, index, theme, &report.id)? {
             let doc: TantivyDocument = searcher.doc(address)?;
-            sentences.push(evidence(&doc, &fields, report));
+            let fields = &index.fields;
+            sentences.extend(
+                tagged_sentences(&doc, fields, report, theme, filter)
+                    .into_iter()
+                    .map(|(sentence, _)| sentence),
+            );
         }
         sentences.sort_by_key(|s| s.start);
         out.push(ThemeReportExcerpts {

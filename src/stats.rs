@@ -23,6 +23,14 @@ pub enum PolarityFilter {
 }
 
 impl PolarityFilter {
+    /// Whether a sentence of this polarity counts.
+    pub fn admits(self, polarity: Polarity) -> bool {
+        match self {
+            PolarityFilter::All => true,
+            PolarityFilter::Only(wanted) => polarity == wanted,
+        }
+    }
+
     /// Parses `all`, `concern`, `strength` or `neutral`.
     pub fn parse(s: &str) -> Result<Self> {
         match s {

@@ -93,6 +93,7 @@ fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
     let index = super::open_index(global, &taxonomy)?;
     let excerpts = theme_excerpts(
         &index,
+        &taxonomy,
         &theme.id,
         region.as_deref(),
         filter,

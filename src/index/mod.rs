@@ -25,8 +25,13 @@ pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgr
 use crate::corpus::ReportMeta;
 use crate::error::{Error, Result};
 
+/// The tags of one tagged sentence, stored with its passage: `(start, end, polarity, themes)`,
+/// offsets into the source file. A tuple rather than an object because one is stored per tagged
+/// sentence and the keys would be most of the bytes.
+pub type StoredSentence = (usize, usize, crate::themes::Polarity, Vec<String>);
+
 /// Bumped whenever the schema or what is stored changes incompatibly.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Identifies the segmentation, analysis and tagging code; see [`CommitInfo::pipeline`].
 pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
@@ -159,7 +164,7 @@ impl ThemisIndex {
         let count = |k: &str| self.count_kind(&searcher, k);
         let reports = self.reports(&searcher)?;
         let passages = count(kind::PASSAGE)?;
-        let sentences = count(kind::SENTENCE)?;
+        let sentences = reports.iter().map(|r| r.tagged_sentences).sum();
         let expected: u64 = reports.iter().map(|r| r.passages).sum();
         if expected != passages {
             problems.push(format!(
@@ -503,6 +508,9 @@ pub struct IndexedReport {
     pub hash: String,
     /// Sentences (all units) in the report.
     pub sentences: u64,
+    /// Sentences with at least one theme.
+    #[serde(default)]
+    pub tagged_sentences: u64,
     /// Passages indexed.
     pub passages: u64,
     /// Offset of the file's text in its bytes (3 after a UTF-8 BOM).

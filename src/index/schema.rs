@@ -1,11 +1,14 @@
-//! The tantivy schema: one fixed set of fields shared by the three kinds of document themis
-//! stores (`report`, `passage`, `sentence`), and the handles to them.
+//! The tantivy schema: one fixed set of fields shared by the two kinds of document themis
+//! stores (`report`, `passage`), and the handles to them.
 //!
-//! Passages are what search ranks and quotes. A sentence document exists for every sentence that
-//! carries a theme, so theme counts are fast-field aggregations rather than re-tagging. A report
-//! document carries the report's metadata and content hash, which make indexing incremental,
-//! and its theme counts; everything that counting needs is in fast fields, so `report`,
-//! `findings` and `themes` never read the document store to count.
+//! Passages are what search ranks and quotes; each carries the themes of its sentences (a
+//! filter) and, stored, the tags of each tagged sentence, which is what `findings` and `themes
+//! show` quote. A report document carries the report's metadata and content hash, which make
+//! indexing incremental, and its theme counts; everything that counting needs is in fast
+//! fields, so `report`, `findings` and `themes` never read the document store to count.
+//!
+//! Until format 3 every tagged sentence was also a document of its own: 60% of the documents,
+//! 40% of the index and 15% of indexing time, for quoting what the passages already hold.
 
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
@@ -21,14 +24,12 @@ pub mod kind {
     pub const REPORT: &str = "report";
     /// A window of sentences: what search ranks and quotes.
     pub const PASSAGE: &str = "passage";
-    /// A sentence that carries at least one theme.
-    pub const SENTENCE: &str = "sentence";
 }
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Document kind (`report`, `passage`, `sentence`).
+    /// Document kind (`report`, `passage`).
     pub kind: Field,
     /// Passage text: analysed with positions, stored.
     pub text: Field,
@@ -52,15 +53,11 @@ pub struct Fields {
     pub end: Field,
     /// 1-based page of the unit's start (PDF reports only).
     pub page: Field,
-    /// Theme ids of a passage's sentences or of one sentence (multi-valued, fast).
+    /// Theme ids of a passage's sentences (multi-valued, fast).
     pub theme: Field,
-    /// Polarity of a sentence document.
-    pub polarity: Field,
     /// Stored JSON: a passage's tagged sentences as `[start, end, polarity, [themes]]`, or a
     /// report's record (metadata, hash, structured data).
     pub data: Field,
-    /// Stored sentence text of a sentence document.
-    pub sentence: Field,
     /// Report content hash (report documents).
     pub hash: Field,
     /// Sentences in the report (report documents), the denominator of per-10k rates.
@@ -72,8 +69,6 @@ pub struct Fields {
     /// The report's tagged sentences per theme and polarity (report documents), packed by
     /// [`pack_theme_count`], so theme counts are one fast-field read per report.
     pub theme_counts: Field,
-    /// Words in a sentence document, for choosing readable evidence without reading it.
-    pub words: Field,
     /// Stored JSON on passages: the report's [`super::ReportHeader`], so that an excerpt's
     /// heading comes with the passage instead of a lookup of its report.
     pub header: Field,
@@ -133,16 +128,13 @@ pub fn build_schema() -> (Schema, Fields) {
         start: builder.add_u64_field("start", STORED | FAST),
         end: builder.add_u64_field("end", STORED),
         page: builder.add_u64_field("page", STORED),
-        theme: builder.add_text_field("theme", keyword.clone()),
-        polarity: builder.add_text_field("polarity", keyword),
+        theme: builder.add_text_field("theme", keyword),
         data: builder.add_text_field("data", STORED),
-        sentence: builder.add_text_field("sentence", STORED),
         hash: builder.add_text_field("hash", fast_only.clone()),
         sentence_count: builder.add_u64_field("sentences", FAST),
         report_title: builder.add_text_field("report_title", fast_only.clone()),
         date: builder.add_text_field("date", fast_only),
         theme_counts: builder.add_u64_field("theme_counts", NumericOptions::default().set_fast()),
-        words: builder.add_u64_field("words", NumericOptions::default().set_fast()),
         header: builder.add_text_field("header", STORED),
     };
     (builder.build(), fields)

@@ -14,7 +14,7 @@ use serde::Serialize;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
-use super::{FORMAT_VERSION, PIPELINE_VERSION};
+use super::{StoredSentence, FORMAT_VERSION, PIPELINE_VERSION};
 use crate::analysis;
 use crate::corpus::{self, CorpusFile, FileProblem, Manifest, ReportMeta, SourceText};
 use crate::error::{Error, Result};
@@ -452,11 +452,6 @@ fn theme_counts(taxonomy: &Taxonomy, tags: &[crate::themes::SentenceTags]) -> Ve
         .collect()
 }
 
-/// The tags of one tagged sentence, stored with its passage: `(start, end, polarity, themes)`,
-/// offsets into the source file. A tuple rather than an object because one is stored per tagged
-/// sentence and the keys would be most of the bytes.
-type StoredSentence = (usize, usize, Polarity, Vec<String>);
-
 /// Adds one report's documents; returns the number of passages and what could not be read of
 /// its structured parts (recommendations, scores, ratings, facts) as warnings.
 fn report_documents(
@@ -502,28 +497,9 @@ fn report_documents(
     for sentence in &segmented.sentences {
         let slice = &text[sentence.start..sentence.end];
         analysis::analyze_into(slice, tokens);
-        let tagged = taxonomy.tag_for_index(slice, tokens, section_of(sentence.section));
-        if !tagged.themes.is_empty() {
-            let mut doc = TantivyDocument::default();
-            common(&mut doc, kind::SENTENCE);
-            if let Some(section) = section_of(sentence.section) {
-                doc.add_text(fields.section, section);
-            }
-            doc.add_u64(fields.start, (sentence.start + base) as u64);
-            doc.add_u64(fields.end, (sentence.end + base) as u64);
-            if let Some(page) = source.page_of(sentence.start) {
-                doc.add_u64(fields.page, u64::from(page));
-            }
-            for theme in &tagged.themes {
-                doc.add_text(fields.theme, theme);
-            }
-            doc.add_text(fields.polarity, tagged.polarity.to_string());
-            doc.add_text(fields.sentence, slice);
-            doc.add_u64(fields.words, slice.split_whitespace().count() as u64);
-            documents.push(doc);
-        }
-        tags.push(tagged);
+        tags.push(taxonomy.tag_for_index(slice, tokens, section_of(sentence.section)));
     }
+    let tagged_sentences = tags.iter().filter(|t| !t.themes.is_empty()).count() as u64;
 
     for passage in &segmented.passages {
         let mut doc = TantivyDocument::default();
@@ -592,6 +568,7 @@ fn report_documents(
         meta: meta.clone(),
         hash: hash.clone(),
         sentences: segmented.sentences.len() as u64,
+        tagged_sentences,
         passages: segmented.passages.len() as u64,
         offset_base: base,
         extracted: source.extracted,
