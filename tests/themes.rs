@@ -299,27 +299,41 @@ fn test_findings_quote_the_newest_reports_and_count_them_all() {
 
 #[test]
 fn test_theme_counts_agree_with_the_tagged_sentences() {
-    // `themes` counts from the report documents' fast fields; `themes show` lists the sentence
-    // documents: both come from the same tagging and must agree.
+    // `themes` counts from the report documents' fast fields; `themes show` quotes the tags
+    // stored with the passages: both come from the same tagging and must agree, in all and for
+    // one polarity.
     let ws = Workspace::with_corpus();
     let themes = json(&ws, &["themes", "--json"]);
+    let listed = |id: &str, polarity: &str| -> (u64, u64) {
+        let run = ws.run(&["themes", "show", id, "--polarity", polarity, "--json"]);
+        if run.stdout.trim().is_empty() {
+            return (0, 0);
+        }
+        let shown: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let reports = shown["reports"].as_array().unwrap();
+        let sentences = reports
+            .iter()
+            .map(|r| r["sentences"].as_array().unwrap().len() as u64)
+            .sum();
+        (sentences, shown["report_count"].as_u64().unwrap())
+    };
+    let mut compared = 0;
     for theme in themes["themes"].as_array().unwrap() {
         let id = theme["id"].as_str().unwrap();
         let counted = theme["sentences"].as_u64().unwrap();
-        let run = ws.run(&["themes", "show", id, "--json"]);
-        let listed: u64 = if counted == 0 {
-            0
-        } else {
-            let shown: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-            shown["reports"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["sentences"].as_array().unwrap().len() as u64)
-                .sum()
-        };
-        assert_eq!(counted, listed, "{id}");
+        if counted == 0 {
+            continue;
+        }
+        let (sentences, reports) = listed(id, "all");
+        assert_eq!(sentences, counted, "{id}");
+        assert_eq!(reports, theme["reports"].as_u64().unwrap(), "{id}");
+        let concern = theme["concern"].as_u64().unwrap();
+        if concern > 0 {
+            assert_eq!(listed(id, "concern").0, concern, "{id} concern");
+        }
+        compared += 1;
     }
+    assert!(compared >= 20, "only {compared} themes had sentences");
 }
 
 #[test]

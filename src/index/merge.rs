@@ -5,63 +5,95 @@
 //! towards the process's resident memory until the merge ends. With tantivy's default policy
 //! the last merges of a large corpus combine segments of millions of documents: indexing 1 GB of
 //! reports peaked at 1.4 GB resident, of which 1 GB was the mapped files of one merge (measured
-//! by sampling `RssFile` while `themis index` ran). Capping the documents per merge bounds that
-//! by a constant instead of by the corpus, at the price of a few more segments to search.
+//! by sampling `RssFile` while `themis index` ran). Capping the bytes per merge bounds that by a
+//! constant instead of by the corpus, at the price of a few more segments to search. The cap is
+//! in bytes, not documents, because what a document weighs changes with the schema.
+
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use tantivy::index::SegmentMeta;
 use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 
-/// At most this many documents (passages, tagged sentences and reports) go into one merge: about
-/// 400 MB of segment files at the index's measured ~275 bytes per document, or three segments as
-/// the writer flushes them with the default budget (~500,000 documents each).
-pub const MAX_MERGED_DOCS: u32 = 1_500_000;
+/// At most this many bytes of segment files go into one merge: two segments as the writer
+/// flushes them with the default 200 MB budget (about 127 MB each), not the four or eight that
+/// tantivy's policy would merge at once.
+pub const MAX_MERGED_BYTES: u64 = 300_000_000;
+
+/// How big a segment is, in bytes.
+type SegmentSize = dyn Fn(&SegmentMeta) -> u64 + Send + Sync;
 
 /// tantivy's [`LogMergePolicy`], with each of its merges split into merges of at most
-/// `max_docs` documents.
-#[derive(Debug, Clone)]
+/// `max_bytes` of segment files.
+#[derive(Clone)]
 pub struct BoundedMergePolicy {
     log: LogMergePolicy,
-    max_docs: u32,
+    max_bytes: u64,
+    size_of: Arc<SegmentSize>,
 }
 
-impl BoundedMergePolicy {
-    /// A policy that never builds a merge of more than `max_docs` documents.
-    pub fn new(max_docs: u32) -> BoundedMergePolicy {
-        let mut log = LogMergePolicy::default();
-        log.set_max_docs_before_merge(max_docs as usize);
-        BoundedMergePolicy { log, max_docs }
+impl std::fmt::Debug for BoundedMergePolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BoundedMergePolicy")
+            .field("log", &self.log)
+            .field("max_bytes", &self.max_bytes)
+            .finish_non_exhaustive()
     }
 }
 
-impl Default for BoundedMergePolicy {
-    fn default() -> Self {
-        BoundedMergePolicy::new(MAX_MERGED_DOCS)
+impl BoundedMergePolicy {
+    /// A policy that never merges more than `max_bytes`, as `size_of` measures segments.
+    pub fn new(
+        max_bytes: u64,
+        size_of: impl Fn(&SegmentMeta) -> u64 + Send + Sync + 'static,
+    ) -> BoundedMergePolicy {
+        BoundedMergePolicy {
+            log: LogMergePolicy::default(),
+            max_bytes,
+            size_of: Arc::new(size_of),
+        }
+    }
+
+    /// The policy for the index in `dir`, with segments measured by their files' sizes.
+    pub fn for_directory(dir: PathBuf, max_bytes: u64) -> BoundedMergePolicy {
+        BoundedMergePolicy::new(max_bytes, move |meta: &SegmentMeta| {
+            // A segment's files are named by its id, one per component.
+            let prefix = meta.id().uuid_string();
+            std::fs::read_dir(&dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|entry| entry.file_name().to_string_lossy().starts_with(&prefix))
+                .filter_map(|entry| entry.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
     }
 }
 
 impl MergePolicy for BoundedMergePolicy {
     fn compute_merge_candidates(&self, segments: &[SegmentMeta]) -> Vec<MergeCandidate> {
-        let docs_of = |id| {
+        let size_of = |id| {
             segments
                 .iter()
                 .find(|s| s.id() == id)
-                .map_or(0, |s| s.num_docs())
+                .map_or(0, |s| (self.size_of)(s))
         };
         let mut bounded = Vec::new();
         for MergeCandidate(ids) in self.log.compute_merge_candidates(segments) {
             let mut group = Vec::new();
-            let mut docs = 0u32;
+            let mut bytes = 0u64;
             for id in ids {
-                let size = docs_of(id);
-                if !group.is_empty() && docs.saturating_add(size) > self.max_docs {
+                let size = size_of(id);
+                if !group.is_empty() && bytes.saturating_add(size) > self.max_bytes {
                     if group.len() > 1 {
                         bounded.push(MergeCandidate(std::mem::take(&mut group)));
                     }
                     group.clear();
-                    docs = 0;
+                    bytes = 0;
                 }
                 group.push(id);
-                docs = docs.saturating_add(size);
+                bytes = bytes.saturating_add(size);
             }
             if group.len() > 1 {
                 bounded.push(MergeCandidate(group));
@@ -89,6 +121,11 @@ mod tests {
             .collect()
     }
 
+    /// A policy measuring segments in documents, one byte each.
+    fn by_docs(max: u64) -> BoundedMergePolicy {
+        BoundedMergePolicy::new(max, |meta: &SegmentMeta| u64::from(meta.num_docs()))
+    }
+
     fn merged_sizes(policy: &BoundedMergePolicy, metas: &[SegmentMeta]) -> Vec<Vec<u32>> {
         policy
             .compute_merge_candidates(metas)
@@ -104,7 +141,7 @@ mod tests {
     #[test]
     fn test_small_segments_merge_as_tantivy_would() {
         let metas = segments(&[1_000; 8]);
-        let merges = merged_sizes(&BoundedMergePolicy::new(1_000_000), &metas);
+        let merges = merged_sizes(&by_docs(1_000_000), &metas);
         assert_eq!(merges, vec![vec![1_000; 8]]);
     }
 
@@ -118,7 +155,7 @@ mod tests {
                 .len(),
             8
         );
-        let merges = merged_sizes(&BoundedMergePolicy::new(1_000_000), &metas);
+        let merges = merged_sizes(&by_docs(1_000_000), &metas);
         assert_eq!(merges, vec![vec![400_000; 2]; 4]);
         for merge in &merges {
             assert!(merge.iter().sum::<u32>() <= 1_000_000);
@@ -128,14 +165,31 @@ mod tests {
     #[test]
     fn test_segments_that_cannot_pair_under_the_cap_are_left_alone() {
         let metas = segments(&[600_000; 8]);
-        assert!(merged_sizes(&BoundedMergePolicy::new(1_000_000), &metas).is_empty());
+        assert!(merged_sizes(&by_docs(1_000_000), &metas).is_empty());
         let metas = segments(&[2_000_000; 8]);
-        assert!(merged_sizes(&BoundedMergePolicy::new(1_000_000), &metas).is_empty());
+        assert!(merged_sizes(&by_docs(1_000_000), &metas).is_empty());
+    }
+
+    #[test]
+    fn test_segments_are_measured_by_their_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let metas = segments(&[1_000; 8]);
+        for meta in &metas {
+            for (extension, bytes) in [("idx", 100), ("store", 50)] {
+                let name = format!("{}.{extension}", meta.id().uuid_string());
+                std::fs::write(dir.path().join(name), vec![0u8; bytes]).unwrap();
+            }
+        }
+        std::fs::write(dir.path().join("meta.json"), vec![0u8; 10_000]).unwrap();
+        let policy = BoundedMergePolicy::for_directory(dir.path().to_path_buf(), 300);
+        assert_eq!(merged_sizes(&policy, &metas), vec![vec![1_000; 2]; 4]);
+        let policy = BoundedMergePolicy::for_directory(dir.path().to_path_buf(), 1_200);
+        assert_eq!(merged_sizes(&policy, &metas), vec![vec![1_000; 8]]);
     }
 
     #[test]
     fn test_too_few_segments_do_not_merge() {
         let metas = segments(&[1_000; 3]);
-        assert!(merged_sizes(&BoundedMergePolicy::default(), &metas).is_empty());
+        assert!(merged_sizes(&by_docs(MAX_MERGED_BYTES), &metas).is_empty());
     }
 }

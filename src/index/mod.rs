@@ -18,7 +18,7 @@ use tantivy::query::{Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-pub use merge::{BoundedMergePolicy, MAX_MERGED_DOCS};
+pub use merge::{BoundedMergePolicy, MAX_MERGED_BYTES};
 pub use schema::{build_schema, kind, pack_theme_count, unpack_theme_count, Fields};
 pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgress};
 

@@ -125,8 +125,8 @@ pub fn build_index(
     let fresh = !exists(&options.index_dir);
     let (index, fields, previous, rebuilt) = open_for_writing(options, taxonomy)?;
     summary.rebuilt = rebuilt;
-    let mut writer: IndexWriter =
-        open_writer(&index, options.memory_budget).map_err(|e| match e {
+    let mut writer: IndexWriter = open_writer(&index, &options.index_dir, options.memory_budget)
+        .map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => Error::IndexLocked(options.index_dir.clone()),
             other => other.into(),
         })?;
@@ -285,9 +285,9 @@ pub fn build_index(
 /// tantivy's writer, as `Index::writer` makes it (one indexing thread per core, each with its
 /// share of the budget) but with one merge thread instead of four. Every merge maps the files
 /// of the segments it reads, which count as resident memory until it ends: with merges capped
-/// at [`super::MAX_MERGED_DOCS`], four at once still took indexing 1 GB to a 972 MB peak
+/// (see [`super::BoundedMergePolicy`]), four at once still took indexing 1 GB to a 972 MB peak
 /// (386 MB of it heap). On two cores, more merge threads only compete with indexing.
-fn open_writer(index: &Index, budget: usize) -> tantivy::Result<IndexWriter> {
+fn open_writer(index: &Index, dir: &Path, budget: usize) -> tantivy::Result<IndexWriter> {
     const MIN_PER_THREAD: usize = 15_000_000;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cores.clamp(1, 8).min(budget / MIN_PER_THREAD).max(1);
@@ -297,7 +297,10 @@ fn open_writer(index: &Index, budget: usize) -> tantivy::Result<IndexWriter> {
         .num_merge_threads(1)
         .build();
     let writer = index.writer_with_options(options)?;
-    writer.set_merge_policy(Box::new(super::BoundedMergePolicy::default()));
+    writer.set_merge_policy(Box::new(super::BoundedMergePolicy::for_directory(
+        dir.to_path_buf(),
+        super::MAX_MERGED_BYTES,
+    )));
     Ok(writer)
 }
 
