@@ -440,7 +440,8 @@ fn tagged_sentences(
         })
         .filter_map(|(start, end, polarity, themes)| {
             // Offsets are into the source file, as the passage's own start is.
-            let within = passage.get(start.checked_sub(passage_start)?..end - passage_start)?;
+            let within =
+                passage.get(start.checked_sub(passage_start)?..end.checked_sub(passage_start)?)?;
             let evidence = Evidence {
                 report: report.id.clone(),
                 title: report.title.clone(),
