@@ -19,10 +19,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[link_section = ".init_array"]
 static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
 
+/// The position of `mi_option_arena_eager_commit` in mimalloc v3's `mi_option_e`
+/// (include/mimalloc.h), which the Rust binding does not name.
+const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
 extern "C" fn tune_allocator() {
-    // The position of `mi_option_arena_eager_commit` in mimalloc v3's `mi_option_e`
-    // (include/mimalloc.h), which the Rust binding does not name.
-    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
     // SAFETY: setting an option stores an integer in mimalloc's option table; nothing else runs
     // yet, and mimalloc reads the option when it reserves an arena.
     unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
@@ -30,11 +31,13 @@ extern "C" fn tune_allocator() {
 
 #[cfg(test)]
 mod tests {
+    use super::ARENA_EAGER_COMMIT;
+
     #[test]
     fn test_arenas_commit_on_demand() {
         // The constructor ran before this test binary's first allocation.
         // SAFETY: reading an option has no preconditions.
-        let eager = unsafe { libmimalloc_sys::mi_option_get(4) };
+        let eager = unsafe { libmimalloc_sys::mi_option_get(ARENA_EAGER_COMMIT) };
         assert_eq!(eager, 0);
     }
 }

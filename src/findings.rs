@@ -11,7 +11,9 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
-use crate::index::{kind, must_term, Fields, ReportSummary, StoredSentence, ThemisIndex};
+use crate::index::{
+    for_each_live_match, kind, must_term, Fields, ReportSummary, StoredSentence, ThemisIndex,
+};
 use crate::stats::{Cell, CountTable, PolarityFilter};
 use crate::themes::{Polarity, Taxonomy};
 
@@ -419,13 +421,8 @@ fn theme_passages(
         if held == 0 {
             continue;
         }
-        let alive = reader.alive_bitset();
-        weight.for_each_no_score(reader, &mut |docs| {
-            for &doc in docs {
-                if alive.is_none_or(|bits| bits.is_alive(doc)) {
-                    addresses.push(DocAddress::new(ord as u32, doc));
-                }
-            }
+        for_each_live_match(weight.as_ref(), reader, |doc| {
+            addresses.push(DocAddress::new(ord as u32, doc))
         })?;
     }
     Ok(addresses)

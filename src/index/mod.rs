@@ -241,18 +241,31 @@ impl ThemisIndex {
         let mut summaries = Vec::with_capacity(searcher.doc_freq(&term)? as usize);
         for reader in searcher.segment_readers() {
             let columns = SummaryColumns::open(reader, with_files)?;
-            let alive = reader.alive_bitset();
-            weight.for_each_no_score(reader, &mut |docs| {
-                for &doc in docs {
-                    if alive.is_none_or(|bits| bits.is_alive(doc)) {
-                        summaries.push(columns.read(doc));
-                    }
-                }
+            for_each_live_match(weight.as_ref(), reader, |doc| {
+                summaries.push(columns.read(doc))
             })?;
         }
         summaries.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         Ok(summaries)
     }
+}
+
+/// Calls `f` with each document of one segment that `weight` matches and is not deleted, in
+/// order, without collecting addresses or scoring.
+pub(crate) fn for_each_live_match(
+    weight: &dyn tantivy::query::Weight,
+    reader: &tantivy::SegmentReader,
+    mut f: impl FnMut(tantivy::DocId),
+) -> Result<()> {
+    let alive = reader.alive_bitset();
+    weight.for_each_no_score(reader, &mut |docs| {
+        for &doc in docs {
+            if alive.is_none_or(|bits| bits.is_alive(doc)) {
+                f(doc);
+            }
+        }
+    })?;
+    Ok(())
 }
 
 /// State opened per segment on first use (fast-field columns), for documents visited in any

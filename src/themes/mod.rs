@@ -605,22 +605,7 @@ impl Taxonomy {
     /// Like [`Taxonomy::tag`] when the caller has already analysed the sentence; token
     /// offsets must be byte offsets into `sentence` (bad offsets only lose clause breaks).
     pub fn tag_tokens(&self, sentence: &str, tokens: &[AnalyzedToken]) -> SentenceTags {
-        self.tag_view(sentence, tokens, is_non_finding(sentence))
-    }
-
-    /// [`Taxonomy::tag_tokens`] when the caller already knows whether the sentence is a
-    /// non-finding.
-    fn tag_view(
-        &self,
-        sentence: &str,
-        tokens: &[AnalyzedToken],
-        non_finding: bool,
-    ) -> SentenceTags {
-        let view = SentenceView::new(sentence, tokens, &self.polarity.negation);
-        SentenceTags {
-            themes: self.themes_of(&view, non_finding),
-            polarity: self.polarity.classify(&view),
-        }
+        self.tag_in_section(sentence, tokens, None, true)
     }
 
     /// The themes whose rules match the sentence (none for a non-finding).
