@@ -17,7 +17,7 @@ use tantivy::{TantivyDocument, Term};
 
 use crate::corpus::{self, CorpusFile};
 use crate::error::{Error, Result};
-use crate::index::{first_text, kind, Fields, PerSegment, ReportHeader, ThemisIndex};
+use crate::index::{kind, Fields, PerSegment, ReportHeader, ThemisIndex};
 use crate::segment;
 
 /// Restrictions applied on top of the query.
@@ -152,20 +152,20 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
     snippets.set_max_num_chars(1 << 20);
 
     let mut reports: Vec<ReportHits> = Vec::new();
-    let mut slot: HashMap<String, usize> = HashMap::new();
+    let mut slot_by_id: HashMap<String, usize> = HashMap::new();
+    let mut slot_by_key: HashMap<u64, usize> = HashMap::new();
     let mut sources = SourceCache::new(index);
-    // Group on the `report` fast field, and read a stored document only for an excerpt that
-    // will be shown: stored documents are the expensive part of a query.
-    let mut report_columns = PerSegment::new();
+    // Group on the `report_key` fast field, and read a stored document only for an excerpt
+    // that will be shown: stored documents are the expensive part of a query. The key only
+    // decides what to skip unread; the report an excerpt goes under is the one its stored
+    // header names.
+    let mut key_columns = PerSegment::new();
     for (score, address) in top {
-        let column = report_columns.get(&searcher, address, |reader| {
-            Ok(reader.fast_fields().str("report")?)
+        let column = key_columns.get(&searcher, address, |reader| {
+            Ok(reader.fast_fields().u64("report_key").ok())
         })?;
-        let report_id = match column {
-            Some(column) => first_text(column, address.doc_id)?.unwrap_or_default(),
-            None => String::new(),
-        };
-        let known_slot = slot.get(&report_id).copied();
+        let key = column.as_ref().and_then(|c| c.first(address.doc_id));
+        let known_slot = key.and_then(|k| slot_by_key.get(&k).copied());
         if known_slot.is_none() && reports.len() >= request.limit {
             continue;
         }
@@ -173,21 +173,31 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
             continue;
         }
         let doc: TantivyDocument = searcher.doc(address)?;
-        let position = match known_slot {
-            Some(i) => i,
+        // Every passage of this index format stores its header; one that does not is skipped
+        // rather than shown under a made-up one.
+        let Some(header) = text(&doc, fields.header)
+            .and_then(|json| serde_json::from_str::<ReportHeader>(&json).ok())
+        else {
+            continue;
+        };
+        let position = match slot_by_id.get(&header.report) {
+            Some(&i) => i,
             None => {
-                // Every passage of this index format stores its header; one that does not is
-                // skipped rather than shown under a made-up one.
-                let Some(header) = text(&doc, fields.header)
-                    .and_then(|json| serde_json::from_str::<ReportHeader>(&json).ok())
-                else {
+                if reports.len() >= request.limit {
                     continue;
-                };
+                }
+                let i = reports.len();
+                slot_by_id.insert(header.report.clone(), i);
+                if let Some(key) = key {
+                    slot_by_key.entry(key).or_insert(i);
+                }
                 reports.push(report_header(header));
-                slot.insert(report_id.clone(), reports.len() - 1);
-                reports.len() - 1
+                i
             }
         };
+        if reports[position].excerpts.len() >= request.per_report {
+            continue;
+        }
         let passage = text(&doc, fields.text).unwrap_or_default();
         let start = number(&doc, fields.start);
         let snippet = snippets.snippet(&passage);

@@ -19,7 +19,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 pub use merge::{BoundedMergePolicy, MAX_MERGED_BYTES};
-pub use schema::{build_schema, kind, pack_theme_count, unpack_theme_count, Fields};
+pub use schema::{build_schema, kind, pack_theme_count, report_key, unpack_theme_count, Fields};
 pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgress};
 
 use crate::corpus::ReportMeta;
@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 pub type StoredSentence = (usize, usize, crate::themes::Polarity, Vec<String>);
 
 /// Bumped whenever the schema or what is stored changes incompatibly.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Identifies the segmentation, analysis and tagging code; see [`CommitInfo::pipeline`].
 pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
@@ -294,18 +294,6 @@ impl<T> PerSegment<T> {
             Entry::Vacant(slot) => slot.insert(open(searcher.segment_reader(address.segment_ord))?),
         })
     }
-}
-
-/// The first value of a text column for one document.
-pub(crate) fn first_text(column: &StrColumn, doc: tantivy::DocId) -> Result<Option<String>> {
-    let Some(ord) = column.term_ords(doc).next() else {
-        return Ok(None);
-    };
-    let mut out = String::new();
-    column
-        .ord_to_str(ord, &mut out)
-        .map_err(|e| Error::Index(format!("unreadable fast field: {e}")))?;
-    Ok(Some(out))
 }
 
 /// The fast-field columns a [`ReportSummary`] is read from, in one segment.

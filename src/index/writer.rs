@@ -469,9 +469,11 @@ fn report_documents(
     let text = &source.text;
     let base = source.offset_base;
     let segmented: Segmented = segment(text);
+    let report_key = super::report_key(&meta.id);
     let common = |doc: &mut TantivyDocument, k: &str| {
         doc.add_text(fields.kind, k);
         doc.add_text(fields.report, &meta.id);
+        doc.add_u64(fields.report_key, report_key);
         doc.add_text(fields.file, &meta.file);
         if let Some(region) = &meta.region {
             doc.add_text(fields.region, region);
