@@ -230,7 +230,7 @@ impl Theme {
             .enumerate()
             .find(|(i, r)| {
                 active.contains(self.offset + i)
-                    && r.is_match(view)
+                    && r.is_match_prefiltered(view)
                     && passing().is_none_or(|passing| {
                         r.match_spans_into(view, &mut spans);
                         spans
