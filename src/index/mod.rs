@@ -365,12 +365,12 @@ impl SummaryColumns {
             }
         };
         Ok(SummaryColumns {
-            id: text("report")?,
-            file: identity("file")?,
+            id: text("summary_id")?,
+            file: identity("summary_file")?,
             title: text("report_title")?,
-            region: text("region")?,
+            region: text("summary_region")?,
             date: text("date")?,
-            report_type: text("type")?,
+            report_type: text("summary_type")?,
             hash: identity("hash")?,
             year: fast.u64("year")?,
             sentences: fast.u64("sentences")?,

@@ -35,7 +35,7 @@ pub struct Fields {
     pub text: Field,
     /// Report title: analysed, stored (a default search field).
     pub title: Field,
-    /// Report id (slug).
+    /// Report id (slug), a filter on every document.
     pub report: Field,
     /// [`report_key`] of the report id, as one fast `u64`: what search groups hits by, since
     /// turning a text fast field's ordinal back into its string was half of a query's time.
@@ -56,7 +56,7 @@ pub struct Fields {
     pub end: Field,
     /// 1-based page of the unit's start (PDF reports only).
     pub page: Field,
-    /// Theme ids of a passage's sentences (multi-valued, fast).
+    /// Theme ids of a passage's sentences (multi-valued, stored).
     pub theme: Field,
     /// Stored JSON: a passage's tagged sentences as `[start, end, polarity, [themes]]`, or a
     /// report's record (metadata, hash, structured data).
@@ -69,6 +69,17 @@ pub struct Fields {
     pub report_title: Field,
     /// Report date as one fast value (report documents).
     pub date: Field,
+    /// Report id, file, region and type as fast values of report documents only, which is
+    /// where report summaries read them. The filter fields of the same names are indexed on
+    /// every document but not fast: seven text columns filled for every passage and never
+    /// read there were 2–3% of indexing time.
+    pub summary_id: Field,
+    /// See [`Fields::summary_id`].
+    pub summary_file: Field,
+    /// See [`Fields::summary_id`].
+    pub summary_region: Field,
+    /// See [`Fields::summary_id`].
+    pub summary_type: Field,
     /// The report's tagged sentences per theme and polarity (report documents), packed by
     /// [`pack_theme_count`], so theme counts are one fast-field read per report.
     pub theme_counts: Field,
@@ -124,14 +135,14 @@ pub fn build_schema() -> (Schema, Fields) {
             options
         }
     };
-    // Report metadata repeated on every passage and sentence is a filter and a fast column but
-    // is not stored: excerpts take it from the report's fast fields, which keeps the document
-    // store (the largest and slowest part of the index to write) to the text itself.
-    let filter_key: TextOptions = STRING | FAST;
-    let keyword: TextOptions = STRING | STORED | FAST;
+    // Report metadata repeated on every passage is a filter only: neither stored (excerpts
+    // take their heading from the passage's stored header) nor fast (summaries read the
+    // report document's own fast copies), which keeps each passage's cost to its text.
+    let filter_key: TextOptions = STRING;
+    let keyword: TextOptions = STRING | STORED;
     let fast_only = TextOptions::default().set_fast("raw");
     let fields = Fields {
-        kind: builder.add_text_field("kind", STRING | FAST),
+        kind: builder.add_text_field("kind", STRING),
         text: builder.add_text_field("text", analysed(true)),
         title: builder.add_text_field("title", analysed(false)),
         report: builder.add_text_field("report", filter_key.clone()),
@@ -141,7 +152,7 @@ pub fn build_schema() -> (Schema, Fields) {
         year: builder.add_u64_field("year", INDEXED | FAST),
         report_type: builder.add_text_field("type", filter_key.clone()),
         section: builder.add_text_field("section", keyword.clone()),
-        start: builder.add_u64_field("start", STORED | FAST),
+        start: builder.add_u64_field("start", STORED),
         end: builder.add_u64_field("end", STORED),
         page: builder.add_u64_field("page", STORED),
         theme: builder.add_text_field("theme", keyword),
@@ -149,7 +160,11 @@ pub fn build_schema() -> (Schema, Fields) {
         hash: builder.add_text_field("hash", fast_only.clone()),
         sentence_count: builder.add_u64_field("sentences", FAST),
         report_title: builder.add_text_field("report_title", fast_only.clone()),
-        date: builder.add_text_field("date", fast_only),
+        date: builder.add_text_field("date", fast_only.clone()),
+        summary_id: builder.add_text_field("summary_id", fast_only.clone()),
+        summary_file: builder.add_text_field("summary_file", fast_only.clone()),
+        summary_region: builder.add_text_field("summary_region", fast_only.clone()),
+        summary_type: builder.add_text_field("summary_type", fast_only),
         theme_counts: builder.add_u64_field("theme_counts", NumericOptions::default().set_fast()),
         header: builder.add_text_field("header", STORED),
     };

@@ -585,6 +585,12 @@ fn report_documents(
     doc.add_text(fields.hash, &hash);
     doc.add_u64(fields.sentence_count, record.sentences);
     doc.add_text(fields.report_title, &meta.title);
+    doc.add_text(fields.summary_id, &meta.id);
+    doc.add_text(fields.summary_file, &meta.file);
+    if let Some(region) = &meta.region {
+        doc.add_text(fields.summary_region, region);
+    }
+    doc.add_text(fields.summary_type, &meta.report_type);
     if let Some(date) = &meta.date {
         doc.add_text(fields.date, date);
     }
