@@ -122,10 +122,18 @@ pub fn terms(text: &str) -> Vec<String> {
 /// The themis analyser as a tantivy [`Tokenizer`].
 ///
 /// It keeps its token buffer between calls so that indexing many documents reuses the
-/// term `String` allocations.
+/// term `String` allocations, and the text those tokens came from: tantivy keeps one
+/// tokenizer per field, and every passage of a report carries the same title, so the title's
+/// tokens are made once per report rather than once per passage.
 #[derive(Clone, Default)]
 pub struct ThemisTokenizer {
     tokens: Vec<Token>,
+    /// Number of valid tokens in `tokens`, from `last_text`.
+    len: usize,
+    last_text: String,
+    /// False once a caller has been handed a token to change ([`TokenStream::token_mut`]):
+    /// the buffer may then no longer be what `last_text` analyses to.
+    reusable: bool,
 }
 
 /// Token stream produced by [`ThemisTokenizer`].
@@ -136,12 +144,23 @@ pub struct ThemisTokenStream<'a> {
     len: usize,
     /// Index of the current token plus one; 0 means `advance` has not been called.
     cursor: usize,
+    /// The tokenizer's [`ThemisTokenizer::reusable`].
+    reusable: &'a mut bool,
 }
 
 impl Tokenizer for ThemisTokenizer {
     type TokenStream<'a> = ThemisTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ThemisTokenStream<'a> {
+        // The indexer reads tokens without changing them, so the last text's tokens stand.
+        if self.reusable && self.last_text == text {
+            return ThemisTokenStream {
+                tokens: &mut self.tokens[..],
+                len: self.len,
+                cursor: 0,
+                reusable: &mut self.reusable,
+            };
+        }
         let tokens = &mut self.tokens;
         let mut len = 0;
         for_each_token(text, false, &mut |term, start, end| {
@@ -160,10 +179,15 @@ impl Tokenizer for ThemisTokenizer {
         if tokens.is_empty() {
             tokens.push(Token::default());
         }
+        self.len = len;
+        self.last_text.clear();
+        self.last_text.push_str(text);
+        self.reusable = true;
         ThemisTokenStream {
-            tokens: &mut tokens[..],
+            tokens: &mut self.tokens[..],
             len,
             cursor: 0,
+            reusable: &mut self.reusable,
         }
     }
 }
@@ -183,6 +207,7 @@ impl TokenStream for ThemisTokenStream<'_> {
     }
 
     fn token_mut(&mut self) -> &mut Token {
+        *self.reusable = false;
         &mut self.tokens[self.cursor.saturating_sub(1)]
     }
 }
@@ -477,14 +502,11 @@ fn emit_word(word: &str, start: usize, end: usize, emit: &mut dyn FnMut(&str, us
             };
             if let Some(stem) = cache.get(word) {
                 emit(stem, start, end);
-                return true;
+            } else {
+                let stem = stem_word(word);
+                emit(&stem, start, end);
+                cache.insert(word, &stem);
             }
-            let stem: Box<str> = stem_word(word).into();
-            emit(&stem, start, end);
-            if cache.len() >= STEM_CACHE_MAX {
-                cache.clear();
-            }
-            cache.insert(word.into(), stem);
             true
         })
         .unwrap_or(false);
@@ -505,15 +527,103 @@ fn stem_word(word: &str) -> Cow<'_, str> {
     }
 }
 
-/// Entries kept in each thread's stem cache before it is cleared (a few MB at most).
-const STEM_CACHE_MAX: usize = 50_000;
+/// Longest word (and stem) kept inline in a [`StemSlot`]; longer ones go to the overflow map.
+const INLINE_WORD: usize = 31;
 
-/// Keys are short words from local report text, so a fast non-keyed hash is right (SipHash's
-/// setup cost would dominate, and hash flooding is not a concern).
-type StemCache = FxHashMap<Box<str>, Box<str>>;
+/// Sets of the inline table (two slots each): 8,192 words in 512 KB per thread.
+const STEM_SETS: usize = 4096;
+
+/// Entries kept in the overflow map before it is cleared.
+const OVERFLOW_MAX: usize = 10_000;
+
+/// A word and its stem, stored inline (64 bytes, one cache line) so that a lookup touches
+/// one line of the table instead of a hash table's control bytes, bucket, and the heap
+/// strings of key and value, which is where the time of the previous cache went.
+#[derive(Clone, Copy)]
+struct StemSlot {
+    /// 0 for an empty slot (words are never empty).
+    word_len: u8,
+    stem_len: u8,
+    word: [u8; INLINE_WORD],
+    stem: [u8; INLINE_WORD],
+}
+
+impl StemSlot {
+    const EMPTY: StemSlot = StemSlot {
+        word_len: 0,
+        stem_len: 0,
+        word: [0; INLINE_WORD],
+        stem: [0; INLINE_WORD],
+    };
+
+    fn word(&self) -> &[u8] {
+        &self.word[..usize::from(self.word_len)]
+    }
+
+    /// The stem; slots are only ever filled from `&str` stems cut at their full length.
+    fn stem(&self) -> &str {
+        std::str::from_utf8(&self.stem[..usize::from(self.stem_len)]).unwrap_or_default()
+    }
+}
+
+/// A per-thread memo of stems: a two-way set-associative table of inline slots (the most
+/// recently used first in each set) for ordinary words, and a small map for longer ones.
+struct StemCache {
+    slots: Box<[StemSlot]>,
+    overflow: FxHashMap<Box<str>, Box<str>>,
+}
+
+impl StemCache {
+    fn new() -> Self {
+        StemCache {
+            slots: vec![StemSlot::EMPTY; 2 * STEM_SETS].into_boxed_slice(),
+            overflow: FxHashMap::default(),
+        }
+    }
+
+    fn set_of(word: &str) -> usize {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let hash = BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(word.as_bytes());
+        // The high bits of an Fx hash are the well-mixed ones.
+        2 * ((hash >> 32) as usize % STEM_SETS)
+    }
+
+    fn get(&mut self, word: &str) -> Option<&str> {
+        if word.len() > INLINE_WORD {
+            return self.overflow.get(word).map(|stem| &**stem);
+        }
+        let set = Self::set_of(word);
+        if self.slots[set].word() == word.as_bytes() {
+            return Some(self.slots[set].stem());
+        }
+        if self.slots[set + 1].word() == word.as_bytes() {
+            self.slots.swap(set, set + 1);
+            return Some(self.slots[set].stem());
+        }
+        None
+    }
+
+    fn insert(&mut self, word: &str, stem: &str) {
+        if word.len() > INLINE_WORD || stem.len() > INLINE_WORD {
+            if self.overflow.len() >= OVERFLOW_MAX {
+                self.overflow.clear();
+            }
+            self.overflow.insert(word.into(), stem.into());
+            return;
+        }
+        let set = Self::set_of(word);
+        // The older entry of the set makes way; the new one becomes the most recent.
+        self.slots[set + 1] = self.slots[set];
+        let slot = &mut self.slots[set];
+        slot.word_len = word.len() as u8;
+        slot.word[..word.len()].copy_from_slice(word.as_bytes());
+        slot.stem_len = stem.len() as u8;
+        slot.stem[..stem.len()].copy_from_slice(stem.as_bytes());
+    }
+}
 
 thread_local! {
-    static STEM_CACHE: RefCell<StemCache> = RefCell::new(StemCache::default());
+    static STEM_CACHE: RefCell<StemCache> = RefCell::new(StemCache::new());
 }
 
 #[cfg(test)]
@@ -667,13 +777,59 @@ mod tests {
     }
 
     #[test]
+    fn test_stem_cache_keeps_the_two_latest_words_of_a_set_and_long_words_apart() {
+        let mut cache = StemCache::new();
+        // Three words of one set: the least recently used makes way for the third.
+        let first = "word0".to_string();
+        let set = StemCache::set_of(&first);
+        let same: Vec<String> = (1..100_000)
+            .map(|i| format!("word{i}"))
+            .filter(|w| StemCache::set_of(w) == set)
+            .take(2)
+            .collect();
+        assert_eq!(same.len(), 2);
+        cache.insert(&first, "stem0");
+        cache.insert(&same[0], "stem1");
+        assert_eq!(cache.get(&first), Some("stem0"));
+        cache.insert(&same[1], "stem2");
+        assert_eq!(cache.get(&first), Some("stem0"));
+        assert_eq!(cache.get(&same[0]), None);
+        assert_eq!(cache.get(&same[1]), Some("stem2"));
+        let long = "a".repeat(INLINE_WORD + 1);
+        assert_eq!(cache.get(&long), None);
+        cache.insert(&long, "along");
+        assert_eq!(cache.get(&long), Some("along"));
+        assert_eq!(cache.get("word"), None);
+        // Through the analyser, cached or not, a word always gets its own stem.
+        for _ in 0..2 {
+            assert_eq!(terms("inspections inspected inspecting"), ["inspect"; 3]);
+        }
+    }
+
+    #[test]
+    fn test_tokenizer_does_not_reuse_tokens_a_caller_changed() {
+        let mut tok = ThemisTokenizer::default();
+        let text = "Vetting delays";
+        let mut stream = tok.token_stream(text);
+        assert!(stream.advance());
+        stream.token_mut().text = "changed".to_string();
+        let mut stream = tok.token_stream(text);
+        assert!(stream.advance());
+        assert_eq!(stream.token().text, "vet");
+    }
+
+    #[test]
     fn test_tokenizer_matches_analyze() {
         let mut tok = ThemisTokenizer::default();
+        // Repeats, as a report's title comes once per passage, reuse the last tokens.
         for text in [
+            "Information-sharing with police was late.",
             "Information-sharing with police was late.",
             "Zoë’s ﬁle",
             "",
+            "",
             "x",
+            "Information-sharing with police was late.",
         ] {
             let mut got = Vec::new();
             let mut stream = tok.token_stream(text);
