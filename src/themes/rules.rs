@@ -551,6 +551,13 @@ pub struct Prefilter {
     len: usize,
 }
 
+/// The commonest English function words, for [`Prefilter::new`] to avoid as triggers.
+const COMMON_WORDS: &str = "a an the of to in on at by for with from and or but not no nor is \
+    are was were be been being it its this that these those as has have had do does did will \
+    would can could should may might must there their they them he she his her we our you your \
+    which who whom what when where how all any some more most other such than then so if into \
+    out up about over only also very";
+
 impl Prefilter {
     /// Build over `rules` (their order defines the indices of [`Prefilter::active`]).
     pub fn new<'r>(rules: impl IntoIterator<Item = &'r Rule>) -> Self {
@@ -564,7 +571,21 @@ impl Prefilter {
                 *uses.entry(id).or_default() += 1;
             }
         }
-        let weight = |set: &Vec<u32>| -> u32 { set.iter().map(|id| uses[id]).sum() };
+        // Function words are rare in rules but in almost every sentence: never file under one
+        // when there is a choice.
+        let common: Vec<u32> = {
+            let ids = TERM_IDS.read().unwrap_or_else(PoisonError::into_inner);
+            COMMON_WORDS
+                .split_whitespace()
+                .flat_map(analysis::terms)
+                .filter_map(|term| ids.get(term.as_str()).copied())
+                .collect()
+        };
+        let weight = |set: &Vec<u32>| -> u32 {
+            set.iter()
+                .map(|id| uses[id] + if common.contains(id) { 1000 } else { 0 })
+                .sum()
+        };
         let mut by_term: Vec<(u32, u32)> = Vec::new();
         let mut always = Vec::new();
         let mut need_starts = vec![0u32];
