@@ -317,11 +317,11 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
         // Opening checks the format; reading the report records checks the segments.
         let opened = ThemisIndex::open(dir).and_then(|opened| {
             let searcher = opened.reader()?.searcher();
-            let reports = opened.summaries_with_files(&searcher)?;
-            Ok((opened, reports))
+            let files = opened.file_hashes(&searcher)?;
+            Ok((opened, files))
         });
         match opened {
-            Ok((opened, reports)) => {
+            Ok((opened, files)) => {
                 let known = if opened.info.pipeline != PIPELINE_VERSION {
                     rebuilt = Some(format!(
                         "it was built by themis {} and this is {PIPELINE_VERSION}",
@@ -329,7 +329,7 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
                     ));
                     BTreeMap::new()
                 } else if opened.info.taxonomy == taxonomy.fingerprint() {
-                    reports.into_iter().map(|r| (r.file, r.hash)).collect()
+                    files
                 } else {
                     rebuilt = Some("the taxonomy changed, so every sentence is re-tagged".into());
                     BTreeMap::new()
