@@ -540,6 +540,7 @@ const OVERFLOW_MAX: usize = 10_000;
 /// one line of the table instead of a hash table's control bytes, bucket, and the heap
 /// strings of key and value, which is where the time of the previous cache went.
 #[derive(Clone, Copy)]
+#[repr(C, align(64))]
 struct StemSlot {
     /// 0 for an empty slot (words are never empty).
     word_len: u8,
@@ -547,6 +548,8 @@ struct StemSlot {
     word: [u8; INLINE_WORD],
     stem: [u8; INLINE_WORD],
 }
+
+const _: () = assert!(std::mem::size_of::<StemSlot>() == 64);
 
 impl StemSlot {
     const EMPTY: StemSlot = StemSlot {

@@ -33,7 +33,7 @@ pub struct Fields {
     pub kind: Field,
     /// Passage text: analysed with positions, stored.
     pub text: Field,
-    /// Report title: analysed, stored (a default search field).
+    /// Report title on passages: analysed, not stored (a default search field).
     pub title: Field,
     /// Report id (slug), a filter on every document.
     pub report: Field,
@@ -176,7 +176,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn report_key_is_the_start_of_the_ids_sha256() {
+    fn test_report_key_is_the_start_of_the_ids_sha256() {
         // SHA-256("abc") = ba7816bf 8f01cfea ...: the key must not change between builds, or
         // an index written by one themis would group another's hits wrongly.
         assert_eq!(report_key("abc"), 0xba78_16bf_8f01_cfea);
@@ -184,7 +184,7 @@ mod tests {
     }
 
     #[test]
-    fn theme_counts_pack_and_unpack() {
+    fn test_theme_counts_pack_and_unpack() {
         for polarity in [Polarity::Concern, Polarity::Strength, Polarity::Neutral] {
             let packed = pack_theme_count(28, polarity, 4_000_000);
             assert_eq!(unpack_theme_count(packed), (28, polarity, 4_000_000));

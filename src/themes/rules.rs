@@ -592,7 +592,7 @@ impl Prefilter {
         let mut needs = Vec::new();
         for (i, r) in rules.iter().enumerate() {
             match r.required.iter().min_by_key(|set| weight(set)) {
-                Some(smallest) => by_term.extend(smallest.iter().map(|&id| (id, i as u32))),
+                Some(lightest) => by_term.extend(lightest.iter().map(|&id| (id, i as u32))),
                 None => always.push(i as u32),
             }
             for set in &r.required {
