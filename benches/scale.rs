@@ -78,8 +78,8 @@ fn run() -> Result<(), BoxError> {
         queries_only,
         rounds,
     } = parse_args()?;
-    // This VM's throughput drifts by 20% and more between runs, so the ratio is taken within pairs of
-    // runs made back to back; at 1 GB one pair takes minutes and drifts less.
+    // This VM's throughput drifts by 20% and more between runs, so the ratio is taken within
+    // pairs of runs made back to back; at 1 GB one pair takes minutes and drifts less.
     let rounds = rounds.unwrap_or(if size <= 200_000_000 { 3 } else { 1 });
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bench_dir = target_dir(root).join("bench");
