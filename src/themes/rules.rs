@@ -149,9 +149,7 @@ impl Rule {
 
     /// Whether the rule matches the sentence.
     pub fn is_match(&self, s: &SentenceView<'_>) -> bool {
-        self.may_match(s)
-            && self.all.iter().all(|n| occurs(n, s))
-            && !self.none.iter().any(|n| occurs(n, s))
+        self.may_match(s) && self.is_match_prefiltered(s)
     }
 
     /// [`Rule::is_match`] for a rule a [`Prefilter`] let through, which has already seen that
@@ -548,7 +546,6 @@ pub struct Prefilter {
     needs: Vec<u32>,
     /// Rules with no required set, which may match any sentence.
     always: Vec<u32>,
-    len: usize,
 }
 
 /// The commonest English function words, for [`Prefilter::new`] to avoid as triggers.
@@ -616,11 +613,15 @@ impl Prefilter {
         Prefilter {
             starts,
             rules: by_term.into_iter().map(|(_, rule)| rule).collect(),
-            len: need_starts.len() - 1,
             need_starts,
             needs,
             always,
         }
+    }
+
+    /// Number of rules.
+    fn len(&self) -> usize {
+        self.need_starts.len().saturating_sub(1)
     }
 
     /// Whether every required set of rule `rule` has a term in the sentence.
@@ -643,12 +644,12 @@ impl Prefilter {
     /// `active[i]`: rule `i` may match the sentence.
     pub fn active(&self, view: &SentenceView<'_>) -> Vec<bool> {
         let set = self.active_set(view);
-        (0..self.len).map(|i| set.contains(i)).collect()
+        (0..self.len()).map(|i| set.contains(i)).collect()
     }
 
     /// The rules that may match the sentence, as a set.
     pub fn active_set(&self, view: &SentenceView<'_>) -> RuleSet {
-        let mut set = RuleSet::empty(self.len);
+        let mut set = RuleSet::empty(self.len());
         for &i in &self.always {
             set.insert(i as usize);
         }
