@@ -362,7 +362,7 @@ pub fn extract_title(text: &str) -> Option<String> {
     let mut paragraphs = 0;
     let lines: Vec<&str> = text
         .lines()
-        .map(str::trim)
+        .map(|l| without_heading_marks(l.trim()))
         .filter(|l| !l.is_empty())
         .take(HEAD_LINES)
         .collect();
@@ -387,6 +387,17 @@ pub fn extract_title(text: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The text of a Markdown ATX heading (`# Title`, `## Title ##`); other lines unchanged.
+fn without_heading_marks(line: &str) -> &str {
+    let marks = line.len() - line.trim_start_matches('#').len();
+    let rest = &line[marks..];
+    if (1..=6).contains(&marks) && rest.starts_with([' ', '\t']) {
+        rest.trim().trim_end_matches('#').trim_end()
+    } else {
+        line
+    }
 }
 
 fn is_heading_like(line: &str) -> bool {
@@ -1139,6 +1150,21 @@ mod tests {
             Some("Dynamic Inspection of Public Protection in South West region")
         );
         assert_eq!(m.region.as_deref(), Some("South West"));
+    }
+
+    #[test]
+    fn test_title_of_markdown_heading_without_its_marks() {
+        let text = "# An inspection of probation services in Kent ##\n\nSome text.\n";
+        assert_eq!(
+            extract_title(text).as_deref(),
+            Some("An inspection of probation services in Kent")
+        );
+        // `#` not followed by a space is not a heading mark, and opens no title.
+        assert_eq!(extract_title("#hashtag line here\n\nSome text.\n"), None);
+        assert_eq!(
+            extract_title("## Probation in Wales\nbody\n").as_deref(),
+            Some("Probation in Wales")
+        );
     }
 
     #[test]
