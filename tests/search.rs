@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use common::Workspace;
 use themis::search::SearchResults;
@@ -220,4 +220,108 @@ fn test_and_not_excludes_like_minus() {
             assert!(!e.text.to_lowercase().contains("police"), "{}", e.text);
         }
     }
+}
+
+/// A Markdown report titled after `town`, with `paragraphs` paragraphs about vetting and
+/// supervision; `aside` is one more paragraph.
+fn titled_report(town: &str, paragraphs: usize, aside: &str) -> String {
+    let mut text = format!("# Inspection of probation services in {town}\n\n");
+    for n in 1..=paragraphs {
+        text.push_str(&format!(
+            "Finding {n}. Vetting of new staff took many weeks, so cases waited for an \
+             allocated officer. Managers checked supervision records in {n} of the cases we \
+             read.\n\n"
+        ));
+    }
+    text.push_str(aside);
+    text.push_str("\n\n");
+    text
+}
+
+/// The passages of each report that `query` finds, by file.
+fn passages_found(ws: &Workspace, query: &str) -> BTreeMap<String, Vec<String>> {
+    let results = search(ws, &[query, "--limit", "100", "--per-report", "1000"]);
+    let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for report in results.reports {
+        let texts = report.excerpts.into_iter().map(|e| e.text);
+        found.entry(report.file).or_default().extend(texts);
+    }
+    found
+}
+
+#[test]
+fn test_title_words_find_the_passages_of_reports_so_titled_across_updates() {
+    // The title is indexed on report documents only; title words reach a report's passages
+    // through their position next to it. Incremental updates (delete, re-add, add) must keep
+    // every report's passages matched, and only its passages.
+    let ws = Workspace::empty();
+    ws.write(
+        "quillbury.md",
+        titled_report("Quillbury", 40, "Staff were committed."),
+    );
+    ws.write(
+        "marrowfield.md",
+        titled_report(
+            "Marrowfield",
+            25,
+            "Staff moved here from Quillbury last year.",
+        ),
+    );
+    ws.write(
+        "tansley.md",
+        titled_report("Tansley", 30, "The office was busy."),
+    );
+    ws.run(&["index"]).expect_code(0);
+
+    let check = |ws: &Workspace, reports: &[&str]| {
+        let every = passages_found(ws, "");
+        let by_title = passages_found(ws, "quillbury");
+        for file in reports {
+            let all = every.get(*file).cloned().unwrap_or_default();
+            assert!(!all.is_empty(), "{file} has passages");
+            let expected: Vec<&String> = if file.starts_with("quillbury") {
+                all.iter().collect()
+            } else {
+                all.iter().filter(|t| t.contains("Quillbury")).collect()
+            };
+            let mut got: Vec<&String> = by_title.get(*file).into_iter().flatten().collect();
+            let mut expected = expected;
+            got.sort();
+            expected.sort();
+            assert_eq!(got, expected, "passages of {file} found by `quillbury`");
+        }
+        assert!(by_title.keys().all(|f| reports.contains(&f.as_str())));
+
+        // Title words combine with text words, phrases and exclusions like any other field.
+        let both = passages_found(ws, "quillbury vetting");
+        assert_eq!(both.keys().collect::<Vec<_>>(), vec!["quillbury.md"]);
+        assert_eq!(
+            both["quillbury.md"].len(),
+            by_title["quillbury.md"].len() - 1
+        );
+        let phrase = passages_found(ws, "title:\"services in quillbury\"");
+        assert_eq!(phrase.keys().collect::<Vec<_>>(), vec!["quillbury.md"]);
+        let excluded = passages_found(ws, "vetting -title:quillbury");
+        assert!(!excluded.contains_key("quillbury.md") && excluded.len() == reports.len() - 1);
+    };
+    check(&ws, &["marrowfield.md", "quillbury.md", "tansley.md"]);
+
+    // Replace the report before Quillbury's, add one after, remove another, re-index each time.
+    ws.write(
+        "marrowfield.md",
+        titled_report("Marrowfield", 60, "Quillbury staff helped."),
+    );
+    ws.run(&["index"]).expect_code(0);
+    check(&ws, &["marrowfield.md", "quillbury.md", "tansley.md"]);
+    ws.write(
+        "zennor.md",
+        titled_report("Zennor", 5, "Nothing about that town."),
+    );
+    std::fs::remove_file(ws.corpus().join("tansley.md")).unwrap();
+    ws.write(
+        "quillbury.md",
+        titled_report("Quillbury", 3, "Short this time."),
+    );
+    ws.run(&["index"]).expect_code(0);
+    check(&ws, &["marrowfield.md", "quillbury.md", "zennor.md"]);
 }

@@ -20,7 +20,9 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 pub use merge::{BoundedMergePolicy, MAX_MERGED_BYTES};
-pub use schema::{build_schema, kind, pack_theme_count, report_key, unpack_theme_count, Fields};
+pub use schema::{
+    build_schema, kind, pack_theme_count, report_key, unpack_theme_count, Fields, PASSAGE_COUNT,
+};
 pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgress};
 
 use crate::corpus::ReportMeta;
@@ -32,7 +34,7 @@ use crate::error::{Error, Result};
 pub type StoredSentence = (usize, usize, crate::themes::Polarity, Vec<String>);
 
 /// Bumped whenever the schema or what is stored changes incompatibly.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 /// Identifies the segmentation, analysis and tagging code; see [`CommitInfo::pipeline`].
 pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use tantivy::indexer::UserOperation;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
@@ -227,9 +228,10 @@ pub fn build_index(
                             if known_now.contains_key(&file.rel) {
                                 writer.delete_term(Term::from_field_text(fields.file, &file.rel));
                             }
-                            for doc in report.documents {
-                                writer.add_document(doc)?;
-                            }
+                            // One batch: tantivy keeps a batch in one segment, in order, which
+                            // is what lets a report document find its passages (see
+                            // `Fields::passage_count`).
+                            writer.run(report.documents.into_iter().map(UserOperation::Add))?;
                             summary.problems.extend(report.problems);
                             summary.indexed += 1;
                             changed = true;
@@ -509,7 +511,6 @@ fn report_documents(
     for passage in &segmented.passages {
         let mut doc = TantivyDocument::default();
         common(&mut doc, kind::PASSAGE);
-        doc.add_text(fields.title, &meta.title);
         doc.add_text(fields.header, &header);
         doc.add_text(fields.text, &text[passage.start..passage.end]);
         let paragraph = segmented.paragraphs.get(passage.paragraph);
@@ -584,6 +585,8 @@ fn report_documents(
     common(&mut doc, kind::REPORT);
     doc.add_text(fields.hash, &hash);
     doc.add_u64(fields.sentence_count, record.sentences);
+    doc.add_u64(fields.passage_count, record.passages);
+    doc.add_text(fields.title, &meta.title);
     doc.add_text(fields.report_title, &meta.title);
     doc.add_text(fields.summary_id, &meta.id);
     doc.add_text(fields.summary_file, &meta.file);

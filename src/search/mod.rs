@@ -20,6 +20,8 @@ use crate::error::{Error, Result};
 use crate::index::{kind, Fields, PerSegment, ReportHeader, ThemisIndex};
 use crate::segment;
 
+mod report_title;
+
 /// Restrictions applied on top of the query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
@@ -251,12 +253,13 @@ fn parse_query(index: &ThemisIndex, query: &str) -> Result<Box<dyn Query>> {
     let mut parser =
         QueryParser::for_index(&index.index, vec![index.fields.text, index.fields.title]);
     parser.set_conjunction_by_default();
-    parser
+    let parsed = parser
         .parse_query(&and_not_as_not(&escape_apostrophes(query)))
         .map_err(|err| Error::BadQuery {
             query: query.to_string(),
             reason: explain_query_error(&err),
-        })
+        })?;
+    Ok(report_title::route_title_leaves(parsed, index.fields.title))
 }
 
 /// tantivy's grammar reads `'` as a quote, so `children's` would be a syntax error. An
