@@ -163,7 +163,7 @@ impl Tokenizer for ThemisTokenizer {
         }
         let tokens = &mut self.tokens;
         let mut len = 0;
-        for_each_token(text, false, &mut |term, start, end| {
+        let mut put = |term: &str, start: usize, end: usize| {
             if len == tokens.len() {
                 tokens.push(Token::default());
             }
@@ -175,7 +175,11 @@ impl Tokenizer for ThemisTokenizer {
             t.position = len;
             t.position_length = 1;
             len += 1;
-        });
+        };
+        match take_handed_over(text) {
+            Some(prepared) => prepared.for_each(&mut put),
+            None => for_each_token(text, false, &mut put),
+        }
         if tokens.is_empty() {
             tokens.push(Token::default());
         }
@@ -210,6 +214,153 @@ impl TokenStream for ThemisTokenStream<'_> {
         *self.reusable = false;
         &mut self.tokens[self.cursor.saturating_sub(1)]
     }
+}
+
+/// The tokens of one text, made ahead of time: what [`analyze`] gives for `text`, kept compact
+/// (all terms in one string) so that a queue of them costs little memory.
+///
+/// The indexer's workers analyse every sentence to tag it; a passage is a run of sentences, so
+/// its tokens are usually the sentences' tokens put together ([`PreparedTokens::join`] says
+/// when that is exact). Handing them to the tokenizer ([`hand_over`]) spares analysing each
+/// passage a second time inside tantivy.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PreparedTokens {
+    text: String,
+    terms: String,
+    /// Per token: end of its term in `terms`, and its byte range in `text`.
+    tokens: Vec<(u32, u32, u32)>,
+}
+
+impl PreparedTokens {
+    /// Starts the tokens of `text` from the tokens of its pieces, pushed in order with
+    /// [`TokenJoiner::push`].
+    pub fn joiner(text: &str) -> TokenJoiner {
+        TokenJoiner {
+            prepared: PreparedTokens {
+                text: text.to_owned(),
+                terms: String::with_capacity(text.len()),
+                tokens: Vec::with_capacity(text.len() / 5),
+            },
+            covered: 0,
+            exact: u32::try_from(text.len()).is_ok(),
+        }
+    }
+
+    /// The text these tokens are of.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Bytes held, for bounding a queue of them.
+    pub fn heap_bytes(&self) -> usize {
+        self.text.len() + self.terms.len() + self.tokens.len() * 12
+    }
+
+    pub(crate) fn for_each(&self, emit: &mut dyn FnMut(&str, usize, usize)) {
+        let mut term_start = 0;
+        for &(term_end, from, to) in &self.tokens {
+            let term_end = term_end as usize;
+            emit(
+                self.terms.get(term_start..term_end).unwrap_or_default(),
+                from as usize,
+                to as usize,
+            );
+            term_start = term_end;
+        }
+    }
+}
+
+/// Builds [`PreparedTokens`] from the tokens of pieces of a text (see [`PreparedTokens::joiner`]).
+pub struct TokenJoiner {
+    prepared: PreparedTokens,
+    /// End of the last piece pushed.
+    covered: usize,
+    /// False once the pieces' tokens may differ from what [`analyze`] gives for the text.
+    exact: bool,
+}
+
+impl TokenJoiner {
+    /// Adds the piece `range` of the text, whose slice analyses to `tokens`. Pieces come in
+    /// order without overlapping.
+    pub fn push(&mut self, range: std::ops::Range<usize>, tokens: &[AnalyzedToken]) {
+        let bytes = self.prepared.text.as_bytes();
+        if !self.exact
+            || range.start < self.covered
+            || range.end > bytes.len()
+            || !at_word_boundary(bytes, range.start)
+            || !at_word_boundary(bytes, range.end)
+            || !is_wordless(&bytes[self.covered..range.start])
+        {
+            self.exact = false;
+            return;
+        }
+        for token in tokens {
+            self.prepared.terms.push_str(&token.term);
+            self.prepared.tokens.push((
+                self.prepared.terms.len() as u32,
+                (range.start + token.start) as u32,
+                (range.start + token.end) as u32,
+            ));
+        }
+        self.covered = range.end;
+    }
+
+    /// Marks the result unusable (a piece that does not lie inside the text).
+    pub fn give_up(&mut self) {
+        self.exact = false;
+    }
+
+    /// The text's tokens, or `None` unless they are exactly what [`analyze`] gives for the
+    /// whole text: each piece must start and end where no word can continue across (a
+    /// separator or an end of the text), and the text between and around pieces must hold
+    /// no word. Tokens never depend on text beyond the separators around them, so the
+    /// pieces' tokens, put together, are then the text's.
+    pub fn finish(self) -> Option<PreparedTokens> {
+        let rest = &self.prepared.text.as_bytes()[self.covered..];
+        (self.exact && is_wordless(rest)).then_some(self.prepared)
+    }
+}
+
+/// True when no word of `text` can run across byte offset `at`.
+fn at_word_boundary(text: &[u8], at: usize) -> bool {
+    at == 0 || at >= text.len() || is_ascii_separator(text[at - 1]) || separator_len(text, at) > 0
+}
+
+/// True when `text` is ASCII with no letter or digit, so it analyses to no token.
+fn is_wordless(text: &[u8]) -> bool {
+    text.iter().all(|&b| b < 0x80 && !b.is_ascii_alphanumeric())
+}
+
+thread_local! {
+    static HANDED_OVER: RefCell<Option<std::sync::Arc<PreparedTokens>>> =
+        const { RefCell::new(None) };
+}
+
+/// Offers `prepared` to the next [`ThemisTokenizer`] call on this thread. The tokenizer uses
+/// the tokens only if it is asked for exactly the text they were made from, so an offer that
+/// is not taken up, or one for another text, changes nothing.
+pub fn hand_over(prepared: Option<std::sync::Arc<PreparedTokens>>) {
+    // During thread teardown there is nothing to offer to.
+    let _ = HANDED_OVER.try_with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = prepared;
+        }
+    });
+}
+
+/// The tokens handed over for `text`, if any.
+fn take_handed_over(text: &str) -> Option<std::sync::Arc<PreparedTokens>> {
+    HANDED_OVER
+        .try_with(|slot| {
+            let mut slot = slot.try_borrow_mut().ok()?;
+            if slot.as_ref().is_some_and(|p| p.text == text) {
+                slot.take()
+            } else {
+                None
+            }
+        })
+        .ok()
+        .flatten()
 }
 
 /// A [`TextAnalyzer`] wrapping [`ThemisTokenizer`]; all normalisation happens inside the
@@ -821,6 +972,87 @@ mod tests {
         assert_eq!(stream.token().text, "vet");
     }
 
+    fn prepared_tokens(prepared: &PreparedTokens) -> Vec<(String, usize, usize)> {
+        let mut out = Vec::new();
+        prepared.for_each(&mut |term, start, end| out.push((term.to_owned(), start, end)));
+        out
+    }
+
+    fn expected_tokens(text: &str) -> Vec<(String, usize, usize)> {
+        analyze(text)
+            .into_iter()
+            .map(|t| (t.term, t.start, t.end))
+            .collect()
+    }
+
+    /// Joins `text` from the tokens of the given byte ranges of it.
+    fn join(text: &str, pieces: &[std::ops::Range<usize>]) -> Option<PreparedTokens> {
+        let mut joiner = PreparedTokens::joiner(text);
+        for piece in pieces {
+            let tokens = text.get(piece.clone()).map(analyze).unwrap_or_default();
+            joiner.push(piece.clone(), &tokens);
+        }
+        joiner.finish()
+    }
+
+    #[test]
+    fn test_joined_sentences_give_the_passages_tokens() {
+        let text = "Vetting took weeks. Staff’s cases waited – badly.  Managers agreed.";
+        let second = text.find("Staff").unwrap();
+        let third = text.find("Managers").unwrap();
+        let pieces = [0..19, second..third - 2, third..text.len()];
+        let prepared = join(text, &pieces).expect("sentences end at separators");
+        assert_eq!(prepared_tokens(&prepared), expected_tokens(text));
+        assert_eq!(prepared.text(), text);
+    }
+
+    #[test]
+    fn test_joining_refuses_what_would_change_the_tokens() {
+        // A cut inside a word, a number or a contraction joins what the whole text keeps
+        // together.
+        assert!(join("Rates rose 5.6 points.", &[0..12, 12..22]).is_none());
+        assert!(join("children's services", &[0..8, 8..19]).is_none());
+        assert!(join("information sharing", &[0..5, 5..19]).is_none());
+        // Text left out of every piece holds a word.
+        assert!(join("One. Two. Three.", &[0..4, 10..16]).is_none());
+        // Pieces out of order, overlapping, or outside the text.
+        assert!(join("One. Two.", &[5..9, 0..4]).is_none());
+        assert!(join("One. Two.", &[0..4, 2..9]).is_none());
+        assert!(join("One.", &[0..2, 2..40]).is_none());
+        // Left-out text without words is fine.
+        assert!(join("One. -- Two.", &[0..4, 8..12]).is_some());
+    }
+
+    #[test]
+    fn test_tokenizer_uses_handed_over_tokens_only_for_their_text() {
+        let text = "Vetting delays stopped new staff starting.";
+        let mut joiner = PreparedTokens::joiner(text);
+        // Deliberately not the text's tokens, to see which the tokenizer uses.
+        let marked = vec![AnalyzedToken {
+            term: "marked".into(),
+            start: 0,
+            end: 7,
+            position: 0,
+        }];
+        joiner.push(0..text.len(), &marked);
+        let prepared = std::sync::Arc::new(joiner.finish().expect("one whole piece"));
+        let terms_of = |tokenizer: &mut ThemisTokenizer, text: &str| {
+            let mut stream = tokenizer.token_stream(text);
+            let mut out = Vec::new();
+            while stream.advance() {
+                out.push(stream.token().text.clone());
+            }
+            out
+        };
+        let mut tokenizer = ThemisTokenizer::default();
+        hand_over(Some(prepared.clone()));
+        assert_eq!(terms_of(&mut tokenizer, "Another text."), ["anoth", "text"]);
+        assert_eq!(terms_of(&mut tokenizer, text), ["marked"]);
+        // Taken once: the same text again is analysed.
+        assert_eq!(terms_of(&mut tokenizer, "Vetting."), ["vet"]);
+        assert_eq!(terms_of(&mut tokenizer, text).len(), 6);
+    }
+
     #[test]
     fn test_tokenizer_matches_analyze() {
         let mut tok = ThemisTokenizer::default();
@@ -1041,6 +1273,32 @@ mod tests {
             #[test]
             fn test_prop_ascii_fast_path_equals_hf(text in "[ -~\t\r\n]{0,80}") {
                 prop_assert_eq!(analyze(&text), analyze_hf(&text));
+            }
+
+            #[test]
+            fn test_prop_joined_pieces_are_the_whole_texts_tokens_or_nothing(
+                text in "([a-zA-Z0-9'. ,\n-]|’|–|\u{a0}|é|\u{301}){0,60}",
+                cuts in proptest::collection::vec(0usize..64, 0..8),
+            ) {
+                // Cut the text anywhere (on char boundaries), drop every other gap's worth
+                // of text from the pieces, and join: an answer must be the exact tokens.
+                let mut points: Vec<usize> = cuts
+                    .into_iter()
+                    .map(|c| c.min(text.len()))
+                    .filter(|&c| text.is_char_boundary(c))
+                    .chain([0, text.len()])
+                    .collect();
+                points.sort_unstable();
+                points.dedup();
+                let mut joiner = PreparedTokens::joiner(&text);
+                for (k, pair) in points.windows(2).enumerate() {
+                    if k % 3 != 2 {
+                        joiner.push(pair[0]..pair[1], &analyze(&text[pair[0]..pair[1]]));
+                    }
+                }
+                if let Some(prepared) = joiner.finish() {
+                    prop_assert_eq!(prepared_tokens(&prepared), expected_tokens(&text));
+                }
             }
 
             #[test]

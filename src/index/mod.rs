@@ -6,6 +6,7 @@
 //! trusted: commands say to run `themis index --rebuild`, and `themis index` rebuilds it.
 
 mod merge;
+mod queue;
 mod schema;
 mod writer;
 

@@ -14,9 +14,11 @@ use serde::Serialize;
 use tantivy::indexer::UserOperation;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
+use super::queue::{InFlight, QueuedDocument};
+
 use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
 use super::{StoredSentence, FORMAT_VERSION, PIPELINE_VERSION};
-use crate::analysis;
+use crate::analysis::{self, PreparedTokens, TokenJoiner};
 use crate::corpus::{self, CorpusFile, FileProblem, Manifest, ReportMeta, SourceText};
 use crate::error::{Error, Result};
 use crate::segment::{segment, Segmented};
@@ -126,8 +128,8 @@ pub fn build_index(
     let fresh = !exists(&options.index_dir);
     let (index, fields, previous, rebuilt) = open_for_writing(options, taxonomy)?;
     summary.rebuilt = rebuilt;
-    let mut writer: IndexWriter = open_writer(&index, &options.index_dir, options.memory_budget)
-        .map_err(|e| match e {
+    let mut writer =
+        open_writer(&index, &options.index_dir, options.memory_budget).map_err(|e| match e {
             tantivy::TantivyError::LockFailure(..) => Error::IndexLocked(options.index_dir.clone()),
             other => other.into(),
         })?;
@@ -158,6 +160,7 @@ pub fn build_index(
         .clamp(1, 8);
     let (sender, receiver) = std::sync::mpsc::sync_channel::<(usize, Prepared)>(workers * 2);
     let known_now = &known;
+    let in_flight = InFlight::new(QUEUE_BYTES);
     let outcome = std::thread::scope(|scope| -> Result<()> {
         for _ in 0..workers {
             let sender = sender.clone();
@@ -228,10 +231,16 @@ pub fn build_index(
                             if known_now.contains_key(&file.rel) {
                                 writer.delete_term(Term::from_field_text(fields.file, &file.rel));
                             }
+                            let mut documents = report.documents;
+                            let bytes = documents.iter().map(QueuedDocument::heap_bytes).sum();
+                            let ticket = in_flight.admit(bytes);
+                            if let Some(last) = documents.last_mut() {
+                                last.hold(ticket);
+                            }
                             // One batch: tantivy keeps a batch in one segment, in order, which
                             // is what lets a report document find its passages (see
                             // `Fields::passage_count`).
-                            writer.run(report.documents.into_iter().map(UserOperation::Add))?;
+                            writer.run(documents.into_iter().map(UserOperation::Add))?;
                             summary.problems.extend(report.problems);
                             summary.indexed += 1;
                             changed = true;
@@ -289,7 +298,11 @@ pub fn build_index(
 /// of the segments it reads, which count as resident memory until it ends: with merges capped
 /// (see [`super::BoundedMergePolicy`]), four at once still took indexing 1 GB to a 972 MB peak
 /// (386 MB of it heap). On two cores, more merge threads only compete with indexing.
-fn open_writer(index: &Index, dir: &Path, budget: usize) -> tantivy::Result<IndexWriter> {
+fn open_writer(
+    index: &Index,
+    dir: &Path,
+    budget: usize,
+) -> tantivy::Result<IndexWriter<QueuedDocument>> {
     const MIN_PER_THREAD: usize = 15_000_000;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cores.clamp(1, 8).min(budget / MIN_PER_THREAD).max(1);
@@ -392,6 +405,10 @@ fn content_hash(source: &SourceText, manifest: &Manifest, file: &CorpusFile) -> 
     corpus::hex_sha256(format!("{}\n{entry}", source.hash).as_bytes())
 }
 
+/// Bytes of documents that may wait for tantivy's indexing threads (tantivy's own queue holds
+/// up to 10,000 batches, i.e. reports, whatever their size).
+const QUEUE_BYTES: usize = 32 << 20;
+
 /// Files a worker may run ahead of the one being added.
 const REORDER_WINDOW: usize = 16;
 
@@ -407,7 +424,7 @@ enum Prepared {
 
 /// One report's documents, ready to add.
 struct ReadyReport {
-    documents: Vec<TantivyDocument>,
+    documents: Vec<QueuedDocument>,
     passages: u64,
     problems: Vec<FileProblem>,
 }
@@ -466,7 +483,7 @@ fn report_documents(
     source: &SourceText,
     hash: String,
     tokens: &mut Vec<analysis::AnalyzedToken>,
-) -> (Vec<TantivyDocument>, u64, Vec<FileProblem>) {
+) -> (Vec<QueuedDocument>, u64, Vec<FileProblem>) {
     let mut documents = Vec::new();
     let text = &source.text;
     let base = source.offset_base;
@@ -500,12 +517,36 @@ fn report_documents(
         file: meta.file.clone(),
     })
     .unwrap_or_default();
+    // A passage's tokens are its sentences' tokens, made here for tagging anyway; handed to
+    // tantivy with the passage, they spare analysing its text again.
+    let mut joiners: Vec<TokenJoiner> = Vec::with_capacity(segmented.passages.len());
+    let mut passage_of = vec![usize::MAX; segmented.sentences.len()];
+    for (n, passage) in segmented.passages.iter().enumerate() {
+        joiners.push(PreparedTokens::joiner(&text[passage.start..passage.end]));
+        for i in passage.sentences.clone() {
+            if let Some(slot) = passage_of.get_mut(i) {
+                *slot = n;
+            }
+        }
+    }
     let mut tags = Vec::with_capacity(segmented.sentences.len());
-    for sentence in &segmented.sentences {
+    for (i, sentence) in segmented.sentences.iter().enumerate() {
         let slice = &text[sentence.start..sentence.end];
         analysis::analyze_into(slice, tokens);
         tags.push(taxonomy.tag_for_index(slice, tokens, section_of(sentence.section)));
+        let n = passage_of[i];
+        if let (Some(joiner), Some(passage)) = (joiners.get_mut(n), segmented.passages.get(n)) {
+            if passage.start <= sentence.start && sentence.end <= passage.end {
+                joiner.push(
+                    sentence.start - passage.start..sentence.end - passage.start,
+                    tokens,
+                );
+            } else {
+                joiner.give_up();
+            }
+        }
     }
+    let mut joiners = joiners.into_iter();
     let tagged_sentences = tags.iter().filter(|t| !t.themes.is_empty()).count() as u64;
 
     for passage in &segmented.passages {
@@ -548,7 +589,8 @@ fn report_documents(
                 serde_json::to_string(&stored).unwrap_or_default(),
             );
         }
-        documents.push(doc);
+        let prepared = joiners.next().and_then(TokenJoiner::finish);
+        documents.push(QueuedDocument::with_tokens(doc, prepared));
     }
 
     let mut structured = crate::structured::extract(text);
@@ -604,6 +646,56 @@ fn report_documents(
         fields.data,
         serde_json::to_string(&record).unwrap_or_default(),
     );
-    documents.push(doc);
+    documents.push(QueuedDocument::new(doc));
     (documents, record.passages, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::Value;
+
+    #[test]
+    fn test_every_passage_of_the_shipped_corpus_carries_its_own_tokens() {
+        // The hand-over only pays if the sentences' tokens can stand for the passages'; and
+        // whatever is handed over must be exactly what the analyser makes of the passage.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let discovery = corpus::discover(&dir).unwrap();
+        let manifest = Manifest::load(&dir).unwrap();
+        let taxonomy = Taxonomy::embedded();
+        let (_, fields) = build_schema();
+        let mut passages = 0;
+        for file in &discovery.files {
+            let (source, _) = corpus::read_source(file, u64::MAX).unwrap();
+            let meta = ReportMeta::resolve(file, &source, &manifest);
+            let (documents, count, _) = report_documents(
+                &fields,
+                &taxonomy,
+                &meta,
+                &source,
+                String::new(),
+                &mut Vec::new(),
+            );
+            assert_eq!(documents.len() as u64, count + 1, "{}", file.rel);
+            for queued in &documents[..documents.len() - 1] {
+                let text = queued
+                    .document()
+                    .get_first(fields.text)
+                    .and_then(|v| v.as_str())
+                    .unwrap();
+                let prepared = queued.prepared_tokens().expect("passage tokens");
+                assert_eq!(prepared.text(), text);
+                let mut handed = Vec::new();
+                prepared.for_each(&mut |term, from, to| handed.push((term.to_owned(), from, to)));
+                let made: Vec<_> = analysis::analyze(text)
+                    .into_iter()
+                    .map(|t| (t.term, t.start, t.end))
+                    .collect();
+                assert_eq!(handed, made, "{}", file.rel);
+                passages += 1;
+            }
+            assert!(documents.last().unwrap().prepared_tokens().is_none());
+        }
+        assert!(passages > 400, "{passages} passages");
+    }
 }
