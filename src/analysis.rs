@@ -122,18 +122,11 @@ pub fn terms(text: &str) -> Vec<String> {
 /// The themis analyser as a tantivy [`Tokenizer`].
 ///
 /// It keeps its token buffer between calls so that indexing many documents reuses the
-/// term `String` allocations, and the text those tokens came from: tantivy keeps one
-/// tokenizer per field, and every passage of a report carries the same title, so the title's
-/// tokens are made once per report rather than once per passage.
+/// term `String` allocations. When the indexer has handed over a passage's tokens
+/// ([`hand_over`]), it copies those instead of analysing the text again.
 #[derive(Clone, Default)]
 pub struct ThemisTokenizer {
     tokens: Vec<Token>,
-    /// Number of valid tokens in `tokens`, from `last_text`.
-    len: usize,
-    last_text: String,
-    /// False once a caller has been handed a token to change ([`TokenStream::token_mut`]):
-    /// the buffer may then no longer be what `last_text` analyses to.
-    reusable: bool,
 }
 
 /// Token stream produced by [`ThemisTokenizer`].
@@ -144,23 +137,12 @@ pub struct ThemisTokenStream<'a> {
     len: usize,
     /// Index of the current token plus one; 0 means `advance` has not been called.
     cursor: usize,
-    /// The tokenizer's [`ThemisTokenizer::reusable`].
-    reusable: &'a mut bool,
 }
 
 impl Tokenizer for ThemisTokenizer {
     type TokenStream<'a> = ThemisTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> ThemisTokenStream<'a> {
-        // The indexer reads tokens without changing them, so the last text's tokens stand.
-        if self.reusable && self.last_text == text {
-            return ThemisTokenStream {
-                tokens: &mut self.tokens[..],
-                len: self.len,
-                cursor: 0,
-                reusable: &mut self.reusable,
-            };
-        }
         let tokens = &mut self.tokens;
         let mut len = 0;
         let mut put = |term: &str, start: usize, end: usize| {
@@ -183,15 +165,10 @@ impl Tokenizer for ThemisTokenizer {
         if tokens.is_empty() {
             tokens.push(Token::default());
         }
-        self.len = len;
-        self.last_text.clear();
-        self.last_text.push_str(text);
-        self.reusable = true;
         ThemisTokenStream {
             tokens: &mut self.tokens[..],
             len,
             cursor: 0,
-            reusable: &mut self.reusable,
         }
     }
 }
@@ -211,7 +188,6 @@ impl TokenStream for ThemisTokenStream<'_> {
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        *self.reusable = false;
         &mut self.tokens[self.cursor.saturating_sub(1)]
     }
 }
@@ -960,18 +936,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn test_tokenizer_does_not_reuse_tokens_a_caller_changed() {
-        let mut tok = ThemisTokenizer::default();
-        let text = "Vetting delays";
-        let mut stream = tok.token_stream(text);
-        assert!(stream.advance());
-        stream.token_mut().text = "changed".to_string();
-        let mut stream = tok.token_stream(text);
-        assert!(stream.advance());
-        assert_eq!(stream.token().text, "vet");
-    }
-
     fn prepared_tokens(prepared: &PreparedTokens) -> Vec<(String, usize, usize)> {
         let mut out = Vec::new();
         prepared.for_each(&mut |term, start, end| out.push((term.to_owned(), start, end)));
@@ -1056,7 +1020,7 @@ mod tests {
     #[test]
     fn test_tokenizer_matches_analyze() {
         let mut tok = ThemisTokenizer::default();
-        // Repeats, as a report's title comes once per passage, reuse the last tokens.
+        // The token buffer is reused from one text to the next, longer or shorter.
         for text in [
             "Information-sharing with police was late.",
             "Information-sharing with police was late.",

@@ -211,6 +211,12 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
     out
 }
 
+/// True when `s` has more than `n` words; stops counting there, since a long paragraph is a
+/// line too and most lines are asked about only to be ruled out.
+fn more_words_than(s: &str, n: usize) -> bool {
+    s.split_whitespace().nth(n).is_some()
+}
+
 /// Collapses runs of whitespace to one space and trims.
 fn normalise_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -242,7 +248,7 @@ fn is_heading_like(t: &str) -> bool {
     let first = t.chars().next().unwrap_or(' ');
     !t.ends_with(['.', '!', '?', ';', ','])
         && (first.is_uppercase() || first.is_ascii_digit())
-        && t.split_whitespace().count() <= 12
+        && !more_words_than(t, 12)
 }
 
 fn ends_sentence(t: &str) -> bool {
@@ -266,7 +272,7 @@ fn report_region(lines: &[Line]) -> Option<String> {
     lines
         .iter()
         .take(60)
-        .filter(|l| l.text.split_whitespace().count() <= 16)
+        .filter(|l| !more_words_than(l.text, 16))
         .find_map(|l| TITLE.captures(l.text.trim()))
         .map(|c| normalise_ws(&c[1]))
         .filter(|r| !r.is_empty())
@@ -306,7 +312,7 @@ fn is_recs_heading(t: &str) -> bool {
     }
     let c = clean_heading(t);
     let lower = c.to_lowercase();
-    c.split_whitespace().count() <= 8
+    !more_words_than(&c, 8)
         && lower
             .split(|ch: char| !ch.is_alphanumeric())
             .any(|w| w == "recommendations" || w == "recommendation")
@@ -552,7 +558,7 @@ fn recommendations(
         }
         // A sentence line under an addressee with no list marker: web text whose <li> markers
         // were lost. It is an item of the current list.
-        if let Some(l) = lead.as_mut().filter(|_| t.split_whitespace().count() >= 4) {
+        if let Some(l) = lead.as_mut().filter(|_| more_words_than(t, 3)) {
             close_item(&mut recs, &mut open, &mut pieces);
             l.items += 1;
             b.items += 1;
@@ -666,7 +672,7 @@ fn is_key_question_header(t: &str) -> bool {
         return false;
     }
     let c = normalise_ws(&t.replace(['|', '\t'], " ")).to_lowercase();
-    c.starts_with("key question") && c.split_whitespace().count() <= 6
+    c.starts_with("key question") && !more_words_than(&c, 6)
 }
 
 /// Finds the scoring table: after a "Scoring" heading or at its header row. A "Scoring"
@@ -742,7 +748,7 @@ fn score_table(lines: &[Line], start: usize, problems: &mut Vec<Problem>) -> Opt
                 pending = None;
                 continue;
             }
-            if fig.chars().any(|c| c.is_ascii_digit()) && fig.split_whitespace().count() <= 3 {
+            if fig.chars().any(|c| c.is_ascii_digit()) && !more_words_than(&fig, 3) {
                 bad_figure(problems, l.no, q, &fig);
                 pending = None;
                 continue;
@@ -862,7 +868,7 @@ fn ratings(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<Rating> {
             || STANDARD.is_match(t);
         if is_hard_heading(t)
             || (t.to_lowercase().starts_with("annex") && is_heading_like(t))
-            || (started && !is_row && t.split_whitespace().count() > 25)
+            || (started && !is_row && more_words_than(t, 25))
         {
             break;
         }
@@ -1143,8 +1149,7 @@ fn classify_row(t: &str) -> Row {
     }
     if let Some(i) = t.rfind(')') {
         let tail = t[i + 1..].trim();
-        let wordy =
-            tail.split_whitespace().count() >= 2 && !tail.chars().any(|c| c.is_ascii_digit());
+        let wordy = more_words_than(tail, 1) && !tail.chars().any(|c| c.is_ascii_digit());
         if !wordy || parse_value(tail) == Some(Value::Absent) {
             return Row::Labelled {
                 label: t[..=i].to_string(),
@@ -1391,7 +1396,7 @@ fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact> {
         }
         if is_hard_heading(t)
             || clean_heading(t).eq_ignore_ascii_case("footnotes")
-            || t.split_whitespace().count() > 40
+            || more_words_than(t, 40)
         {
             break;
         }

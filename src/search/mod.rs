@@ -293,13 +293,14 @@ fn escape_apostrophes(query: &str) -> String {
 /// matches nothing, so the whole query would find nothing. Users mean `a NOT b`, which tantivy
 /// reads as "a, excluding b": rewrite it outside quoted phrases.
 fn and_not_as_not(query: &str) -> String {
-    let pattern = regex::Regex::new(r"\bAND\s+NOT\b").expect("valid regex");
+    static AND_NOT: once_cell::sync::Lazy<regex::Regex> =
+        once_cell::sync::Lazy::new(|| regex::Regex::new(r"\bAND\s+NOT\b").expect("valid regex"));
     query
         .split('"')
         .enumerate()
         .map(|(i, part)| {
             if i % 2 == 0 {
-                pattern.replace_all(part, "NOT").into_owned()
+                AND_NOT.replace_all(part, "NOT").into_owned()
             } else {
                 part.to_string()
             }
