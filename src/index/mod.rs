@@ -21,9 +21,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 pub use merge::{BoundedMergePolicy, MAX_MERGED_BYTES};
-pub use schema::{
-    build_schema, kind, pack_theme_count, report_key, unpack_theme_count, Fields, PASSAGE_COUNT,
-};
+pub use schema::{build_schema, kind, pack_theme_count, unpack_theme_count, Fields, PASSAGE_COUNT};
 pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgress};
 
 use crate::corpus::ReportMeta;
@@ -35,7 +33,7 @@ use crate::error::{Error, Result};
 pub type StoredSentence = (usize, usize, crate::themes::Polarity, Vec<String>);
 
 /// Bumped whenever the schema or what is stored changes incompatibly.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 /// Identifies the segmentation, analysis and tagging code; see [`CommitInfo::pipeline`].
 pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
@@ -298,34 +296,6 @@ pub(crate) fn for_each_live_match(
     Ok(())
 }
 
-/// State opened per segment on first use (fast-field columns), for documents visited in any
-/// order: opening a column costs more than reading many values from it.
-pub(crate) struct PerSegment<T> {
-    open: std::collections::HashMap<u32, T>,
-}
-
-impl<T> PerSegment<T> {
-    pub(crate) fn new() -> Self {
-        PerSegment {
-            open: std::collections::HashMap::new(),
-        }
-    }
-
-    /// The state of `address`'s segment, opened with `open` the first time.
-    pub(crate) fn get(
-        &mut self,
-        searcher: &Searcher,
-        address: tantivy::DocAddress,
-        open: impl FnOnce(&tantivy::SegmentReader) -> Result<T>,
-    ) -> Result<&T> {
-        use std::collections::hash_map::Entry;
-        Ok(match self.open.entry(address.segment_ord) {
-            Entry::Occupied(opened) => opened.into_mut(),
-            Entry::Vacant(slot) => slot.insert(open(searcher.segment_reader(address.segment_ord))?),
-        })
-    }
-}
-
 /// The fast-field columns a [`ReportSummary`] is read from, in one segment.
 struct SummaryColumns {
     id: TextColumn,
@@ -423,7 +393,7 @@ impl SummaryColumns {
     }
 }
 
-/// The report metadata an excerpt is shown under, stored with each passage.
+/// The report metadata an excerpt is shown under, stored with each report document.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportHeader {
     /// Report id.

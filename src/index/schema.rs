@@ -42,9 +42,6 @@ pub struct Fields {
     pub title: Field,
     /// Report id (slug), a filter on every document.
     pub report: Field,
-    /// [`report_key`] of the report id, as one fast `u64`: what search groups hits by, since
-    /// turning a text fast field's ordinal back into its string was half of a query's time.
-    pub report_key: Field,
     /// Corpus-relative file path: the unit of replacement.
     pub file: Field,
     /// Canonical region (absent when unknown).
@@ -92,21 +89,9 @@ pub struct Fields {
     /// The report's tagged sentences per theme and polarity (report documents), packed by
     /// [`pack_theme_count`], so theme counts are one fast-field read per report.
     pub theme_counts: Field,
-    /// Stored JSON on passages: the report's [`super::ReportHeader`], so that an excerpt's
-    /// heading comes with the passage instead of a lookup of its report.
+    /// Stored JSON on report documents: the report's [`super::ReportHeader`], which search
+    /// reads once per report it shows (a passage's report document is the next one after it).
     pub header: Field,
-}
-
-/// A 64-bit key for a report id: the first eight bytes of its SHA-256, stable across builds
-/// and platforms. Two ids of one index share a key with probability about n²/2⁶⁵ (3 in 10⁸
-/// for a million reports); search reads each shown excerpt's report id from its stored header,
-/// so such a clash could only cost an excerpt, never put one under the wrong report.
-pub fn report_key(id: &str) -> u64 {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(id.as_bytes());
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&digest[..8]);
-    u64::from_be_bytes(first)
 }
 
 /// Packs "`count` sentences of theme number `theme` (taxonomy order) with `polarity`" into one
@@ -155,7 +140,6 @@ pub fn build_schema() -> (Schema, Fields) {
         text: builder.add_text_field("text", analysed(true)),
         title: builder.add_text_field("title", analysed(false)),
         report: builder.add_text_field("report", filter_key.clone()),
-        report_key: builder.add_u64_field("report_key", FAST),
         file: builder.add_text_field("file", filter_key.clone()),
         region: builder.add_text_field("region", filter_key.clone()),
         year: builder.add_u64_field("year", INDEXED | FAST),
@@ -184,14 +168,6 @@ pub fn build_schema() -> (Schema, Fields) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn test_report_key_is_the_start_of_the_ids_sha256() {
-        // SHA-256("abc") = ba7816bf 8f01cfea ...: the key must not change between builds, or
-        // an index written by one themis would group another's hits wrongly.
-        assert_eq!(report_key("abc"), 0xba78_16bf_8f01_cfea);
-        assert_ne!(report_key("hmip-2024-kent"), report_key("hmip-2024-kent-2"));
-    }
 
     #[test]
     fn test_theme_counts_pack_and_unpack() {

@@ -488,11 +488,9 @@ fn report_documents(
     let text = &source.text;
     let base = source.offset_base;
     let segmented: Segmented = segment(text);
-    let report_key = super::report_key(&meta.id);
     let common = |doc: &mut TantivyDocument, k: &str| {
         doc.add_text(fields.kind, k);
         doc.add_text(fields.report, &meta.id);
-        doc.add_u64(fields.report_key, report_key);
         doc.add_text(fields.file, &meta.file);
         if let Some(region) = &meta.region {
             doc.add_text(fields.region, region);
@@ -552,7 +550,6 @@ fn report_documents(
     for passage in &segmented.passages {
         let mut doc = TantivyDocument::default();
         common(&mut doc, kind::PASSAGE);
-        doc.add_text(fields.header, &header);
         doc.add_text(fields.text, &text[passage.start..passage.end]);
         let paragraph = segmented.paragraphs.get(passage.paragraph);
         if let Some(section) = section_of(paragraph.and_then(|p| p.section)) {
@@ -630,6 +627,7 @@ fn report_documents(
     doc.add_u64(fields.passage_count, record.passages);
     doc.add_text(fields.title, &meta.title);
     doc.add_text(fields.report_title, &meta.title);
+    doc.add_text(fields.header, &header);
     doc.add_text(fields.summary_id, &meta.id);
     doc.add_text(fields.summary_file, &meta.file);
     if let Some(region) = &meta.region {

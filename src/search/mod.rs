@@ -8,16 +8,17 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::postings::SegmentPostings;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Score, Searcher, TantivyDocument, Term, TERMINATED};
 
 use crate::corpus::{self, CorpusFile};
 use crate::error::{Error, Result};
-use crate::index::{kind, Fields, PerSegment, ReportHeader, ThemisIndex};
+use crate::index::{kind, Fields, ReportHeader, ThemisIndex};
 use crate::segment;
 
 mod report_title;
@@ -154,45 +155,31 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
     snippets.set_max_num_chars(1 << 20);
 
     let mut reports: Vec<ReportHits> = Vec::new();
-    let mut slot_by_id: HashMap<String, usize> = HashMap::new();
-    let mut slot_by_key: HashMap<u64, usize> = HashMap::new();
+    let mut slot_by_report: HashMap<DocAddress, usize> = HashMap::new();
     let mut sources = SourceCache::new(index);
-    // Group on the `report_key` fast field, and read a stored document only for an excerpt
-    // that will be shown: stored documents are the expensive part of a query. The key only
-    // decides what to skip unread; the report an excerpt goes under is the one its stored
-    // header names.
-    let mut key_columns = PerSegment::new();
-    for (score, address) in top {
-        let column = key_columns.get(&searcher, address, |reader| {
-            Ok(reader.fast_fields().u64("report_key").ok())
-        })?;
-        let key = column.as_ref().and_then(|c| c.first(address.doc_id));
-        let known_slot = key.and_then(|k| slot_by_key.get(&k).copied());
-        if known_slot.is_none() && reports.len() >= request.limit {
-            continue;
-        }
-        if known_slot.is_some_and(|i| reports[i].excerpts.len() >= request.per_report) {
-            continue;
-        }
-        let doc: TantivyDocument = searcher.doc(address)?;
-        // Every passage of this index format stores its header; one that does not is skipped
-        // rather than shown under a made-up one.
-        let Some(header) = text(&doc, fields.header)
-            .and_then(|json| serde_json::from_str::<ReportHeader>(&json).ok())
-        else {
+    // Group hits by their report document, and read a stored document only for an excerpt
+    // that will be shown: stored documents are the expensive part of a query.
+    let report_of = report_documents_of(&searcher, &fields, &top)?;
+    for ((score, address), report) in top.into_iter().zip(report_of) {
+        // Every passage is followed by its report's document; one that is not is skipped
+        // rather than shown under a made-up report.
+        let Some(report) = report else {
             continue;
         };
-        let position = match slot_by_id.get(&header.report) {
+        let position = match slot_by_report.get(&report) {
             Some(&i) => i,
             None => {
                 if reports.len() >= request.limit {
                     continue;
                 }
+                let report_doc: TantivyDocument = searcher.doc(report)?;
+                let Some(header) = text(&report_doc, fields.header)
+                    .and_then(|json| serde_json::from_str::<ReportHeader>(&json).ok())
+                else {
+                    continue;
+                };
                 let i = reports.len();
-                slot_by_id.insert(header.report.clone(), i);
-                if let Some(key) = key {
-                    slot_by_key.entry(key).or_insert(i);
-                }
+                slot_by_report.insert(report, i);
                 reports.push(report_header(header));
                 i
             }
@@ -200,6 +187,7 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
         if reports[position].excerpts.len() >= request.per_report {
             continue;
         }
+        let doc: TantivyDocument = searcher.doc(address)?;
         let passage = text(&doc, fields.text).unwrap_or_default();
         let start = number(&doc, fields.start);
         let snippet = snippets.snippet(&passage);
@@ -372,6 +360,46 @@ fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
     doc.get_first(field)
         .and_then(|v| v.as_str())
         .map(str::to_string)
+}
+
+/// The report document of each hit: the first report document at or after it in its segment,
+/// since a report's passages come just before its report document (see
+/// [`crate::index::Fields::passage_count`]). One walk over each segment's report documents,
+/// in document order.
+fn report_documents_of(
+    searcher: &Searcher,
+    fields: &Fields,
+    hits: &[(Score, DocAddress)],
+) -> Result<Vec<Option<DocAddress>>> {
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_unstable_by_key(|&i| (hits[i].1.segment_ord, hits[i].1.doc_id));
+    let report_term = Term::from_field_text(fields.kind, kind::REPORT);
+    let mut reports = vec![None; hits.len()];
+    let mut walk: Option<(u32, Option<SegmentPostings>)> = None;
+    for i in order {
+        let address = hits[i].1;
+        if walk.as_ref().map(|(segment, _)| *segment) != Some(address.segment_ord) {
+            let postings = searcher
+                .segment_reader(address.segment_ord)
+                .inverted_index(fields.kind)?
+                .read_postings(&report_term, IndexRecordOption::Basic)
+                .map_err(|e| {
+                    Error::Index(format!("unreadable postings of report documents: {e}"))
+                })?;
+            walk = Some((address.segment_ord, postings));
+        }
+        if let Some((segment, Some(postings))) = walk.as_mut() {
+            let report = if postings.doc() >= address.doc_id {
+                postings.doc()
+            } else {
+                postings.seek(address.doc_id)
+            };
+            if report != TERMINATED {
+                reports[i] = Some(DocAddress::new(*segment, report));
+            }
+        }
+    }
+    Ok(reports)
 }
 
 fn number(doc: &TantivyDocument, field: Field) -> usize {
