@@ -183,23 +183,21 @@ fn split_lines(text: &str) -> Vec<Line<'_>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' | b'\r' => {
-                out.push(Line {
-                    no: out.len() + 1,
-                    start,
-                    text: &text[start..i],
-                });
-                if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
+    let ends = memchr::memchr2_iter(b'\n', b'\r', bytes);
+    for i in ends {
+        if i < start {
+            // The '\n' of a "\r\n" already taken.
+            continue;
         }
-        i += 1;
+        out.push(Line {
+            no: out.len() + 1,
+            start,
+            text: &text[start..i],
+        });
+        start = i + 1;
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            start += 1;
+        }
     }
     if start < bytes.len() {
         out.push(Line {
@@ -238,8 +236,25 @@ fn clean_heading(t: &str) -> String {
     normalise_ws(s.trim().trim_end_matches(':'))
 }
 
+/// `clean_heading(t).eq_ignore_ascii_case(word)` for a `word` without spaces, without cleaning
+/// (a regex pass and three allocations) the many lines that have nothing to clean off.
+fn heading_is(t: &str, word: &str) -> bool {
+    if t.contains(['(', '*']) {
+        return clean_heading(t).eq_ignore_ascii_case(word);
+    }
+    // With no "(Back to top)" or "**" in it, cleaning only trims '#', ':' and white space, and
+    // a heading that is one word has no white space left inside.
+    let s = t
+        .trim()
+        .trim_start_matches('#')
+        .trim()
+        .trim_end_matches(':');
+    s.trim().eq_ignore_ascii_case(word)
+}
+
 /// A short line that reads like a heading: ≤ 12 words, no terminal sentence punctuation,
 /// starting with an uppercase letter or digit.
+/// Also true for every [`is_hard_heading`] line.
 fn is_heading_like(t: &str) -> bool {
     let t = t.trim();
     if t.is_empty() || is_hard_heading(t) {
@@ -269,9 +284,13 @@ fn report_region(lines: &[Line]) -> Option<String> {
         Regex::new(r"(?i)^.*\binspection\b.*\bin (?:the )?([A-Z][A-Za-z ,&'’-]*?)(?: region)?\s*$")
             .expect("static regex")
     });
+    // The title pattern's captures are slow to rule a line out; an ASCII line without the word
+    // cannot match (other lines may hold a case-folded form of it, so they go to the pattern).
+    static WORD: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i-u)inspection").expect("static regex"));
     lines
         .iter()
         .take(60)
+        .filter(|l| !l.text.is_ascii() || WORD.is_match(l.text))
         .filter(|l| !more_words_than(l.text, 16))
         .find_map(|l| TITLE.captures(l.text.trim()))
         .map(|c| normalise_ws(&c[1]))
@@ -307,7 +326,7 @@ fn item_marker(line: &str) -> Option<(Option<u32>, usize)> {
 /// sentence ("Our recommendations … are set out in Annexe one." is prose).
 fn is_recs_heading(t: &str) -> bool {
     // The cheap test first: most lines are prose, not headings.
-    if !(is_hard_heading(t) || is_heading_like(t)) {
+    if !is_heading_like(t) {
         return false;
     }
     let c = clean_heading(t);
@@ -680,7 +699,7 @@ fn is_key_question_header(t: &str) -> bool {
 fn scores(lines: &[Line], problems: &mut Vec<Problem>) -> Option<Scores> {
     let mut candidates = lines.iter().enumerate().filter(|(_, l)| {
         let t = l.text.trim();
-        ((is_hard_heading(t) || is_heading_like(t)) && {
+        (is_heading_like(t) && {
             let c = clean_heading(t).to_lowercase();
             c == "scoring" || c == "scores"
         }) || is_key_question_header(t)
@@ -841,7 +860,7 @@ fn ratings(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<Rating> {
     let mut out = Vec::new();
     let Some(start) = lines.iter().position(|l| {
         let t = l.text.trim();
-        (is_hard_heading(t) || is_heading_like(t))
+        is_heading_like(t)
             && clean_heading(t)
                 .to_lowercase()
                 .split(|c: char| !c.is_alphanumeric())
@@ -867,7 +886,7 @@ fn ratings(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<Rating> {
             || OVERALL.is_match(t)
             || STANDARD.is_match(t);
         if is_hard_heading(t)
-            || (t.to_lowercase().starts_with("annex") && is_heading_like(t))
+            || (t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("annex")) && is_heading_like(t))
             || (started && !is_row && more_words_than(t, 25))
         {
             break;
@@ -1296,10 +1315,7 @@ fn unit_of(pct: bool, default: &str) -> String {
 
 /// How many footnotes the document lists (items after a "Footnotes" heading).
 fn footnote_count(lines: &[Line]) -> usize {
-    let Some(i) = lines
-        .iter()
-        .position(|l| clean_heading(l.text).eq_ignore_ascii_case("footnotes"))
-    else {
+    let Some(i) = lines.iter().position(|l| heading_is(l.text, "footnotes")) else {
         return 0;
     };
     lines[i + 1..]
@@ -1381,7 +1397,7 @@ fn resolve_markers(rows: &[(usize, Row)], listed: usize) -> (Vec<usize>, Vec<boo
 fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact> {
     let mut out = Vec::new();
     let Some(start) = lines.iter().position(|l| {
-        (is_hard_heading(l.text) || is_heading_like(l.text)) && {
+        is_heading_like(l.text) && {
             let c = clean_heading(l.text).to_lowercase();
             c == "key contextual facts" || c == "key facts"
         }
@@ -1394,10 +1410,7 @@ fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact> {
         if t.is_empty() {
             continue;
         }
-        if is_hard_heading(t)
-            || clean_heading(t).eq_ignore_ascii_case("footnotes")
-            || more_words_than(t, 40)
-        {
+        if is_hard_heading(t) || heading_is(t, "footnotes") || more_words_than(t, 40) {
             break;
         }
         rows.push((l.no, classify_row(t)));
