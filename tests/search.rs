@@ -238,13 +238,16 @@ fn titled_report(town: &str, paragraphs: usize, aside: &str) -> String {
     text
 }
 
-/// The passages of each report that `query` finds, by file.
+/// The passages of each report that `query` finds, by file, sorted.
 fn passages_found(ws: &Workspace, query: &str) -> BTreeMap<String, Vec<String>> {
     let results = search(ws, &[query, "--limit", "100", "--per-report", "1000"]);
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for report in results.reports {
         let texts = report.excerpts.into_iter().map(|e| e.text);
         found.entry(report.file).or_default().extend(texts);
+    }
+    for texts in found.values_mut() {
+        texts.sort();
     }
     found
 }
@@ -299,6 +302,8 @@ fn test_title_words_find_the_passages_of_reports_so_titled_across_updates() {
             both["quillbury.md"].len(),
             by_title["quillbury.md"].len() - 1
         );
+        // A boosted word still matches through the title.
+        assert_eq!(passages_found(ws, "quillbury^2 vetting"), both);
         let phrase = passages_found(ws, "title:\"services in quillbury\"");
         assert_eq!(phrase.keys().collect::<Vec<_>>(), vec!["quillbury.md"]);
         let excluded = passages_found(ws, "vetting -title:quillbury");

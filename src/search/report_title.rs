@@ -10,7 +10,9 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{
+    BooleanQuery, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight,
+};
 use tantivy::schema::Field;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, TERMINATED};
 
@@ -90,6 +92,11 @@ impl Weight for ReportTitleWeight {
             end: 0,
         };
         scorer.enter_report();
+        if scorer.doc == TERMINATED {
+            // tantivy drops empty clauses from a union, and a union left with only term
+            // scorers runs on its fast path: most query words are in no title.
+            return Ok(Box::new(EmptyScorer));
+        }
         Ok(Box::new(scorer))
     }
 
