@@ -513,17 +513,17 @@ pub(crate) fn intern(term: &str) -> u32 {
     *ids.entry(term.into()).or_insert(next)
 }
 
-/// The ids of the tokens' terms ([`UNKNOWN_TERM`] for terms never interned), and how many
-/// ids there are.
-fn term_ids(tokens: &[AnalyzedToken]) -> (Vec<u32>, usize) {
+/// The ids of the tokens' terms ([`UNKNOWN_TERM`] for terms never interned) into `out`; returns
+/// how many ids there are.
+fn term_ids_into(tokens: &[AnalyzedToken], out: &mut Vec<u32>) -> usize {
     let ids = TERM_IDS.read().unwrap_or_else(PoisonError::into_inner);
-    let mut out = Vec::with_capacity(tokens.len());
+    out.clear();
     out.extend(
         tokens
             .iter()
             .map(|t| ids.get(t.term.as_str()).copied().unwrap_or(UNKNOWN_TERM)),
     );
-    (out, ids.len())
+    ids.len()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -819,15 +819,36 @@ pub struct SentenceView<'a> {
 
 impl Drop for SentenceView<'_> {
     fn drop(&mut self) {
-        let spare = self.spare.take();
+        let buffers = ViewBuffers {
+            ids: std::mem::take(&mut self.ids),
+            postings: std::mem::take(&mut self.postings),
+            present: std::mem::take(&mut self.present),
+            negated: std::mem::take(&mut self.negated),
+            brk: std::mem::take(&mut self.brk),
+            numbers: std::mem::take(&mut self.numbers),
+            spans: self.spare.take(),
+        };
         // During thread teardown there is no pool to return them to; they are just freed.
-        let _ = SPARE_SPANS.try_with(|pool| pool.replace(spare));
+        let _ = SPARE_VIEW.try_with(|pool| pool.replace(buffers));
     }
 }
 
+/// The buffers of a [`SentenceView`], handed from one view to the next on a thread: tagging
+/// makes a view for every sentence, and allocating its seven vectors each time showed.
+#[derive(Default)]
+struct ViewBuffers {
+    ids: Vec<u32>,
+    postings: Vec<(u32, u32)>,
+    present: Vec<u64>,
+    negated: Vec<bool>,
+    brk: Vec<bool>,
+    numbers: Vec<u32>,
+    spans: Vec<Spans>,
+}
+
 thread_local! {
-    /// The span buffers of the last view dropped on this thread, for the next one to reuse.
-    static SPARE_SPANS: RefCell<Vec<Spans>> = const { RefCell::new(Vec::new()) };
+    /// The buffers of the last view dropped on this thread, for the next one to reuse.
+    static SPARE_VIEW: RefCell<ViewBuffers> = RefCell::new(ViewBuffers::default());
 }
 
 /// Is this text between two tokens a clause break?
@@ -849,9 +870,19 @@ impl<'a> SentenceView<'a> {
     /// Prepare `tokens` (analysed from `text`) for matching.
     pub fn new(text: &'a str, tokens: &'a [AnalyzedToken], neg: &'a NegationSettings) -> Self {
         let n = tokens.len();
-        let (ids, known) = term_ids(tokens);
-        let mut postings = Vec::with_capacity(n);
-        let mut present = vec![0u64; known.div_ceil(64)];
+        let ViewBuffers {
+            mut ids,
+            mut postings,
+            mut present,
+            mut negated,
+            mut brk,
+            mut numbers,
+            spans,
+        } = SPARE_VIEW.try_with(RefCell::take).unwrap_or_default();
+        let known = term_ids_into(tokens, &mut ids);
+        postings.clear();
+        present.clear();
+        present.resize(known.div_ceil(64), 0);
         for (i, &id) in ids.iter().enumerate() {
             if id != UNKNOWN_TERM {
                 postings.push((id, i as u32));
@@ -861,13 +892,15 @@ impl<'a> SentenceView<'a> {
             }
         }
         postings.sort_unstable();
-        let mut brk = vec![false; n];
+        brk.clear();
+        brk.resize(n, false);
         for i in 1..n {
             let (a, b) = (tokens[i - 1].end, tokens[i].start);
             // Offsets come from the caller: never trust them to be in range.
             brk[i] = a <= b && text.get(a..b).is_some_and(is_break);
         }
-        let mut negated = vec![false; n];
+        negated.clear();
+        negated.resize(n, false);
         for i in 0..n {
             let is_neg =
                 neg.negators.binary_search(&ids[i]).is_ok() || tokens[i].term.ends_with("n't");
@@ -889,7 +922,7 @@ impl<'a> SentenceView<'a> {
                 *flag = true;
             }
         }
-        let mut numbers = Vec::new();
+        numbers.clear();
         for (i, token) in tokens.iter().enumerate() {
             if is_number(&token.term) || neg.is_number_word(ids[i]) {
                 numbers.push(i as u32);
@@ -905,7 +938,7 @@ impl<'a> SentenceView<'a> {
             negated,
             brk,
             numbers,
-            spare: RefCell::new(SPARE_SPANS.try_with(RefCell::take).unwrap_or_default()),
+            spare: RefCell::new(spans),
         }
     }
 
