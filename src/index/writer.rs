@@ -595,7 +595,7 @@ fn report_documents(
     for recommendation in &mut structured.recommendations {
         recommendation.start += base;
         recommendation.end += base;
-        recommendation_themes.push(taxonomy.tag(&recommendation.text).themes);
+        recommendation_themes.push(taxonomy.themes(&recommendation.text));
     }
     let problems = structured
         .problems

@@ -602,6 +602,13 @@ impl Taxonomy {
         self.tag_tokens(sentence, &tokens)
     }
 
+    /// The themes of [`Taxonomy::tag`], without working out the polarity.
+    pub fn themes(&self, text: &str) -> Vec<String> {
+        let tokens = analysis::analyze(text);
+        let view = SentenceView::new(text, &tokens, &self.polarity.negation);
+        self.themes_of(&view, is_non_finding(text))
+    }
+
     /// Like [`Taxonomy::tag`] when the caller has already analysed the sentence; token
     /// offsets must be byte offsets into `sentence` (bad offsets only lose clause breaks).
     pub fn tag_tokens(&self, sentence: &str, tokens: &[AnalyzedToken]) -> SentenceTags {

@@ -543,6 +543,28 @@ fn test_themes_are_in_taxonomy_order() {
     assert!(tags.themes.len() >= 2);
 }
 
+#[test]
+fn test_themes_alone_are_the_themes_of_tag() {
+    // The indexer asks recommendations for their themes only; they must be what `tag` finds.
+    let t = tax();
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut tagged = 0;
+    for entry in std::fs::read_dir(&corpus).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for unit in crate::segment::segment(&text).sentences {
+            let sentence = &text[unit.start..unit.end];
+            let themes = t.themes(sentence);
+            assert_eq!(themes, t.tag(sentence).themes, "{sentence}");
+            tagged += usize::from(!themes.is_empty());
+        }
+    }
+    assert!(tagged > 300, "{tagged} tagged sentences");
+}
+
 // ---------------------------------------------------------------------------------------
 // Validation
 
