@@ -17,7 +17,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 use super::queue::{InFlight, QueuedDocument};
 
 use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
-use super::{StoredSentence, FORMAT_VERSION, PIPELINE_VERSION};
+use super::{FORMAT_VERSION, PIPELINE_VERSION};
 use crate::analysis::{self, PreparedTokens, TokenJoiner};
 use crate::corpus::{self, CorpusFile, FileProblem, Manifest, ReportMeta, SourceText};
 use crate::error::{Error, Result};
@@ -560,8 +560,9 @@ fn report_documents(
         if let Some(page) = source.page_of(passage.start) {
             doc.add_u64(fields.page, u64::from(page));
         }
-        let mut stored: Vec<StoredSentence> = Vec::new();
-        let mut themes = BTreeSet::new();
+        // Serialised as `super::StoredSentence`, borrowing the tags instead of copying them.
+        let mut stored: Vec<(usize, usize, Polarity, &[String])> = Vec::new();
+        let mut themes: BTreeSet<&str> = BTreeSet::new();
         for i in passage.sentences.clone() {
             let (Some(sentence), Some(tagged)) = (segmented.sentences.get(i), tags.get(i)) else {
                 continue;
@@ -569,15 +570,15 @@ fn report_documents(
             if tagged.themes.is_empty() {
                 continue;
             }
-            themes.extend(tagged.themes.iter().cloned());
+            themes.extend(tagged.themes.iter().map(String::as_str));
             stored.push((
                 sentence.start + base,
                 sentence.end + base,
                 tagged.polarity,
-                tagged.themes.clone(),
+                &tagged.themes,
             ));
         }
-        for theme in &themes {
+        for theme in themes {
             doc.add_text(fields.theme, theme);
         }
         if !stored.is_empty() {
