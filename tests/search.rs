@@ -252,6 +252,42 @@ fn passages_found(ws: &Workspace, query: &str) -> BTreeMap<String, Vec<String>> 
     found
 }
 
+/// Checks that `quillbury` finds every passage of the Quillbury report and only the passages of
+/// the other `reports` that name it, alone and combined with other clauses.
+fn check_title_routing(ws: &Workspace, reports: &[&str]) {
+    let every = passages_found(ws, "");
+    let by_title = passages_found(ws, "quillbury");
+    for file in reports {
+        let all = every.get(*file).cloned().unwrap_or_default();
+        assert!(!all.is_empty(), "{file} has passages");
+        let expected: Vec<&String> = if file.starts_with("quillbury") {
+            all.iter().collect()
+        } else {
+            all.iter().filter(|t| t.contains("Quillbury")).collect()
+        };
+        let mut got: Vec<&String> = by_title.get(*file).into_iter().flatten().collect();
+        let mut expected = expected;
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected, "passages of {file} found by `quillbury`");
+    }
+    assert!(by_title.keys().all(|f| reports.contains(&f.as_str())));
+
+    // Title words combine with text words, phrases and exclusions like any other field.
+    let both = passages_found(ws, "quillbury vetting");
+    assert_eq!(both.keys().collect::<Vec<_>>(), vec!["quillbury.md"]);
+    assert_eq!(
+        both["quillbury.md"].len(),
+        by_title["quillbury.md"].len() - 1
+    );
+    // A boosted word still matches through the title.
+    assert_eq!(passages_found(ws, "quillbury^2 vetting"), both);
+    let phrase = passages_found(ws, "title:\"services in quillbury\"");
+    assert_eq!(phrase.keys().collect::<Vec<_>>(), vec!["quillbury.md"]);
+    let excluded = passages_found(ws, "vetting -title:quillbury");
+    assert!(!excluded.contains_key("quillbury.md") && excluded.len() == reports.len() - 1);
+}
+
 #[test]
 fn test_title_words_find_the_passages_of_reports_so_titled_across_updates() {
     // The title is indexed on report documents only; title words reach a report's passages
@@ -276,40 +312,7 @@ fn test_title_words_find_the_passages_of_reports_so_titled_across_updates() {
     );
     ws.run(&["index"]).expect_code(0);
 
-    let check = |ws: &Workspace, reports: &[&str]| {
-        let every = passages_found(ws, "");
-        let by_title = passages_found(ws, "quillbury");
-        for file in reports {
-            let all = every.get(*file).cloned().unwrap_or_default();
-            assert!(!all.is_empty(), "{file} has passages");
-            let expected: Vec<&String> = if file.starts_with("quillbury") {
-                all.iter().collect()
-            } else {
-                all.iter().filter(|t| t.contains("Quillbury")).collect()
-            };
-            let mut got: Vec<&String> = by_title.get(*file).into_iter().flatten().collect();
-            let mut expected = expected;
-            got.sort();
-            expected.sort();
-            assert_eq!(got, expected, "passages of {file} found by `quillbury`");
-        }
-        assert!(by_title.keys().all(|f| reports.contains(&f.as_str())));
-
-        // Title words combine with text words, phrases and exclusions like any other field.
-        let both = passages_found(ws, "quillbury vetting");
-        assert_eq!(both.keys().collect::<Vec<_>>(), vec!["quillbury.md"]);
-        assert_eq!(
-            both["quillbury.md"].len(),
-            by_title["quillbury.md"].len() - 1
-        );
-        // A boosted word still matches through the title.
-        assert_eq!(passages_found(ws, "quillbury^2 vetting"), both);
-        let phrase = passages_found(ws, "title:\"services in quillbury\"");
-        assert_eq!(phrase.keys().collect::<Vec<_>>(), vec!["quillbury.md"]);
-        let excluded = passages_found(ws, "vetting -title:quillbury");
-        assert!(!excluded.contains_key("quillbury.md") && excluded.len() == reports.len() - 1);
-    };
-    check(&ws, &["marrowfield.md", "quillbury.md", "tansley.md"]);
+    check_title_routing(&ws, &["marrowfield.md", "quillbury.md", "tansley.md"]);
 
     // Replace the report before Quillbury's, add one after, remove another, re-index each time.
     ws.write(
@@ -317,7 +320,7 @@ fn test_title_words_find_the_passages_of_reports_so_titled_across_updates() {
         titled_report("Marrowfield", 60, "Quillbury staff helped."),
     );
     ws.run(&["index"]).expect_code(0);
-    check(&ws, &["marrowfield.md", "quillbury.md", "tansley.md"]);
+    check_title_routing(&ws, &["marrowfield.md", "quillbury.md", "tansley.md"]);
     ws.write(
         "zennor.md",
         titled_report("Zennor", 5, "Nothing about that town."),
@@ -328,5 +331,43 @@ fn test_title_words_find_the_passages_of_reports_so_titled_across_updates() {
         titled_report("Quillbury", 3, "Short this time."),
     );
     ws.run(&["index"]).expect_code(0);
-    check(&ws, &["marrowfield.md", "quillbury.md", "zennor.md"]);
+    check_title_routing(&ws, &["marrowfield.md", "quillbury.md", "zennor.md"]);
+}
+
+#[test]
+fn test_title_words_find_their_passages_after_segments_are_merged() {
+    // A merge rewrites segments; it must keep each report's passages just before its report
+    // document, as the batch put them.
+    let ws = Workspace::empty();
+    ws.write(
+        "tansley.md",
+        titled_report("Tansley", 30, "The office was busy."),
+    );
+    ws.run(&["index"]).expect_code(0);
+    ws.write(
+        "quillbury.md",
+        titled_report("Quillbury", 40, "Staff were committed."),
+    );
+    ws.run(&["index"]).expect_code(0);
+    ws.write(
+        "marrowfield.md",
+        titled_report(
+            "Marrowfield",
+            25,
+            "Staff moved here from Quillbury last year.",
+        ),
+    );
+    ws.write("tansley.md", titled_report("Tansley", 12, "Quieter now."));
+    ws.run(&["index"]).expect_code(0);
+
+    let index = tantivy::Index::open_in_dir(ws.index()).unwrap();
+    let segments = index.searchable_segment_ids().unwrap();
+    assert!(segments.len() >= 2, "{} segments", segments.len());
+    let mut writer: tantivy::IndexWriter = index.writer(50_000_000).unwrap();
+    writer.merge(&segments).wait().unwrap();
+    writer.wait_merging_threads().unwrap();
+    assert_eq!(index.searchable_segment_ids().unwrap().len(), 1);
+
+    ws.run(&["check"]).expect_code(0);
+    check_title_routing(&ws, &["marrowfield.md", "quillbury.md", "tansley.md"]);
 }

@@ -7,6 +7,11 @@
 //! indexing incremental, and its theme counts; everything that counting needs is in fast
 //! fields, so `report`, `findings` and `themes` never read the document store to count.
 //!
+//! A report's documents are added as one batch, its passages first and its report document
+//! last; tantivy keeps a batch in one segment and in order, so the passages of a report are the
+//! [`Fields::passage_count`] documents before its report document. Search relies on that to
+//! match titles and to find an excerpt's report.
+//!
 //! Until format 3 every tagged sentence was also a document of its own: 60% of the documents,
 //! 40% of the index and 15% of indexing time, for quoting what the passages already hold.
 
@@ -130,8 +135,8 @@ pub fn build_schema() -> (Schema, Fields) {
         }
     };
     // Report metadata repeated on every passage is a filter only: neither stored (excerpts
-    // take their heading from the passage's stored header) nor fast (summaries read the
-    // report document's own fast copies), which keeps each passage's cost to its text.
+    // take their heading from their report document's stored header) nor fast (summaries read
+    // the report document's own fast copies), which keeps each passage's cost to its text.
     let filter_key: TextOptions = STRING;
     let keyword: TextOptions = STRING | STORED;
     let fast_only = TextOptions::default().set_fast("raw");
