@@ -15,7 +15,6 @@ use tantivy::indexer::UserOperation;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::queue::{InFlight, QueuedDocument};
-
 use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
 use super::{FORMAT_VERSION, PIPELINE_VERSION};
 use crate::analysis::{self, PreparedTokens, TokenJoiner};
