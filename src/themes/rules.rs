@@ -1034,7 +1034,12 @@ impl<'a> SentenceView<'a> {
 
     /// Ascending positions of the term with this id.
     fn positions(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
-        let from = self.postings.partition_point(|&(t, _)| t < id);
+        // Most terms a rule asks about are absent: one bit test instead of a binary search.
+        let from = if self.has_term_id(id) {
+            self.postings.partition_point(|&(t, _)| t < id)
+        } else {
+            self.postings.len()
+        };
         self.postings[from..]
             .iter()
             .take_while(move |&&(t, _)| t == id)
