@@ -653,12 +653,7 @@ impl Prefilter {
         for &i in &self.always {
             set.insert(i as usize);
         }
-        // Each distinct term once: `postings` is sorted by term id.
-        let mut previous = None;
-        for &(id, _) in &view.postings {
-            if previous.replace(id) == Some(id) {
-                continue;
-            }
+        for id in view.distinct_term_ids() {
             let id = id as usize;
             if id + 1 >= self.starts.len() {
                 continue;
@@ -747,17 +742,22 @@ impl RuleSet {
 /// are numbers.
 #[derive(Debug, Clone, Default)]
 pub struct NegationSettings {
-    /// Ids of the analysed negator terms ("no", "not", "without", …), sorted.
-    negators: Vec<u32>,
-    /// Ids of the analysed terms that cancel a negator right after it ("not only"), sorted.
-    cancel: Vec<u32>,
+    /// `classes[id]`: which of [`NEGATOR`], [`CANCELS_NEGATOR`] and [`NUMBER_WORD`] the term
+    /// with this id is (ids past the end are none). Every token of every tagged sentence is
+    /// looked up here, so it is one indexed load rather than a search of three lists.
+    classes: Vec<u8>,
     /// How many tokens after a negator are in its scope.
     window: usize,
     /// Ids of the analysed number words ("one", "twenti", …) matched by `#num`, with values.
     number_words: Vec<(u32, f64)>,
-    /// The ids of `number_words`, sorted.
-    number_ids: Vec<u32>,
 }
+
+/// A negator term ("no", "not", "without", …).
+const NEGATOR: u8 = 1;
+/// A term that cancels a negator right before it ("not only").
+const CANCELS_NEGATOR: u8 = 2;
+/// A number word ("one", "twenti", …) matched by `#num`.
+const NUMBER_WORD: u8 = 4;
 
 impl NegationSettings {
     /// Settings from analysed terms: negators, the terms that cancel a negator right after it
@@ -769,26 +769,32 @@ impl NegationSettings {
         window: usize,
         number_words: &[(String, f64)],
     ) -> Self {
-        let sorted_ids = |terms: &[String]| {
-            let mut ids: Vec<u32> = terms.iter().map(|t| intern(t)).collect();
-            ids.sort_unstable();
-            ids
-        };
         let number_words: Vec<(u32, f64)> =
             number_words.iter().map(|(t, v)| (intern(t), *v)).collect();
-        let mut number_ids: Vec<u32> = number_words.iter().map(|&(id, _)| id).collect();
-        number_ids.sort_unstable();
+        let mut classes = Vec::new();
+        let mut mark = |id: u32, class: u8| {
+            let id = id as usize;
+            if classes.len() <= id {
+                classes.resize(id + 1, 0);
+            }
+            classes[id] |= class;
+        };
+        negators.iter().for_each(|t| mark(intern(t), NEGATOR));
+        cancel.iter().for_each(|t| mark(intern(t), CANCELS_NEGATOR));
+        number_words
+            .iter()
+            .for_each(|&(id, _)| mark(id, NUMBER_WORD));
         NegationSettings {
-            negators: sorted_ids(negators),
-            cancel: sorted_ids(cancel),
+            classes,
             window,
             number_words,
-            number_ids,
         }
     }
 
-    fn is_number_word(&self, id: u32) -> bool {
-        self.number_ids.binary_search(&id).is_ok()
+    fn is(&self, id: u32, class: u8) -> bool {
+        self.classes
+            .get(id as usize)
+            .is_some_and(|&classes| classes & class != 0)
     }
 }
 
@@ -801,11 +807,15 @@ pub struct SentenceView<'a> {
     neg: &'a NegationSettings,
     /// `ids[i]`: the interned id of token `i`'s term.
     ids: Vec<u32>,
-    /// (id, position) of every token with a known term, sorted, so the positions of one term
-    /// are a contiguous, ascending run.
-    postings: Vec<(u32, u32)>,
     /// Bit `id`: the term with this id occurs (ids interned after the view was made do not).
     present: Vec<u64>,
+    /// `first_at[id]`: the first position of the term with this id, or [`NOWHERE`]; and
+    /// `next_at[i]`: the next position of token `i`'s term after `i`, or [`NOWHERE`]. The
+    /// positions of a term are a chain through the sentence. `first_at` is indexed by term id
+    /// and lives on with the thread's buffers: only the entries of this sentence's terms are
+    /// set, and they are cleared when the view is dropped.
+    first_at: Vec<u32>,
+    next_at: Vec<u32>,
     /// `negated[i]`: token `i` is within a negator's scope.
     negated: Vec<bool>,
     /// `brk[i]`: a clause break (punctuation such as `,` `;` `:` `.` `(`) lies between token
@@ -819,10 +829,16 @@ pub struct SentenceView<'a> {
 
 impl Drop for SentenceView<'_> {
     fn drop(&mut self) {
+        for &id in &self.ids {
+            if let Some(first) = self.first_at.get_mut(id as usize) {
+                *first = NOWHERE;
+            }
+        }
         let buffers = ViewBuffers {
             ids: std::mem::take(&mut self.ids),
-            postings: std::mem::take(&mut self.postings),
             present: std::mem::take(&mut self.present),
+            first_at: std::mem::take(&mut self.first_at),
+            next_at: std::mem::take(&mut self.next_at),
             negated: std::mem::take(&mut self.negated),
             brk: std::mem::take(&mut self.brk),
             numbers: std::mem::take(&mut self.numbers),
@@ -834,17 +850,22 @@ impl Drop for SentenceView<'_> {
 }
 
 /// The buffers of a [`SentenceView`], handed from one view to the next on a thread: tagging
-/// makes a view for every sentence, and allocating its seven vectors each time showed.
+/// makes a view for every sentence, and allocating its vectors each time showed.
 #[derive(Default)]
 struct ViewBuffers {
     ids: Vec<u32>,
-    postings: Vec<(u32, u32)>,
     present: Vec<u64>,
+    /// Every entry is [`NOWHERE`] while the buffers wait in the pool.
+    first_at: Vec<u32>,
+    next_at: Vec<u32>,
     negated: Vec<bool>,
     brk: Vec<bool>,
     numbers: Vec<u32>,
     spans: Vec<Spans>,
 }
+
+/// No position: the end of a chain of positions, or a term not in the sentence.
+const NOWHERE: u32 = u32::MAX;
 
 thread_local! {
     /// The buffers of the last view dropped on this thread, for the next one to reuse.
@@ -872,26 +893,33 @@ impl<'a> SentenceView<'a> {
         let n = tokens.len();
         let ViewBuffers {
             mut ids,
-            mut postings,
             mut present,
+            mut first_at,
+            mut next_at,
             mut negated,
             mut brk,
             mut numbers,
             spans,
         } = SPARE_VIEW.try_with(RefCell::take).unwrap_or_default();
         let known = term_ids_into(tokens, &mut ids);
-        postings.clear();
         present.clear();
         present.resize(known.div_ceil(64), 0);
-        for (i, &id) in ids.iter().enumerate() {
-            if id != UNKNOWN_TERM {
-                postings.push((id, i as u32));
-                if let Some(word) = present.get_mut(id as usize / 64) {
-                    *word |= 1 << (id % 64);
-                }
+        for &id in &ids {
+            if let Some(word) = present.get_mut(id as usize / 64) {
+                *word |= 1 << (id % 64);
             }
         }
-        postings.sort_unstable();
+        if first_at.len() < known {
+            first_at.resize(known, NOWHERE);
+        }
+        next_at.clear();
+        next_at.resize(n, NOWHERE);
+        for (i, &id) in ids.iter().enumerate().rev() {
+            if let Some(first) = first_at.get_mut(id as usize) {
+                next_at[i] = *first;
+                *first = i as u32;
+            }
+        }
         brk.clear();
         brk.resize(n, false);
         for i in 1..n {
@@ -902,12 +930,11 @@ impl<'a> SentenceView<'a> {
         negated.clear();
         negated.resize(n, false);
         for i in 0..n {
-            let is_neg =
-                neg.negators.binary_search(&ids[i]).is_ok() || tokens[i].term.ends_with("n't");
+            let is_neg = neg.is(ids[i], NEGATOR) || tokens[i].term.ends_with("n't");
             if !is_neg {
                 continue;
             }
-            if i + 1 < n && neg.cancel.binary_search(&ids[i + 1]).is_ok() {
+            if i + 1 < n && neg.is(ids[i + 1], CANCELS_NEGATOR) {
                 continue;
             }
             for (j, flag) in negated
@@ -924,7 +951,7 @@ impl<'a> SentenceView<'a> {
         }
         numbers.clear();
         for (i, token) in tokens.iter().enumerate() {
-            if is_number(&token.term) || neg.is_number_word(ids[i]) {
+            if is_number(&token.term) || neg.is(ids[i], NUMBER_WORD) {
                 numbers.push(i as u32);
             }
         }
@@ -933,8 +960,9 @@ impl<'a> SentenceView<'a> {
             tokens,
             neg,
             ids,
-            postings,
             present,
+            first_at,
+            next_at,
             negated,
             brk,
             numbers,
@@ -1034,16 +1062,19 @@ impl<'a> SentenceView<'a> {
 
     /// Ascending positions of the term with this id.
     fn positions(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
-        // Most terms a rule asks about are absent: one bit test instead of a binary search.
-        let from = if self.has_term_id(id) {
-            self.postings.partition_point(|&(t, _)| t < id)
-        } else {
-            self.postings.len()
-        };
-        self.postings[from..]
-            .iter()
-            .take_while(move |&&(t, _)| t == id)
-            .map(|&(_, p)| p)
+        let mut at = self.first_at.get(id as usize).copied().unwrap_or(NOWHERE);
+        std::iter::from_fn(move || {
+            let here = at;
+            at = *self.next_at.get(here as usize)?;
+            Some(here)
+        })
+    }
+
+    /// The distinct known terms of the sentence, each once, in order of first occurrence.
+    fn distinct_term_ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.ids.iter().enumerate().filter_map(|(i, &id)| {
+            (self.first_at.get(id as usize) == Some(&(i as u32))).then_some(id)
+        })
     }
 
     fn spare_spans(&self) -> Spans {
