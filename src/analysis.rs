@@ -671,6 +671,7 @@ const OVERFLOW_MAX: usize = 10_000;
 struct StemSlot {
     /// 0 for an empty slot (words are never empty).
     word_len: u8,
+    /// The stem's length, with [`STEM_IS_PREFIX`] set when the stem is the start of the word.
     stem_len: u8,
     word: [u8; INLINE_WORD],
     stem: [u8; INLINE_WORD],
@@ -690,11 +691,22 @@ impl StemSlot {
         &self.word[..usize::from(self.word_len)]
     }
 
-    /// The stem; slots are only ever filled from `&str` stems cut at their full length.
-    fn stem(&self) -> &str {
-        std::str::from_utf8(&self.stem[..usize::from(self.stem_len)]).unwrap_or_default()
+    /// The stem of `word`, the word of this slot. Most stems are the start of their word
+    /// ("delays" → "delay"), handed out as a slice of it; checking that the stored bytes are
+    /// UTF-8 on every hit cost more than the rest of the lookup.
+    fn stem<'a>(&'a self, word: &'a str) -> &'a str {
+        let len = usize::from(self.stem_len & !STEM_IS_PREFIX);
+        if self.stem_len & STEM_IS_PREFIX != 0 {
+            return word.get(..len).unwrap_or(word);
+        }
+        // Slots are only ever filled from `&str` stems cut at their full length.
+        std::str::from_utf8(&self.stem[..len]).unwrap_or_default()
     }
 }
+
+/// Flag in [`StemSlot::stem_len`]: the stem is the first `len` bytes of the word.
+const STEM_IS_PREFIX: u8 = 0x80;
+const _: () = assert!(INLINE_WORD < STEM_IS_PREFIX as usize);
 
 /// A per-thread memo of stems: a two-way set-associative table of inline slots (the most
 /// recently used first in each set) for ordinary words, and a small map for longer ones.
@@ -718,17 +730,17 @@ impl StemCache {
         2 * ((hash >> 32) as usize % STEM_SETS)
     }
 
-    fn get(&mut self, word: &str) -> Option<&str> {
+    fn get<'a>(&'a mut self, word: &'a str) -> Option<&'a str> {
         if word.len() > INLINE_WORD {
             return self.overflow.get(word).map(|stem| &**stem);
         }
         let set = Self::set_of(word);
         if self.slots[set].word() == word.as_bytes() {
-            return Some(self.slots[set].stem());
+            return Some(self.slots[set].stem(word));
         }
         if self.slots[set + 1].word() == word.as_bytes() {
             self.slots.swap(set, set + 1);
-            return Some(self.slots[set].stem());
+            return Some(self.slots[set].stem(word));
         }
         None
     }
@@ -747,8 +759,12 @@ impl StemCache {
         let slot = &mut self.slots[set];
         slot.word_len = word.len() as u8;
         slot.word[..word.len()].copy_from_slice(word.as_bytes());
-        slot.stem_len = stem.len() as u8;
-        slot.stem[..stem.len()].copy_from_slice(stem.as_bytes());
+        if word.as_bytes().starts_with(stem.as_bytes()) {
+            slot.stem_len = stem.len() as u8 | STEM_IS_PREFIX;
+        } else {
+            slot.stem_len = stem.len() as u8;
+            slot.stem[..stem.len()].copy_from_slice(stem.as_bytes());
+        }
     }
 }
 
@@ -930,6 +946,11 @@ mod tests {
         cache.insert(&long, "along");
         assert_eq!(cache.get(&long), Some("along"));
         assert_eq!(cache.get("word"), None);
+        // A stem that starts its word is kept as a length, and comes back whole.
+        cache.insert("delays", "delay");
+        cache.insert("happy", "happi");
+        assert_eq!(cache.get("delays"), Some("delay"));
+        assert_eq!(cache.get("happy"), Some("happi"));
         // Through the analyser, cached or not, a word always gets its own stem.
         for _ in 0..2 {
             assert_eq!(terms("inspections inspected inspecting"), ["inspect"; 3]);
