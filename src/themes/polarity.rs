@@ -21,7 +21,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::rules::{NegationSettings, Prefilter, Rule, SentenceView, Spans};
+use super::rules::{NegationSettings, Prefilter, Rule, RuleSet, SentenceView, Spans};
 use super::Polarity;
 
 /// Most cue rules one `[polarity]` list may hold.
@@ -98,7 +98,10 @@ pub struct CueHit {
 #[derive(Debug, Clone, Default)]
 pub struct PolarityEngine {
     cues: Vec<(Rule, Side, f64)>,
-    cue_filter: Prefilter,
+    /// Every rule of the engine behind one prefilter, in the order of [`PolarityEngine::groups`]:
+    /// a sentence is checked for the terms of all of them at once, and only the rules it lets
+    /// through are evaluated (most marker rules, "although", "fewer than half", never match).
+    rule_filter: Prefilter,
     low_quantity: Vec<Rule>,
     purpose: Vec<Rule>,
     adversative: Vec<Rule>,
@@ -107,6 +110,19 @@ pub struct PolarityEngine {
     ratio_strength_at: f64,
     ratio_concern_below: f64,
     pub(crate) negation: NegationSettings,
+}
+
+/// The rules of `rules` that `active` lets through, `rules[0]` being rule `first` of it.
+fn active_rules<'r>(
+    rules: &'r [Rule],
+    first: usize,
+    active: &'r RuleSet,
+) -> impl Iterator<Item = &'r Rule> + 'r {
+    rules
+        .iter()
+        .enumerate()
+        .filter(move |&(i, _)| active.contains(first + i))
+        .map(|(_, rule)| rule)
 }
 
 /// Number words understood by `#num` and by ratio detection, with their values.
@@ -243,8 +259,8 @@ impl PolarityEngine {
             .iter()
             .filter_map(|(w, v)| crate::analysis::terms(w).pop().map(|t| (t, *v)))
             .collect::<Vec<_>>();
-        Ok(PolarityEngine {
-            cue_filter: Prefilter::new(cues.iter().map(|(r, ..)| r)),
+        let mut engine = PolarityEngine {
+            rule_filter: Prefilter::default(),
             cues,
             low_quantity: rules("low_quantity", &raw.low_quantity)?,
             purpose: rules("purpose", &raw.purpose)?,
@@ -267,7 +283,25 @@ impl PolarityEngine {
                 window,
                 &number_values,
             ),
-        })
+        };
+        engine.rule_filter = Prefilter::new(
+            engine
+                .cues
+                .iter()
+                .map(|(rule, ..)| rule)
+                .chain(engine.groups().into_iter().flatten()),
+        );
+        Ok(engine)
+    }
+
+    /// The marker rules, in the order they follow the cues in `rule_filter`.
+    fn groups(&self) -> [&[Rule]; 4] {
+        [
+            &self.low_quantity,
+            &self.purpose,
+            &self.adversative,
+            &self.concessive,
+        ]
     }
 
     /// Concern and strength scores of one sentence (exposed for explanations and tests).
@@ -313,9 +347,18 @@ impl PolarityEngine {
             clause[i] = clause[i - 1] + usize::from(view.break_before(i));
         }
         let mut spans = Spans::new();
+        let active = self.rule_filter.active_set(view);
+        let [low_quantity, purpose_markers, adversative, concessive] = {
+            let mut at = self.cues.len();
+            self.groups().map(|rules| {
+                at += rules.len();
+                (rules, at - rules.len())
+            })
+        };
+        let active_in = |(rules, first)| active_rules(rules, first, &active);
 
         // Concessive clauses: from the marker to the next clause break.
-        for rule in &self.concessive {
+        for rule in active_in(concessive) {
             rule.match_spans_into(view, &mut spans);
             for &(s, _) in &spans {
                 let s = s as usize;
@@ -328,7 +371,7 @@ impl PolarityEngine {
             }
         }
         // Adversatives: what comes before them counts less.
-        for rule in &self.adversative {
+        for rule in active_in(adversative) {
             rule.match_spans_into(view, &mut spans);
             for &(s, _) in &spans {
                 let s = s as usize;
@@ -346,7 +389,7 @@ impl PolarityEngine {
         // a goal or the problem being acted on, not a finding: cues from the marker to the end
         // of the clause do not count.
         let mut purpose = vec![false; n];
-        for rule in &self.purpose {
+        for rule in active_in(purpose_markers) {
             rule.match_spans_into(view, &mut spans);
             for &(s, _) in &spans {
                 let s = s as usize;
@@ -362,7 +405,7 @@ impl PolarityEngine {
         // Low quantities ("only 8 of 22", "fewer than half") are concerns, and the strength
         // cues in their clause describe what was lacking, so they do not count.
         let mut low_clauses: Vec<usize> = Vec::new();
-        for rule in &self.low_quantity {
+        for rule in active_in(low_quantity) {
             rule.match_spans_into(view, &mut spans);
             for &(s, _) in &spans {
                 if !view.is_negated(s as usize) {
@@ -381,7 +424,7 @@ impl PolarityEngine {
 
         // Cue matches; a match strictly inside a longer one is ignored.
         let mut found: Vec<(u32, u32, Side, f64, usize)> = Vec::new();
-        for k in self.cue_filter.active_set(view).iter() {
+        for k in active.iter().take_while(|&k| k < self.cues.len()) {
             let (rule, side, w) = &self.cues[k];
             rule.match_spans_into(view, &mut spans);
             for &(s, e) in &spans {
