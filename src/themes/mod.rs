@@ -220,25 +220,19 @@ impl Theme {
         active: &RuleSet,
         passing: &dyn Fn() -> Option<&'p [bool]>,
     ) -> Option<&Rule> {
-        if !active.any_in(self.offset..self.offset + self.matchers.len()) {
-            return None;
-        }
         let mut spans = Vec::new();
-        let hit = self
-            .matchers
-            .iter()
-            .enumerate()
-            .find(|(i, r)| {
-                active.contains(self.offset + i)
-                    && r.is_match_prefiltered(view)
+        let hit = active
+            .iter_in(self.offset..self.offset + self.matchers.len())
+            .filter_map(|i| self.matchers.get(i - self.offset))
+            .find(|r| {
+                r.is_match_prefiltered(view)
                     && passing().is_none_or(|passing| {
                         r.match_spans_into(view, &mut spans);
                         spans
                             .iter()
                             .any(|&(s, _)| !passing.get(s as usize).copied().unwrap_or(false))
                     })
-            })
-            .map(|(_, r)| r)?;
+            })?;
         if self.excludes.iter().any(|r| r.is_match(view)) {
             return None;
         }

@@ -118,11 +118,9 @@ fn active_rules<'r>(
     first: usize,
     active: &'r RuleSet,
 ) -> impl Iterator<Item = &'r Rule> + 'r {
-    rules
-        .iter()
-        .enumerate()
-        .filter(move |&(i, _)| active.contains(first + i))
-        .map(|(_, rule)| rule)
+    active
+        .iter_in(first..first + rules.len())
+        .filter_map(move |i| rules.get(i - first))
 }
 
 /// Number words understood by `#num` and by ratio detection, with their values.

@@ -687,6 +687,10 @@ impl RuleSet {
     }
 
     fn insert(&mut self, i: usize) {
+        // Indices from `len` on are members already.
+        if i >= self.len {
+            return;
+        }
         if let Some(word) = self.bits.get_mut(i / 64) {
             *word |= 1 << (i % 64);
         }
@@ -697,26 +701,29 @@ impl RuleSet {
         i >= self.len || (self.bits[i / 64] >> (i % 64)) & 1 == 1
     }
 
-    /// Whether any rule in `range` may match.
-    pub fn any_in(&self, range: std::ops::Range<usize>) -> bool {
-        if range.end > self.len {
-            return !range.is_empty();
-        }
+    /// The members in `range`, in increasing order.
+    pub fn iter_in(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = usize> + '_ {
         let mut i = range.start;
-        while i < range.end {
-            let word = self.bits[i / 64] >> (i % 64);
-            let width = (64 - i % 64).min(range.end - i);
-            let mask = if width == 64 {
-                u64::MAX
-            } else {
-                (1 << width) - 1
-            };
-            if word & mask != 0 {
-                return true;
+        std::iter::from_fn(move || {
+            while i < range.end {
+                if i >= self.len {
+                    i += 1;
+                    return Some(i - 1);
+                }
+                let rest = self.bits[i / 64] >> (i % 64);
+                if rest == 0 {
+                    i = (i / 64 + 1) * 64;
+                    continue;
+                }
+                let member = i + rest.trailing_zeros() as usize;
+                if member >= range.end {
+                    break;
+                }
+                i = member + 1;
+                return Some(member);
             }
-            i += width;
-        }
-        false
+            None
+        })
     }
 
     /// The members below `len`, in increasing order.
@@ -1464,6 +1471,24 @@ mod tests {
             let_through < 4 * matched,
             "{let_through} rules let through for {matched} matches"
         );
+    }
+
+    #[test]
+    fn test_rule_set_lists_the_members_of_a_range() {
+        let mut set = RuleSet::empty(150);
+        for i in [0, 5, 63, 64, 65, 127, 128, 149, 155] {
+            set.insert(i);
+        }
+        let members = |range| set.iter_in(range).collect::<Vec<_>>();
+        assert_eq!(members(0..150), [0, 5, 63, 64, 65, 127, 128, 149]);
+        assert_eq!(members(5..64), [5, 63]);
+        assert_eq!(members(6..63), Vec::<usize>::new());
+        assert_eq!(members(63..129), [63, 64, 65, 127, 128]);
+        assert_eq!(members(70..70), Vec::<usize>::new());
+        // Rules past the prefilter's end are never skipped.
+        assert_eq!(members(140..153), [149, 150, 151, 152]);
+        assert_eq!(members(160..162), [160, 161]);
+        assert_eq!(set.iter().collect::<Vec<_>>(), members(0..150));
     }
 
     #[test]
