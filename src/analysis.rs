@@ -44,6 +44,8 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{PoisonError, RwLock};
 
 use once_cell::sync::Lazy;
 use rust_stemmers::{Algorithm, Stemmer};
@@ -64,7 +66,7 @@ pub const MAX_TERM_BYTES: usize = 40;
 static STEMMER: Lazy<Stemmer> = Lazy::new(|| Stemmer::create(Algorithm::English));
 
 /// One analysed word.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct AnalyzedToken {
     /// Normalised and stemmed term, as stored in the index.
     pub term: String,
@@ -74,6 +76,138 @@ pub struct AnalyzedToken {
     pub end: usize,
     /// Position of the token among the kept tokens (0, 1, 2, ...).
     pub position: usize,
+    /// The term's id in the term table, as the analyser found it (see [`TermStamp`]).
+    pub(crate) stamp: TermStamp,
+}
+
+/// Tokens are equal when they say the same thing about the text; how far the term id was
+/// looked up is bookkeeping.
+impl PartialEq for AnalyzedToken {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.term, self.start, self.end, self.position)
+            == (&other.term, other.start, other.end, other.position)
+    }
+}
+
+impl Eq for AnalyzedToken {}
+
+impl AnalyzedToken {
+    /// A token whose term id has not been looked up.
+    pub fn new(term: impl Into<String>, start: usize, end: usize, position: usize) -> Self {
+        AnalyzedToken {
+            term: term.into(),
+            start,
+            end,
+            position,
+            stamp: TermStamp::UNRESOLVED,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Term ids
+
+/// Every term a theme rule, cue or negation setting mentions, with its id: matching compares
+/// integers. The table is process-wide and ids are never reused, so rules compiled for
+/// different taxonomies (or on their own, in tests) can be matched against any sentence.
+static TERM_IDS: Lazy<RwLock<FxHashMap<Box<str>, u32>>> = Lazy::new(Default::default);
+
+/// How many terms [`TERM_IDS`] holds. It only grows, and is raised under the table's write
+/// lock after the new term is in.
+static TERM_COUNT: AtomicU32 = AtomicU32::new(0);
+
+/// The id of a term no rule mentions.
+pub(crate) const UNKNOWN_TERM: u32 = u32::MAX;
+
+/// The id of `term`, assigning the next free one the first time it is seen.
+pub(crate) fn intern(term: &str) -> u32 {
+    if let Some(&id) = TERM_IDS
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(term)
+    {
+        return id;
+    }
+    let mut ids = TERM_IDS.write().unwrap_or_else(PoisonError::into_inner);
+    let next = u32::try_from(ids.len()).unwrap_or(UNKNOWN_TERM - 1);
+    let id = *ids.entry(term.into()).or_insert(next);
+    TERM_COUNT.store(ids.len() as u32, Ordering::Release);
+    id
+}
+
+/// The id of every term among `terms` that is in the table.
+pub(crate) fn known_term_ids<'t>(terms: impl IntoIterator<Item = &'t str>) -> Vec<u32> {
+    let ids = TERM_IDS.read().unwrap_or_else(PoisonError::into_inner);
+    terms
+        .into_iter()
+        .filter_map(|term| ids.get(term).copied())
+        .collect()
+}
+
+fn term_count() -> u32 {
+    TERM_COUNT.load(Ordering::Acquire)
+}
+
+/// A term's id as it was looked up, with the size of the table then. Looking ids up while
+/// analysing costs nothing extra for words in the stem cache, which remembers them, and spares
+/// the tagger a hash lookup per token. A known id stays right for ever; "unknown" only until
+/// the table grows (a taxonomy compiled after the text was analysed may name the term).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TermStamp {
+    id: u32,
+    count: u32,
+}
+
+impl TermStamp {
+    /// Not looked up (the table never holds `u32::MAX` terms).
+    pub(crate) const UNRESOLVED: TermStamp = TermStamp {
+        id: UNKNOWN_TERM,
+        count: u32::MAX,
+    };
+
+    /// Looks `term` up now.
+    fn of(term: &str) -> TermStamp {
+        // The count is read before the lookup: if it is unchanged later, no term was added
+        // since, so an unknown term is still unknown.
+        let count = term_count();
+        let id = TERM_IDS
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(term)
+            .copied()
+            .unwrap_or(UNKNOWN_TERM);
+        TermStamp { id, count }
+    }
+
+    /// The id, if the stamp still holds when the table has `count_now` terms.
+    fn id(self, count_now: u32) -> Option<u32> {
+        (self.id != UNKNOWN_TERM || self.count == count_now).then_some(self.id)
+    }
+}
+
+/// The ids of the tokens' terms ([`UNKNOWN_TERM`] for terms no rule mentions) into `out`;
+/// returns a bound on the ids (every id in `out` other than [`UNKNOWN_TERM`] is below it).
+pub(crate) fn term_ids_into(tokens: &[AnalyzedToken], out: &mut Vec<u32>) -> usize {
+    let count = term_count();
+    out.clear();
+    out.extend(
+        tokens
+            .iter()
+            .map(|t| t.stamp.id(count).unwrap_or(UNKNOWN_TERM)),
+    );
+    if tokens.iter().all(|t| t.stamp.id(count).is_some()) {
+        return count as usize;
+    }
+    let ids = TERM_IDS.read().unwrap_or_else(PoisonError::into_inner);
+    for (id, token) in out.iter_mut().zip(tokens) {
+        if token.stamp.id(count).is_none() {
+            *id = ids
+                .get(token.term.as_str())
+                .copied()
+                .unwrap_or(UNKNOWN_TERM);
+        }
+    }
+    ids.len()
 }
 
 /// Analyses `text` into tokens (allocating a new vector).
@@ -89,7 +223,7 @@ pub fn analyze_into(text: &str, out: &mut Vec<AnalyzedToken>) {
     // Overwrite the tokens already in `out` rather than clearing it, so their term strings
     // are reused instead of allocating one per token.
     let mut len = 0;
-    for_each_token(text, false, &mut |term, start, end| {
+    for_each_token(text, false, &mut |term, start, end, stamp| {
         match out.get_mut(len) {
             Some(slot) => {
                 slot.term.clear();
@@ -97,12 +231,14 @@ pub fn analyze_into(text: &str, out: &mut Vec<AnalyzedToken>) {
                 slot.start = start;
                 slot.end = end;
                 slot.position = len;
+                slot.stamp = stamp;
             }
             None => out.push(AnalyzedToken {
                 term: term.to_owned(),
                 start,
                 end,
                 position: len,
+                stamp,
             }),
         }
         len += 1;
@@ -115,7 +251,7 @@ pub fn analyze_into(text: &str, out: &mut Vec<AnalyzedToken>) {
 /// lowercasing/stemming.
 pub fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for_each_token(text, false, &mut |term, _, _| out.push(term.to_owned()));
+    for_each_token(text, false, &mut |term, _, _, _| out.push(term.to_owned()));
     out
 }
 
@@ -160,7 +296,9 @@ impl Tokenizer for ThemisTokenizer {
         };
         match take_handed_over(text) {
             Some(prepared) => prepared.for_each(&mut put),
-            None => for_each_token(text, false, &mut put),
+            None => for_each_token(text, false, &mut |term, start, end, _| {
+                put(term, start, end)
+            }),
         }
         if tokens.is_empty() {
             tokens.push(Token::default());
@@ -397,10 +535,13 @@ fn apostrophe_len(s: &[u8], i: usize) -> usize {
     }
 }
 
-/// Runs the chain over `text`, calling `emit(term, start, end)` for every kept token in
+/// Receives every kept token: `(term, start, end, stamp)`.
+type Emit<'a> = dyn FnMut(&str, usize, usize, TermStamp) + 'a;
+
+/// Runs the chain over `text`, calling `emit(term, start, end, stamp)` for every kept token in
 /// order. With `force_hf` every span goes through the HF normaliser (used by tests to check
 /// that the fast path gives identical results).
-fn for_each_token(text: &str, force_hf: bool, emit: &mut dyn FnMut(&str, usize, usize)) {
+fn for_each_token(text: &str, force_hf: bool, emit: &mut Emit<'_>) {
     let bytes = text.as_bytes();
     let mut lower = String::new();
     let mut i = 0;
@@ -442,12 +583,7 @@ fn for_each_token(text: &str, force_hf: bool, emit: &mut dyn FnMut(&str, usize, 
 
 /// Fast path: a span of ASCII plus typographic apostrophes. Normalisation is ASCII
 /// lowercasing and apostrophe folding, so offsets in the span are offsets in the original.
-fn fast_span(
-    span: &str,
-    base: usize,
-    lower: &mut String,
-    emit: &mut dyn FnMut(&str, usize, usize),
-) {
+fn fast_span(span: &str, base: usize, lower: &mut String, emit: &mut Emit<'_>) {
     let s = span.as_bytes();
     let n = s.len();
     let mut i = 0;
@@ -510,7 +646,7 @@ fn fast_span(
 /// split into words on the normalised text, and each word's range is mapped back to the
 /// original text through the normaliser's alignments (the same mapping
 /// `PreTokenizedString::get_splits(OffsetReferential::Original, OffsetType::Byte)` uses).
-fn hf_span(span: &str, base: usize, emit: &mut dyn FnMut(&str, usize, usize)) {
+fn hf_span(span: &str, base: usize, emit: &mut Emit<'_>) {
     let Some(n) = normalize_hf(span) else {
         return;
     };
@@ -611,34 +747,35 @@ fn unicode_words(s: &str, mut f: impl FnMut(std::ops::Range<usize>)) {
 /// Length filter and stemming, then hand the term on. Only ASCII words are stemmed: the
 /// Snowball English rules mean nothing for other scripts, and accent folding has already
 /// turned Latin-script words such as "naïve" into ASCII.
-fn emit_word(word: &str, start: usize, end: usize, emit: &mut dyn FnMut(&str, usize, usize)) {
+fn emit_word(word: &str, start: usize, end: usize, emit: &mut Emit<'_>) {
     if word.is_empty() || word.len() > MAX_TERM_BYTES {
         return;
     }
     if !word.is_ascii() {
-        emit(word, start, end);
+        emit(word, start, end, TermStamp::UNRESOLVED);
         return;
     }
     // Report vocabulary is small and repetitive, so a per-thread cache of stems roughly
-    // halves the cost of the fast path. If the cache is unavailable (thread teardown, or a
-    // re-entrant call) just stem directly.
+    // halves the cost of the fast path; it keeps the stems' term ids too. If the cache is
+    // unavailable (thread teardown, or a re-entrant call) just stem directly.
     let cached = STEM_CACHE
         .try_with(|cache| {
             let Ok(mut cache) = cache.try_borrow_mut() else {
                 return false;
             };
-            if let Some(stem) = cache.get(word) {
-                emit(stem, start, end);
+            if let Some((stem, stamp)) = cache.get(word, term_count()) {
+                emit(stem, start, end, stamp);
             } else {
                 let stem = stem_word(word);
-                emit(&stem, start, end);
-                cache.insert(word, &stem);
+                let stamp = TermStamp::of(&stem);
+                emit(&stem, start, end, stamp);
+                cache.insert(word, &stem, stamp);
             }
             true
         })
         .unwrap_or(false);
     if !cached {
-        emit(&stem_word(word), start, end);
+        emit(&stem_word(word), start, end, TermStamp::UNRESOLVED);
     }
 }
 
@@ -655,7 +792,7 @@ fn stem_word(word: &str) -> Cow<'_, str> {
 }
 
 /// Longest word (and stem) kept inline in a [`StemSlot`]; longer ones go to the overflow map.
-const INLINE_WORD: usize = 31;
+const INLINE_WORD: usize = 27;
 
 /// Sets of the inline table (two slots each): 8,192 words in 512 KB per thread.
 const STEM_SETS: usize = 4096;
@@ -663,12 +800,13 @@ const STEM_SETS: usize = 4096;
 /// Entries kept in the overflow map before it is cleared.
 const OVERFLOW_MAX: usize = 10_000;
 
-/// A word and its stem, stored inline (64 bytes, one cache line) so that a lookup touches
-/// one line of the table instead of a hash table's control bytes, bucket, and the heap
-/// strings of key and value, which is where the time of the previous cache went.
+/// A word, its stem and the stem's term id, stored inline (64 bytes, one cache line) so that
+/// a lookup touches one line of the table instead of a hash table's control bytes, bucket,
+/// and the heap strings of key and value, which is where the time of the previous cache went.
 #[derive(Clone, Copy)]
 #[repr(C, align(64))]
 struct StemSlot {
+    stamp: TermStamp,
     /// 0 for an empty slot (words are never empty).
     word_len: u8,
     /// The stem's length, with [`STEM_IS_PREFIX`] set when the stem is the start of the word.
@@ -681,6 +819,7 @@ const _: () = assert!(std::mem::size_of::<StemSlot>() == 64);
 
 impl StemSlot {
     const EMPTY: StemSlot = StemSlot {
+        stamp: TermStamp::UNRESOLVED,
         word_len: 0,
         stem_len: 0,
         word: [0; INLINE_WORD],
@@ -712,7 +851,7 @@ const _: () = assert!(INLINE_WORD < STEM_IS_PREFIX as usize);
 /// recently used first in each set) for ordinary words, and a small map for longer ones.
 struct StemCache {
     slots: Box<[StemSlot]>,
-    overflow: FxHashMap<Box<str>, Box<str>>,
+    overflow: FxHashMap<Box<str>, (Box<str>, TermStamp)>,
 }
 
 impl StemCache {
@@ -730,33 +869,44 @@ impl StemCache {
         2 * ((hash >> 32) as usize % STEM_SETS)
     }
 
-    fn get<'a>(&'a mut self, word: &'a str) -> Option<&'a str> {
+    /// The stem of `word` and its term id, when the table holds `term_count` terms.
+    fn get<'a>(&'a mut self, word: &'a str, term_count: u32) -> Option<(&'a str, TermStamp)> {
         if word.len() > INLINE_WORD {
-            return self.overflow.get(word).map(|stem| &**stem);
+            let (stem, stamp) = self.overflow.get_mut(word)?;
+            if stamp.id(term_count).is_none() {
+                *stamp = TermStamp::of(stem);
+            }
+            return Some((&**stem, *stamp));
         }
         let set = Self::set_of(word);
-        if self.slots[set].word() == word.as_bytes() {
-            return Some(self.slots[set].stem(word));
-        }
-        if self.slots[set + 1].word() == word.as_bytes() {
+        let at = if self.slots[set].word() == word.as_bytes() {
+            set
+        } else if self.slots[set + 1].word() == word.as_bytes() {
             self.slots.swap(set, set + 1);
-            return Some(self.slots[set].stem(word));
+            set
+        } else {
+            return None;
+        };
+        let slot = &mut self.slots[at];
+        if slot.stamp.id(term_count).is_none() {
+            slot.stamp = TermStamp::of(slot.stem(word));
         }
-        None
+        Some((slot.stem(word), slot.stamp))
     }
 
-    fn insert(&mut self, word: &str, stem: &str) {
+    fn insert(&mut self, word: &str, stem: &str, stamp: TermStamp) {
         if word.len() > INLINE_WORD || stem.len() > INLINE_WORD {
             if self.overflow.len() >= OVERFLOW_MAX {
                 self.overflow.clear();
             }
-            self.overflow.insert(word.into(), stem.into());
+            self.overflow.insert(word.into(), (stem.into(), stamp));
             return;
         }
         let set = Self::set_of(word);
         // The older entry of the set makes way; the new one becomes the most recent.
         self.slots[set + 1] = self.slots[set];
         let slot = &mut self.slots[set];
+        slot.stamp = stamp;
         slot.word_len = word.len() as u8;
         slot.word[..word.len()].copy_from_slice(word.as_bytes());
         if word.as_bytes().starts_with(stem.as_bytes()) {
@@ -779,14 +929,9 @@ mod tests {
     /// Analyses with every span forced through the HF normaliser.
     fn analyze_hf(text: &str) -> Vec<AnalyzedToken> {
         let mut out = Vec::new();
-        for_each_token(text, true, &mut |term, start, end| {
+        for_each_token(text, true, &mut |term, start, end, _| {
             let position = out.len();
-            out.push(AnalyzedToken {
-                term: term.to_owned(),
-                start,
-                end,
-                position,
-            });
+            out.push(AnalyzedToken::new(term, start, end, position));
         });
         out
     }
@@ -934,27 +1079,57 @@ mod tests {
             .take(2)
             .collect();
         assert_eq!(same.len(), 2);
-        cache.insert(&first, "stem0");
-        cache.insert(&same[0], "stem1");
-        assert_eq!(cache.get(&first), Some("stem0"));
-        cache.insert(&same[1], "stem2");
-        assert_eq!(cache.get(&first), Some("stem0"));
-        assert_eq!(cache.get(&same[0]), None);
-        assert_eq!(cache.get(&same[1]), Some("stem2"));
+        let unresolved = TermStamp::UNRESOLVED;
+        fn stem_of(cache: &mut StemCache, word: &str) -> Option<String> {
+            cache
+                .get(word, term_count())
+                .map(|(stem, _)| stem.to_string())
+        }
+        cache.insert(&first, "stem0", unresolved);
+        cache.insert(&same[0], "stem1", unresolved);
+        assert_eq!(stem_of(&mut cache, &first).as_deref(), Some("stem0"));
+        cache.insert(&same[1], "stem2", unresolved);
+        assert_eq!(stem_of(&mut cache, &first).as_deref(), Some("stem0"));
+        assert_eq!(stem_of(&mut cache, &same[0]), None);
+        assert_eq!(stem_of(&mut cache, &same[1]).as_deref(), Some("stem2"));
         let long = "a".repeat(INLINE_WORD + 1);
-        assert_eq!(cache.get(&long), None);
-        cache.insert(&long, "along");
-        assert_eq!(cache.get(&long), Some("along"));
-        assert_eq!(cache.get("word"), None);
+        assert_eq!(stem_of(&mut cache, &long), None);
+        cache.insert(&long, "along", unresolved);
+        assert_eq!(stem_of(&mut cache, &long).as_deref(), Some("along"));
+        assert_eq!(stem_of(&mut cache, "word"), None);
         // A stem that starts its word is kept as a length, and comes back whole.
-        cache.insert("delays", "delay");
-        cache.insert("happy", "happi");
-        assert_eq!(cache.get("delays"), Some("delay"));
-        assert_eq!(cache.get("happy"), Some("happi"));
+        cache.insert("delays", "delay", unresolved);
+        cache.insert("happy", "happi", unresolved);
+        assert_eq!(stem_of(&mut cache, "delays").as_deref(), Some("delay"));
+        assert_eq!(stem_of(&mut cache, "happy").as_deref(), Some("happi"));
         // Through the analyser, cached or not, a word always gets its own stem.
         for _ in 0..2 {
             assert_eq!(terms("inspections inspected inspecting"), ["inspect"; 3]);
         }
+    }
+
+    #[test]
+    fn test_term_ids_follow_terms_added_after_analysis() {
+        // A word no rule names: analysed (and remembered by the stem cache) as unknown…
+        let text = "Quuxification, quuxification";
+        let before = analyze(text);
+        let mut ids = Vec::new();
+        term_ids_into(&before, &mut ids);
+        assert_eq!(ids, [UNKNOWN_TERM, UNKNOWN_TERM]);
+        // …until a rule names it: tokens made before and after both get its id.
+        let id = intern(&before[0].term);
+        term_ids_into(&before, &mut ids);
+        assert_eq!(ids, [id, id]);
+        let after = analyze(text);
+        assert!(after.iter().all(|t| t.stamp.id(term_count()) == Some(id)));
+        term_ids_into(&after, &mut ids);
+        assert_eq!(ids, [id, id]);
+        // Tokens made by hand carry no id and are looked up.
+        term_ids_into(
+            &[AnalyzedToken::new(before[0].term.clone(), 0, 1, 0)],
+            &mut ids,
+        );
+        assert_eq!(ids, [id]);
     }
 
     fn prepared_tokens(prepared: &PreparedTokens) -> Vec<(String, usize, usize)> {
@@ -1013,12 +1188,7 @@ mod tests {
         let text = "Vetting delays stopped new staff starting.";
         let mut joiner = PreparedTokens::joiner(text);
         // Deliberately not the text's tokens, to see which the tokenizer uses.
-        let marked = vec![AnalyzedToken {
-            term: "marked".into(),
-            start: 0,
-            end: 7,
-            position: 0,
-        }];
+        let marked = vec![AnalyzedToken::new("marked", 0, 7, 0)];
         joiner.push(0..text.len(), &marked);
         let prepared = std::sync::Arc::new(joiner.finish().expect("one whole piece"));
         let terms_of = |tokenizer: &mut ThemisTokenizer, text: &str| {
@@ -1055,12 +1225,12 @@ mod tests {
             let mut stream = tok.token_stream(text);
             while stream.advance() {
                 let t = stream.token();
-                got.push(AnalyzedToken {
-                    term: t.text.clone(),
-                    start: t.offset_from,
-                    end: t.offset_to,
-                    position: t.position,
-                });
+                got.push(AnalyzedToken::new(
+                    t.text.clone(),
+                    t.offset_from,
+                    t.offset_to,
+                    t.position,
+                ));
             }
             assert_eq!(got, analyze(text));
         }

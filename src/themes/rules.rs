@@ -20,12 +20,10 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::sync::{PoisonError, RwLock};
 
-use once_cell::sync::Lazy;
 use rustc_hash::FxHashMap;
 
-use crate::analysis::{self, AnalyzedToken};
+use crate::analysis::{self, intern, term_ids_into, AnalyzedToken, UNKNOWN_TERM};
 
 /// Longest rule text accepted, in characters.
 pub const MAX_RULE_CHARS: usize = 2000;
@@ -488,45 +486,6 @@ impl Parser {
 }
 
 // ---------------------------------------------------------------------------------------
-// Term ids
-
-/// Every term a rule, cue or negation setting mentions, with its id. Matching then compares
-/// integers: a sentence's tokens are looked up here once, instead of every rule hashing and
-/// comparing strings. The table is process-wide and ids are never reused, so rules compiled
-/// for different taxonomies (or on their own, in tests) can be matched against any view.
-static TERM_IDS: Lazy<RwLock<FxHashMap<Box<str>, u32>>> = Lazy::new(Default::default);
-
-/// The id of a token whose term no rule mentions.
-const UNKNOWN_TERM: u32 = u32::MAX;
-
-/// The id of `term`, assigning the next free one the first time it is seen.
-pub(crate) fn intern(term: &str) -> u32 {
-    if let Some(&id) = TERM_IDS
-        .read()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(term)
-    {
-        return id;
-    }
-    let mut ids = TERM_IDS.write().unwrap_or_else(PoisonError::into_inner);
-    let next = u32::try_from(ids.len()).unwrap_or(UNKNOWN_TERM - 1);
-    *ids.entry(term.into()).or_insert(next)
-}
-
-/// The ids of the tokens' terms ([`UNKNOWN_TERM`] for terms never interned) into `out`; returns
-/// how many ids there are.
-fn term_ids_into(tokens: &[AnalyzedToken], out: &mut Vec<u32>) -> usize {
-    let ids = TERM_IDS.read().unwrap_or_else(PoisonError::into_inner);
-    out.clear();
-    out.extend(
-        tokens
-            .iter()
-            .map(|t| ids.get(t.term.as_str()).copied().unwrap_or(UNKNOWN_TERM)),
-    );
-    ids.len()
-}
-
-// ---------------------------------------------------------------------------------------
 // Prefiltering
 
 /// Which of a list of rules can possibly match a sentence: exactly those each of whose required
@@ -570,14 +529,11 @@ impl Prefilter {
         }
         // Function words are rare in rules but in almost every sentence: never file under one
         // when there is a choice.
-        let common: Vec<u32> = {
-            let ids = TERM_IDS.read().unwrap_or_else(PoisonError::into_inner);
-            COMMON_WORDS
-                .split_whitespace()
-                .flat_map(analysis::terms)
-                .filter_map(|term| ids.get(term.as_str()).copied())
-                .collect()
-        };
+        let common_terms: Vec<String> = COMMON_WORDS
+            .split_whitespace()
+            .flat_map(analysis::terms)
+            .collect();
+        let common = analysis::known_term_ids(common_terms.iter().map(String::as_str));
         let weight = |set: &Vec<u32>| -> u32 {
             set.iter()
                 .map(|id| uses[id] + if common.contains(id) { 1000 } else { 0 })

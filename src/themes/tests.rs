@@ -945,18 +945,8 @@ fn test_polarity_text_round_trip() {
 fn test_tag_tokens_tolerates_bad_offsets() {
     let t = tax();
     let toks = vec![
-        AnalyzedToken {
-            term: "vet".into(),
-            start: 50,
-            end: 3,
-            position: 0,
-        },
-        AnalyzedToken {
-            term: "delay".into(),
-            start: 900,
-            end: 1000,
-            position: 1,
-        },
+        AnalyzedToken::new("vet", 50, 3, 0),
+        AnalyzedToken::new("delay", 900, 1000, 1),
     ];
     let tags = t.tag_tokens("short", &toks);
     assert!(tags.themes.contains(&"vetting-recruitment".to_string()));
