@@ -499,8 +499,8 @@ pub struct Prefilter {
     /// `id` (ids past the end of `starts` are in none).
     starts: Vec<u32>,
     rules: Vec<u32>,
-    /// `needs[need_starts[i]..need_starts[i + 1]]`: rule `i`'s required sets, each written as
-    /// its length followed by its term ids.
+    /// `needs[need_starts[i]..need_starts[i + 1]]`: rule `i`'s required sets but the one it is
+    /// filed under, each written as its length followed by its term ids.
     need_starts: Vec<u32>,
     needs: Vec<u32>,
     /// Rules with no required set, which may match any sentence.
@@ -544,13 +544,18 @@ impl Prefilter {
         let mut need_starts = vec![0u32];
         let mut needs = Vec::new();
         for (i, r) in rules.iter().enumerate() {
-            match r.required.iter().min_by_key(|set| weight(set)) {
-                Some(lightest) => by_term.extend(lightest.iter().map(|&id| (id, i as u32))),
+            let lightest = (0..r.required.len()).min_by_key(|&k| weight(&r.required[k]));
+            match lightest {
+                Some(k) => by_term.extend(r.required[k].iter().map(|&id| (id, i as u32))),
                 None => always.push(i as u32),
             }
-            for set in &r.required {
-                needs.push(set.len() as u32);
-                needs.extend_from_slice(set);
+            // A rule is only looked at for a term of the set it is filed under, so that set
+            // needs no check.
+            for (k, set) in r.required.iter().enumerate() {
+                if Some(k) != lightest {
+                    needs.push(set.len() as u32);
+                    needs.extend_from_slice(set);
+                }
             }
             need_starts.push(needs.len() as u32);
         }
@@ -580,7 +585,8 @@ impl Prefilter {
         self.need_starts.len().saturating_sub(1)
     }
 
-    /// Whether every required set of rule `rule` has a term in the sentence.
+    /// Whether every required set of rule `rule` has a term in the sentence (the set it is filed
+    /// under has one: the term that led to the rule).
     fn needs_met(&self, rule: usize, view: &SentenceView<'_>) -> bool {
         let (a, b) = (
             self.need_starts[rule] as usize,
