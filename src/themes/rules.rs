@@ -137,12 +137,22 @@ impl Rule {
             none,
             required: Vec::new(),
         };
-        for part in &rule.all {
-            required_terms(part, &mut rule.required);
-        }
-        rule.required.sort_unstable();
-        rule.required.dedup();
+        rule.required = rule.required_sets(&|set| set.len() as u64);
         Ok(rule)
+    }
+
+    /// Sets of term ids of which a sentence must contain at least one each for the rule to
+    /// match. Where a part has alternatives, one set of each alternative is taken, the one
+    /// `weight` rates lowest: any choice is correct, and a lighter one lets through fewer
+    /// sentences the rule will not match.
+    fn required_sets(&self, weight: &dyn Fn(&[u32]) -> u64) -> Vec<Vec<u32>> {
+        let mut sets = Vec::new();
+        for part in &self.all {
+            required_terms(part, &mut sets, weight);
+        }
+        sets.sort_unstable();
+        sets.dedup();
+        sets
     }
 
     /// Whether the rule matches the sentence.
@@ -518,40 +528,50 @@ impl Prefilter {
     /// Build over `rules` (their order defines the indices of [`Prefilter::active`]).
     pub fn new<'r>(rules: impl IntoIterator<Item = &'r Rule>) -> Self {
         let rules: Vec<&Rule> = rules.into_iter().collect();
-        // A term many rules need is a common word of reports ("staff", "case"), so a rule is
-        // filed under its set whose terms the fewest rules need: fewer rules to check for
-        // each sentence. Any of its sets would be correct.
-        let mut uses: FxHashMap<u32, u32> = FxHashMap::default();
-        for set in rules.iter().flat_map(|r| &r.required) {
-            for &id in set {
+        // A term many rules mention is a common word of reports ("staff", "case", "service"),
+        // so the prefilter asks for the terms the fewest rules mention: in "(intranet|staff
+        // briefings)" for "briefings" rather than "staff", and a rule is filed under its set
+        // of such terms. Fewer rules are let through, and fewer checked, for each sentence.
+        let mut uses: FxHashMap<u32, u64> = FxHashMap::default();
+        for rule in &rules {
+            let mut mentioned = Vec::new();
+            rule.all
+                .iter()
+                .for_each(|part| exact_terms(part, &mut mentioned));
+            mentioned.sort_unstable();
+            mentioned.dedup();
+            for id in mentioned {
                 *uses.entry(id).or_default() += 1;
             }
         }
-        // Function words are rare in rules but in almost every sentence: never file under one
+        // Function words are rare in rules but in almost every sentence: never ask for one
         // when there is a choice.
         let common_terms: Vec<String> = COMMON_WORDS
             .split_whitespace()
             .flat_map(analysis::terms)
             .collect();
         let common = analysis::known_term_ids(common_terms.iter().map(String::as_str));
-        let weight = |set: &Vec<u32>| -> u32 {
+        let weight = |set: &[u32]| -> u64 {
             set.iter()
-                .map(|id| uses[id] + if common.contains(id) { 1000 } else { 0 })
+                .map(|id| {
+                    uses.get(id).copied().unwrap_or(0) + if common.contains(id) { 1000 } else { 0 }
+                })
                 .sum()
         };
+        let required: Vec<Vec<Vec<u32>>> = rules.iter().map(|r| r.required_sets(&weight)).collect();
         let mut by_term: Vec<(u32, u32)> = Vec::new();
         let mut always = Vec::new();
         let mut need_starts = vec![0u32];
         let mut needs = Vec::new();
-        for (i, r) in rules.iter().enumerate() {
-            let lightest = (0..r.required.len()).min_by_key(|&k| weight(&r.required[k]));
+        for (i, sets) in required.iter().enumerate() {
+            let lightest = (0..sets.len()).min_by_key(|&k| weight(&sets[k]));
             match lightest {
-                Some(k) => by_term.extend(r.required[k].iter().map(|&id| (id, i as u32))),
+                Some(k) => by_term.extend(sets[k].iter().map(|&id| (id, i as u32))),
                 None => always.push(i as u32),
             }
             // A rule is only looked at for a term of the set it is filed under, so that set
             // needs no check.
-            for (k, set) in r.required.iter().enumerate() {
+            for (k, set) in sets.iter().enumerate() {
                 if Some(k) != lightest {
                     needs.push(set.len() as u32);
                     needs.extend_from_slice(set);
@@ -1190,32 +1210,46 @@ fn eval(node: &Node, s: &SentenceView<'_>, out: &mut Spans) {
 
 /// Adds to `out` sets of term ids such that `node` can only match a sentence containing at
 /// least one term of each set (see [`Rule::may_match`]).
-fn required_terms(node: &Node, out: &mut Vec<Vec<u32>>) {
+fn required_terms(node: &Node, out: &mut Vec<Vec<u32>>, weight: &dyn Fn(&[u32]) -> u64) {
     match node {
         Node::Term(TermPat::Exact { id, .. }) => out.push(vec![*id]),
         Node::Term(_) | Node::Optional(_) => {}
         // Every part of a phrase or a NEAR must match.
-        Node::Seq(items) => items.iter().for_each(|i| required_terms(i, out)),
+        Node::Seq(items) => items.iter().for_each(|i| required_terms(i, out, weight)),
         Node::Near(l, r, _) => {
-            required_terms(l, out);
-            required_terms(r, out);
+            required_terms(l, out, weight);
+            required_terms(r, out, weight);
         }
-        Node::Asserted(inner) => required_terms(inner, out),
+        Node::Asserted(inner) => required_terms(inner, out, weight),
         // Some alternative must match, so one required set of each, together, is required.
         Node::Alt(alts) => {
             let mut union = Vec::new();
             for a in alts {
                 let mut sets = Vec::new();
-                required_terms(a, &mut sets);
-                let Some(smallest) = sets.into_iter().min_by_key(Vec::len) else {
+                required_terms(a, &mut sets, weight);
+                let Some(lightest) = sets.into_iter().min_by_key(|set| weight(set)) else {
                     return;
                 };
-                union.extend(smallest);
+                union.extend(lightest);
             }
             union.sort_unstable();
             union.dedup();
             out.push(union);
         }
+    }
+}
+
+/// Adds the ids of every exact term of `node` to `out`.
+fn exact_terms(node: &Node, out: &mut Vec<u32>) {
+    match node {
+        Node::Term(TermPat::Exact { id, .. }) => out.push(*id),
+        Node::Term(_) => {}
+        Node::Seq(items) | Node::Alt(items) => items.iter().for_each(|i| exact_terms(i, out)),
+        Node::Near(l, r, _) => {
+            exact_terms(l, out);
+            exact_terms(r, out);
+        }
+        Node::Asserted(inner) | Node::Optional(inner) => exact_terms(inner, out),
     }
 }
 
