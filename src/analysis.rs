@@ -494,11 +494,48 @@ pub fn register(index: &tantivy::Index) {
 // Core
 // ---------------------------------------------------------------------------------------
 
+/// [`BYTE_CLASS`]: ASCII that is not a letter/digit and not one of the two in-word joiners
+/// `'` and `.`.
+const SEPARATOR: u8 = 1;
+/// [`BYTE_CLASS`]: an ASCII letter or digit.
+const ALPHANUMERIC: u8 = 2;
+/// [`BYTE_CLASS`]: an ASCII uppercase letter.
+const UPPERCASE: u8 = 4;
+
+/// What each byte is, for the scanners below, which look at every byte of every sentence: one
+/// load instead of a chain of range tests. Non-ASCII bytes are none of these.
+static BYTE_CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        let byte = b as u8;
+        class[b] = if byte.is_ascii_alphanumeric() {
+            ALPHANUMERIC
+                | if byte.is_ascii_uppercase() {
+                    UPPERCASE
+                } else {
+                    0
+                }
+        } else if byte == b'\'' || byte == b'.' {
+            0
+        } else {
+            SEPARATOR
+        };
+        b += 1;
+    }
+    class
+};
+
 /// Bytes that always end a word and that both paths treat identically: ASCII that is not a
 /// letter/digit and not one of the two in-word joiners `'` and `.`.
 #[inline]
 fn is_ascii_separator(b: u8) -> bool {
-    b < 0x80 && !b.is_ascii_alphanumeric() && b != b'\'' && b != b'.'
+    BYTE_CLASS[usize::from(b)] & SEPARATOR != 0
+}
+
+#[inline]
+fn is_alphanumeric(b: u8) -> bool {
+    BYTE_CLASS[usize::from(b)] & ALPHANUMERIC != 0
 }
 
 /// Length of a span separator starting at `s[i]`, or 0.
@@ -590,23 +627,24 @@ fn fast_span(span: &str, base: usize, lower: &mut String, emit: &mut Emit<'_>) {
     while i < n {
         // Continuation bytes of a multi-byte apostrophe are not alphanumeric, so skipping
         // byte by byte is safe.
-        if !s[i].is_ascii_alphanumeric() {
+        if !is_alphanumeric(s[i]) {
             i += 1;
             continue;
         }
         let start = i;
+        // Whether the word is its own term as written (no uppercase, no typographic apostrophe).
         let mut plain = true;
+        let mut uppercase = 0;
         loop {
-            while i < n && s[i].is_ascii_alphanumeric() {
-                plain &= !s[i].is_ascii_uppercase();
+            while i < n && is_alphanumeric(s[i]) {
+                uppercase |= BYTE_CLASS[usize::from(s[i])] & UPPERCASE;
                 i += 1;
             }
             // Here s[i - 1] is a letter/digit; a joiner continues the word only if another
             // letter/digit follows it.
             if i < n {
                 let apostrophe = apostrophe_len(s, i);
-                if apostrophe > 0 && i + apostrophe < n && s[i + apostrophe].is_ascii_alphanumeric()
-                {
+                if apostrophe > 0 && i + apostrophe < n && is_alphanumeric(s[i + apostrophe]) {
                     plain &= apostrophe == 1;
                     i += apostrophe;
                     continue;
@@ -622,7 +660,7 @@ fn fast_span(span: &str, base: usize, lower: &mut String, emit: &mut Emit<'_>) {
             }
             break;
         }
-        let word = if plain {
+        let word = if plain && uppercase == 0 {
             &span[start..i]
         } else {
             lower.clear();

@@ -499,7 +499,8 @@ impl Parser {
 // Prefiltering
 
 /// Which of a list of rules can possibly match a sentence: exactly those each of whose required
-/// term sets ([`Rule::may_match`]) has a term in the sentence. A rule is looked at only when a
+/// term sets (as [`Rule::may_match`] has them, but choosing among alternatives the terms the
+/// fewest of these rules mention) has a term in the sentence. A rule is looked at only when a
 /// term of one of its sets occurs, and its other sets are then checked in one flat table:
 /// checking them in each rule's own small vectors, scattered over the heap, was the largest
 /// single cost of tagging.
