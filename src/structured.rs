@@ -29,6 +29,7 @@
 use once_cell::sync::Lazy;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Who a recommendation is addressed to.
@@ -217,7 +218,14 @@ fn more_words_than(s: &str, n: usize) -> bool {
 
 /// Collapses runs of whitespace to one space and trims.
 fn normalise_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 static BACK_TO_TOP: Lazy<Regex> =
@@ -231,8 +239,19 @@ fn is_hard_heading(t: &str) -> bool {
 
 /// The heading text without "#", "(Back to top)", "**" and a trailing ':'.
 fn clean_heading(t: &str) -> String {
-    let s = BACK_TO_TOP.replace_all(t, "");
-    let s = s.trim().trim_start_matches('#').replace("**", "");
+    // The pattern needs a '(' and most headings have none; nor "**", which `replace` would
+    // copy the line to look for.
+    let s = if t.contains('(') {
+        BACK_TO_TOP.replace_all(t, "")
+    } else {
+        Cow::Borrowed(t)
+    };
+    let s = s.trim().trim_start_matches('#');
+    let s = if s.contains("**") {
+        Cow::Owned(s.replace("**", ""))
+    } else {
+        Cow::Borrowed(s)
+    };
     normalise_ws(s.trim().trim_end_matches(':'))
 }
 
