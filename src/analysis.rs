@@ -189,13 +189,15 @@ impl TermStamp {
 /// returns a bound on the ids (every id in `out` other than [`UNKNOWN_TERM`] is below it).
 pub(crate) fn term_ids_into(tokens: &[AnalyzedToken], out: &mut Vec<u32>) -> usize {
     let count = term_count();
+    let mut stale = false;
     out.clear();
-    out.extend(
-        tokens
-            .iter()
-            .map(|t| t.stamp.id(count).unwrap_or(UNKNOWN_TERM)),
-    );
-    if tokens.iter().all(|t| t.stamp.id(count).is_some()) {
+    out.extend(tokens.iter().map(|t| {
+        t.stamp.id(count).unwrap_or_else(|| {
+            stale = true;
+            UNKNOWN_TERM
+        })
+    }));
+    if !stale {
         return count as usize;
     }
     let ids = TERM_IDS.read().unwrap_or_else(PoisonError::into_inner);
@@ -632,7 +634,8 @@ fn fast_span(span: &str, base: usize, lower: &mut String, emit: &mut Emit<'_>) {
             continue;
         }
         let start = i;
-        // Whether the word is its own term as written (no uppercase, no typographic apostrophe).
+        // The word is its own term as written unless it has a typographic apostrophe
+        // (`plain` false) or an uppercase letter (`uppercase` non-zero).
         let mut plain = true;
         let mut uppercase = 0;
         loop {
