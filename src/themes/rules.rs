@@ -1471,6 +1471,27 @@ mod tests {
     }
 
     #[test]
+    fn test_views_find_every_position_of_a_term_and_forget_them_after() {
+        let neg = NegationSettings::default();
+        let (delay, vet) = (intern("delay"), intern("vet"));
+        let first = "Delay, vetting delays; delayed.";
+        let tokens = analysis::analyze(first);
+        {
+            let view = SentenceView::new(first, &tokens, &neg);
+            assert_eq!(view.positions(delay).collect::<Vec<_>>(), [0, 2, 3]);
+            assert_eq!(view.positions(vet).collect::<Vec<_>>(), [1]);
+            assert_eq!(view.distinct_term_ids().collect::<Vec<_>>(), [delay, vet]);
+        }
+        // The next view on this thread reuses the buffers, not the positions.
+        let second = "There were no delays.";
+        let tokens = analysis::analyze(second);
+        let view = SentenceView::new(second, &tokens, &neg);
+        assert_eq!(view.positions(delay).collect::<Vec<_>>(), [3]);
+        assert_eq!(view.positions(vet).count(), 0);
+        assert_eq!(view.positions(UNKNOWN_TERM).count(), 0);
+    }
+
+    #[test]
     fn test_rule_set_lists_the_members_of_a_range() {
         let mut set = RuleSet::empty(150);
         for i in [0, 5, 63, 64, 65, 127, 128, 149, 155] {
