@@ -795,6 +795,31 @@ pub struct SentenceView<'a> {
     text: &'a str,
     tokens: &'a [AnalyzedToken],
     neg: &'a NegationSettings,
+    buf: ViewBuffers,
+    /// Span buffers handed back by finished evaluations, so matching the many rules of a
+    /// taxonomy against this sentence does not allocate for every node.
+    spare: RefCell<Vec<Spans>>,
+}
+
+impl Drop for SentenceView<'_> {
+    fn drop(&mut self) {
+        for &id in &self.buf.ids {
+            if let Some(first) = self.buf.first_at.get_mut(id as usize) {
+                *first = NOWHERE;
+            }
+        }
+        self.buf.spans = self.spare.take();
+        let buffers = std::mem::take(&mut self.buf);
+        // During thread teardown there is no pool to return them to; they are just freed.
+        let _ = SPARE_VIEW.try_with(|pool| pool.replace(buffers));
+    }
+}
+
+/// What a [`SentenceView`] knows of its sentence, in buffers handed from one view to the next
+/// on a thread: tagging makes a view for every sentence, and allocating its vectors each time
+/// showed.
+#[derive(Debug, Default)]
+struct ViewBuffers {
     /// `ids[i]`: the interned id of token `i`'s term.
     ids: Vec<u32>,
     /// Bit `id`: the term with this id occurs (ids interned after the view was made do not).
@@ -803,7 +828,8 @@ pub struct SentenceView<'a> {
     /// `next_at[i]`: the next position of token `i`'s term after `i`, or [`NOWHERE`]. The
     /// positions of a term are a chain through the sentence. `first_at` is indexed by term id
     /// and lives on with the thread's buffers: only the entries of this sentence's terms are
-    /// set, and they are cleared when the view is dropped.
+    /// set, and they are cleared when the view is dropped, so every entry is [`NOWHERE`] while
+    /// the buffers wait in the pool.
     first_at: Vec<u32>,
     next_at: Vec<u32>,
     /// `negated[i]`: token `i` is within a negator's scope.
@@ -811,46 +837,9 @@ pub struct SentenceView<'a> {
     /// `brk[i]`: a clause break (punctuation such as `,` `;` `:` `.` `(`) lies between token
     /// `i - 1` and token `i`.
     brk: Vec<bool>,
+    /// Positions of the number tokens.
     numbers: Vec<u32>,
-    /// Span buffers handed back by finished evaluations, so matching the many rules of a
-    /// taxonomy against this sentence does not allocate for every node.
-    spare: RefCell<Vec<Spans>>,
-}
-
-impl Drop for SentenceView<'_> {
-    fn drop(&mut self) {
-        for &id in &self.ids {
-            if let Some(first) = self.first_at.get_mut(id as usize) {
-                *first = NOWHERE;
-            }
-        }
-        let buffers = ViewBuffers {
-            ids: std::mem::take(&mut self.ids),
-            present: std::mem::take(&mut self.present),
-            first_at: std::mem::take(&mut self.first_at),
-            next_at: std::mem::take(&mut self.next_at),
-            negated: std::mem::take(&mut self.negated),
-            brk: std::mem::take(&mut self.brk),
-            numbers: std::mem::take(&mut self.numbers),
-            spans: self.spare.take(),
-        };
-        // During thread teardown there is no pool to return them to; they are just freed.
-        let _ = SPARE_VIEW.try_with(|pool| pool.replace(buffers));
-    }
-}
-
-/// The buffers of a [`SentenceView`], handed from one view to the next on a thread: tagging
-/// makes a view for every sentence, and allocating its vectors each time showed.
-#[derive(Default)]
-struct ViewBuffers {
-    ids: Vec<u32>,
-    present: Vec<u64>,
-    /// Every entry is [`NOWHERE`] while the buffers wait in the pool.
-    first_at: Vec<u32>,
-    next_at: Vec<u32>,
-    negated: Vec<bool>,
-    brk: Vec<bool>,
-    numbers: Vec<u32>,
+    /// The view's spare span buffers, while the buffers wait in the pool.
     spans: Vec<Spans>,
 }
 
@@ -881,20 +870,22 @@ impl<'a> SentenceView<'a> {
     /// Prepare `tokens` (analysed from `text`) for matching.
     pub fn new(text: &'a str, tokens: &'a [AnalyzedToken], neg: &'a NegationSettings) -> Self {
         let n = tokens.len();
+        let mut buf: ViewBuffers = SPARE_VIEW.try_with(RefCell::take).unwrap_or_default();
         let ViewBuffers {
-            mut ids,
-            mut present,
-            mut first_at,
-            mut next_at,
-            mut negated,
-            mut brk,
-            mut numbers,
+            ids,
+            present,
+            first_at,
+            next_at,
+            negated,
+            brk,
+            numbers,
             spans,
-        } = SPARE_VIEW.try_with(RefCell::take).unwrap_or_default();
-        let known = term_ids_into(tokens, &mut ids);
+        } = &mut buf;
+        let spare = RefCell::new(std::mem::take(spans));
+        let known = term_ids_into(tokens, ids);
         present.clear();
         present.resize(known.div_ceil(64), 0);
-        for &id in &ids {
+        for &id in ids.iter() {
             if let Some(word) = present.get_mut(id as usize / 64) {
                 *word |= 1 << (id % 64);
             }
@@ -949,14 +940,8 @@ impl<'a> SentenceView<'a> {
             text,
             tokens,
             neg,
-            ids,
-            present,
-            first_at,
-            next_at,
-            negated,
-            brk,
-            numbers,
-            spare: RefCell::new(spans),
+            buf,
+            spare,
         }
     }
 
@@ -1004,7 +989,7 @@ impl<'a> SentenceView<'a> {
 
     /// Whether token `i` is in a negator's scope.
     pub fn is_negated(&self, i: usize) -> bool {
-        self.negated.get(i).copied().unwrap_or(false)
+        self.buf.negated.get(i).copied().unwrap_or(false)
     }
 
     /// The text between token `i - 1` and token `i` (punctuation and spaces), if known.
@@ -1020,7 +1005,7 @@ impl<'a> SentenceView<'a> {
 
     /// Whether a clause break precedes token `i`.
     pub fn break_before(&self, i: usize) -> bool {
-        self.brk.get(i).copied().unwrap_or(false)
+        self.buf.brk.get(i).copied().unwrap_or(false)
     }
 
     /// The numeric value of token `i` if it is a number (digits or one of the number words
@@ -1030,7 +1015,7 @@ impl<'a> SentenceView<'a> {
         if is_number(t) {
             return t.replace(',', "").parse().ok();
         }
-        let id = self.ids[i];
+        let id = self.buf.ids[i];
         self.neg
             .number_words
             .iter()
@@ -1041,29 +1026,35 @@ impl<'a> SentenceView<'a> {
     /// Positions of the tokens that are numbers (digits or number words), ascending; every
     /// token with a [`SentenceView::number_value`] is among them.
     pub fn number_positions(&self) -> impl Iterator<Item = usize> + '_ {
-        self.numbers.iter().map(|&p| p as usize)
+        self.buf.numbers.iter().map(|&p| p as usize)
     }
 
     fn has_term_id(&self, id: u32) -> bool {
-        self.present
+        self.buf
+            .present
             .get(id as usize / 64)
             .is_some_and(|word| (word >> (id % 64)) & 1 == 1)
     }
 
     /// Ascending positions of the term with this id.
     fn positions(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
-        let mut at = self.first_at.get(id as usize).copied().unwrap_or(NOWHERE);
+        let mut at = self
+            .buf
+            .first_at
+            .get(id as usize)
+            .copied()
+            .unwrap_or(NOWHERE);
         std::iter::from_fn(move || {
             let here = at;
-            at = *self.next_at.get(here as usize)?;
+            at = *self.buf.next_at.get(here as usize)?;
             Some(here)
         })
     }
 
     /// The distinct known terms of the sentence, each once, in order of first occurrence.
     fn distinct_term_ids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.ids.iter().enumerate().filter_map(|(i, &id)| {
-            (self.first_at.get(id as usize) == Some(&(i as u32))).then_some(id)
+        self.buf.ids.iter().enumerate().filter_map(|(i, &id)| {
+            (self.buf.first_at.get(id as usize) == Some(&(i as u32))).then_some(id)
         })
     }
 
@@ -1091,7 +1082,7 @@ pub(crate) type Spans = Vec<(u32, u32)>;
 fn occurs(node: &Node, s: &SentenceView<'_>) -> bool {
     match node {
         Node::Term(TermPat::Exact { id, .. }) => s.has_term_id(*id),
-        Node::Term(TermPat::Number) => !s.numbers.is_empty(),
+        Node::Term(TermPat::Number) => !s.buf.numbers.is_empty(),
         Node::Alt(alts) => alts.iter().any(|a| occurs(a, s)),
         Node::Optional(inner) => occurs(inner, s),
         Node::Seq(items)
@@ -1109,7 +1100,7 @@ fn occurs(node: &Node, s: &SentenceView<'_>) -> bool {
             s.positions(first).any(|p| {
                 ids.clone()
                     .enumerate()
-                    .all(|(k, id)| s.ids.get(p as usize + 1 + k) == Some(&id))
+                    .all(|(k, id)| s.buf.ids.get(p as usize + 1 + k) == Some(&id))
             })
         }
         _ => {
@@ -1134,7 +1125,7 @@ fn eval(node: &Node, s: &SentenceView<'_>, out: &mut Spans) {
                 .filter(|(_, x)| x.term.starts_with(t.as_str()))
                 .map(|(i, _)| (i as u32, i as u32 + 1)),
         ),
-        Node::Term(TermPat::Number) => out.extend(s.numbers.iter().map(|&p| (p, p + 1))),
+        Node::Term(TermPat::Number) => out.extend(s.buf.numbers.iter().map(|&p| (p, p + 1))),
         Node::Seq(items) => {
             let mut next = s.spare_spans();
             let mut joined = s.spare_spans();
