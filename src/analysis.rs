@@ -444,7 +444,7 @@ fn at_word_boundary(text: &[u8], at: usize) -> bool {
 
 /// True when `text` is ASCII with no letter or digit, so it analyses to no token.
 fn is_wordless(text: &[u8]) -> bool {
-    text.iter().all(|&b| b < 0x80 && !b.is_ascii_alphanumeric())
+    text.iter().all(|&b| b < 0x80 && !is_alphanumeric(b))
 }
 
 thread_local! {
