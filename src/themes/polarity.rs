@@ -422,7 +422,7 @@ impl PolarityEngine {
 
         // Cue matches; a match strictly inside a longer one is ignored.
         let mut found: Vec<(u32, u32, Side, f64, usize)> = Vec::new();
-        for k in active.iter().take_while(|&k| k < self.cues.len()) {
+        for k in active.iter_in(0..self.cues.len()) {
             let (rule, side, w) = &self.cues[k];
             rule.match_spans_into(view, &mut spans);
             for &(s, e) in &spans {

@@ -708,21 +708,6 @@ impl RuleSet {
             None
         })
     }
-
-    /// The members below `len`, in increasing order.
-    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
-        self.bits.iter().enumerate().flat_map(|(w, &word)| {
-            let mut rest = word;
-            std::iter::from_fn(move || {
-                if rest == 0 {
-                    return None;
-                }
-                let bit = rest.trailing_zeros() as usize;
-                rest &= rest - 1;
-                Some(w * 64 + bit)
-            })
-        })
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1497,7 +1482,6 @@ mod tests {
         // Rules past the prefilter's end are never skipped.
         assert_eq!(members(140..153), [149, 150, 151, 152]);
         assert_eq!(members(160..162), [160, 161]);
-        assert_eq!(set.iter().collect::<Vec<_>>(), members(0..150));
     }
 
     #[test]
