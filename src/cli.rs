@@ -39,6 +39,10 @@ pub struct GlobalArgs {
     /// Theme taxonomy file replacing the built-in one (see themes.toml).
     #[arg(long, global = true, value_name = "FILE")]
     pub themes: Option<PathBuf>,
+    /// Model file of the learned tagger replacing the built-in one (made by `themis train`);
+    /// `none` tags with the rules alone.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub model: Option<PathBuf>,
     /// When to use colour and bold on stdout (auto: only on a terminal, and never with NO_COLOR).
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
@@ -98,6 +102,23 @@ pub enum Command {
     Scores(TableArgs),
     /// Key contextual facts (people supervised, staffing, caseloads, ...) side by side.
     Facts(TableArgs),
+    /// Train the learned half of the tagger from labelled sentences and write a model file.
+    ///
+    /// LABELS are `*.labels.jsonl` files or folders of them (one unit a line, with "text",
+    /// "themes" and "polarity"). Each theme of the taxonomy (--themes) with at least
+    /// --min-examples labelled sentences gets a classifier; the others stay with their rules.
+    /// Deterministic: the same labels and options give the same file.
+    #[command(after_help = TRAIN_HELP)]
+    Train(TrainArgs),
+    /// Score the tagger against labelled files: micro/macro precision, recall and F1, polarity.
+    ///
+    /// Each NAME.labels.jsonl under LABELS is read with its text NAME.txt/.md/.pdf/.html from
+    /// its own folder or --texts (by default LABELS/corpus, then --corpus), tagged as `themis tag` tags it, and scored
+    /// as eval_tags.py scores `themis tag --json`. --cv K retrains the learned half K times,
+    /// leaving each fold of documents out, and scores every document with the model that did
+    /// not see it.
+    #[command(after_help = EVAL_HELP)]
+    Eval(EvalArgs),
     /// Print a report's text as themis reads it: for PDF and HTML, the extracted text that
     /// `start`/`end` offsets of "extracted" results refer to.
     Show(ShowArgs),
@@ -284,11 +305,98 @@ pub struct SearchArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = TAG_HELP)]
 pub struct TagArgs {
     /// Files to tag; `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// JSON Lines: a document record per file, then a sentence record per sentence.
+    #[arg(long)]
+    pub json: bool,
+    /// For each tag, the rule that fired and the model's strongest features.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+const TAG_HELP: &str = "\
+Examples:
+  themis tag corpus/002_5d4a424a9be3597c.txt
+  themis tag --json report.pdf > tags.jsonl
+  echo 'Good quality reports were produced for the courts.' | themis tag --explain -";
+
+const TRAIN_HELP: &str = "\
+Examples:
+  themis train data/labels --out data/model/themis.model
+  themis train data/labels my-theme.labels.jsonl --themes my-themes.toml --out my.model
+  themis tag --themes my-themes.toml --model my.model report.txt";
+
+const EVAL_HELP: &str = "\
+Examples:
+  themis eval data/labels/dev1
+  themis eval data/labels --cv 5 --per-theme
+  themis eval my-labels/ --model my.model --json
+
+Exit codes: 0 scored, 2 an error (unreadable labels, a text not found).";
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Labels files or folders of them.
+    #[arg(required = true, value_name = "LABELS")]
+    pub labels: Vec<PathBuf>,
+    /// Where to write the model.
+    #[arg(long, value_name = "FILE", default_value = "themis.model")]
+    pub out: PathBuf,
+    /// Folder(s) holding the labels files' texts, searched after each labels file's own folder
+    /// (then LABELS/corpus and the --corpus folder). With its text, a document is trained on
+    /// as the tagger reads it, sentence by sentence; without, its units are used as they are.
+    #[arg(long, value_name = "DIR")]
+    pub texts: Vec<PathBuf>,
+    /// Most optimiser (L-BFGS) iterations.
+    #[arg(long, value_name = "N")]
+    pub epochs: Option<usize>,
+    /// Probability above which the model gives a theme.
+    #[arg(long, value_name = "P")]
+    pub threshold: Option<f32>,
+    /// Labelled sentences a theme needs to get a classifier.
+    #[arg(long, value_name = "N")]
+    pub min_examples: Option<usize>,
+    /// L2 penalty on the weights.
+    #[arg(long, value_name = "X")]
+    pub l2: Option<f32>,
+    /// Print what was trained as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A folder of NAME.labels.jsonl files, or one such file.
+    #[arg(value_name = "LABELS")]
+    pub labels: PathBuf,
+    /// Folder(s) holding the texts, searched in order after each labels file's own folder
+    /// (default: LABELS/corpus, then the --corpus folder).
+    #[arg(long, value_name = "DIR")]
+    pub texts: Vec<PathBuf>,
+    /// Leave-documents-out cross-validation with K folds (retrains the model K times).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..))]
+    pub cv: Option<u32>,
+    /// Extra labels used only for training in --cv (never scored).
+    #[arg(long, value_name = "LABELS")]
+    pub train_extra: Vec<PathBuf>,
+    /// Probability threshold of the models trained by --cv.
+    #[arg(long, value_name = "P")]
+    pub threshold: Option<f32>,
+    /// Most optimiser iterations of the models trained by --cv.
+    #[arg(long, value_name = "N")]
+    pub epochs: Option<usize>,
+    /// L2 penalty of the models trained by --cv.
+    #[arg(long, value_name = "X")]
+    pub l2: Option<f32>,
+
+    /// Scores per theme.
+    #[arg(long)]
+    pub per_theme: bool,
+    /// Print the scores as one JSON object.
     #[arg(long)]
     pub json: bool,
 }

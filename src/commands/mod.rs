@@ -2,6 +2,7 @@
 //! result. Shared here: loading the taxonomy and making sure an index exists.
 
 mod check;
+mod eval;
 mod findings;
 mod index;
 mod recommendations;
@@ -11,6 +12,7 @@ mod search;
 mod show;
 mod tag;
 mod themes;
+mod train;
 
 use std::path::Path;
 
@@ -36,16 +38,44 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Scores(args) => scores::run_scores(&global, &args),
         Command::Facts(args) => scores::run_facts(&global, &args),
         Command::Show(args) => show::run(&global, &args),
+        Command::Train(args) => train::run(&global, &args),
+        Command::Eval(args) => eval::run(&global, &args),
     }
 }
 
 /// The taxonomy from `--themes FILE`, or the built-in one. Validated before anything else runs.
 pub fn load_taxonomy(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
-    match &global.themes {
+    let taxonomy = match &global.themes {
         Some(path) => Taxonomy::from_file(path)
-            .with_context(|| format!("cannot use the taxonomy {}", path.display())),
-        None => Ok(Taxonomy::embedded()),
+            .with_context(|| format!("cannot use the taxonomy {}", path.display()))?,
+        None => Taxonomy::embedded(),
+    };
+    let taxonomy = match &global.model {
+        Some(path) if path.as_os_str() == "none" => taxonomy.without_model(),
+        Some(path) => {
+            let model = themis::model::Model::from_file(path)
+                .with_context(|| format!("cannot use the model {}", path.display()))?;
+            taxonomy.with_model(Some(std::sync::Arc::new(model)))
+        }
+        None => taxonomy,
+    };
+    let (uncovered, unknown) = taxonomy.model_coverage();
+    if !global.quiet && (global.themes.is_some() || global.model.is_some()) {
+        if !uncovered.is_empty() {
+            eprintln!(
+                "themis: the model does not cover {} of the taxonomy's themes ({}): they are tagged by their rules alone; `themis train` learns them from labelled sentences",
+                uncovered.len(),
+                uncovered.join(", ")
+            );
+        }
+        if !unknown.is_empty() {
+            eprintln!(
+                "themis: the model has themes the taxonomy lacks, ignored: {}",
+                unknown.join(", ")
+            );
+        }
     }
+    Ok(taxonomy)
 }
 
 /// Opens the index for a command, first building it from the corpus when there is none yet (the

@@ -5,8 +5,8 @@ use std::io::{Read, Write};
 use anyhow::Context;
 use serde::Serialize;
 use themis::corpus::{self, CorpusFile, Manifest, ReportMeta};
-use themis::segment::segment;
-use themis::themes::{Polarity, Taxonomy};
+use themis::eval::tag_source;
+use themis::themes::{Polarity, TagReason, Taxonomy};
 
 use crate::cli::{GlobalArgs, TagArgs};
 use crate::output::{self, Style};
@@ -38,6 +38,8 @@ struct SentenceRecord<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     page: Option<u32>,
     offsets: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<&'a [TagReason]>,
 }
 
 pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
@@ -85,7 +87,7 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
             rel: name.clone(),
         };
         let meta = ReportMeta::resolve(&file, &source, &no_manifest);
-        write_file(&mut out, &name, &meta, &source, &taxonomy, args.json, style)?;
+        write_file(&mut out, &name, &meta, &source, &taxonomy, args, style)?;
     }
     output::finish(out)?;
     Ok(exit)
@@ -97,10 +99,10 @@ fn write_file(
     meta: &ReportMeta,
     source: &corpus::SourceText,
     taxonomy: &Taxonomy,
-    json: bool,
+    args: &TagArgs,
     style: Style,
 ) -> anyhow::Result<()> {
-    let segmented = segment(&source.text);
+    let (json, explain) = (args.json, args.explain);
     if json {
         let record = DocumentRecord {
             kind: "document",
@@ -131,25 +133,29 @@ fn write_file(
             style.dim(&format!("{region} · {year} · {}", meta.report_type))
         )?;
     }
-    for sentence in &segmented.sentences {
-        let text = &source.text[sentence.start..sentence.end];
-        let section = sentence
-            .section
-            .and_then(|i| segmented.sections.get(i))
-            .map(|s| s.title.as_str());
-        let tags = taxonomy.tag_in_context(text, &themis::analysis::analyze(text), section);
+    for sentence in tag_source(source, taxonomy) {
+        let range = sentence.text_range.clone();
+        let text = &source.text[range.clone()];
+        let section = sentence.section.as_deref();
+        let tags = &sentence.tags;
+        let reasons = explain.then(|| {
+            taxonomy
+                .explain_tags(text, &themis::analysis::analyze(text), section)
+                .1
+        });
         if json {
             let record = SentenceRecord {
                 kind: "sentence",
                 file: name,
-                start: sentence.start + source.offset_base,
-                end: sentence.end + source.offset_base,
+                start: sentence.start,
+                end: sentence.end,
                 section,
                 text,
                 themes: &tags.themes,
                 polarity: tags.polarity,
-                page: source.page_of(sentence.start),
+                page: source.page_of(range.start),
                 offsets: source.offsets_kind(),
+                explain: reasons.as_deref(),
             };
             serde_json::to_writer(&mut *out, &record)?;
             writeln!(out)?;
@@ -166,10 +172,33 @@ fn write_file(
                 output::sanitize(text),
                 style.dim(&labels.join(", "))
             )?;
+            for reason in reasons.iter().flatten() {
+                writeln!(out, "      {}", style.dim(&describe(reason)))?;
+            }
         }
     }
     if !json {
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// One line of `--explain` text: why a theme was given.
+fn describe(reason: &TagReason) -> String {
+    let mut parts = Vec::new();
+    if let Some(rule) = &reason.rule {
+        parts.push(format!("rule \"{rule}\""));
+    }
+    if reason.from_section {
+        parts.push("from the section title".to_string());
+    }
+    if let Some(p) = reason.probability {
+        let terms: Vec<String> = reason
+            .terms
+            .iter()
+            .map(|c| format!("{} {:+.2}", c.feature, c.weight))
+            .collect();
+        parts.push(format!("model {p:.2}: {}", terms.join(", ")));
+    }
+    format!("{}: {}", reason.theme, parts.join("; "))
 }

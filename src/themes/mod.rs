@@ -31,8 +31,10 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::analysis::{self, AnalyzedToken};
+use crate::model::{Contribution, Model};
 use polarity::{PolarityEngine, RawPolarity};
 use rules::{Prefilter, Rule, RuleSet, SentenceView};
+use std::sync::Arc;
 
 /// The default taxonomy shipped with themis.
 pub const DEFAULT_TAXONOMY: &str = include_str!("../../themes.toml");
@@ -265,8 +267,34 @@ pub struct Taxonomy {
     pub themes: Vec<Theme>,
     polarity: PolarityEngine,
     prefilter: Prefilter,
+    /// SHA-256 of the taxonomy text and the engine version: what the rules are.
+    rules_fingerprint: String,
+    /// The rules' fingerprint combined with the model's version: what the tags are.
     fingerprint: String,
     title_themes: TitleThemes,
+    /// The learned half of the tagger, if any.
+    model: Option<Arc<Model>>,
+    /// For each theme (taxonomy order), its column in the model; `None`: rules only.
+    model_columns: Vec<Option<usize>>,
+}
+
+/// Why a sentence carries a theme, for `themis tag --explain`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TagReason {
+    /// Theme id.
+    pub theme: String,
+    /// The `match` rule that fired, as written, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The theme came from the section title the sentence refers back to.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub from_section: bool,
+    /// The model's probability for the theme, if the model covers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f32>,
+    /// The features that weighed most for the theme in the model, strongest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<Contribution>,
 }
 
 /// Memo of [`Taxonomy::title_themes`]: every sentence of a section that refers back asks for
@@ -390,8 +418,11 @@ impl Taxonomy {
             themes: Vec::new(),
             polarity: PolarityEngine::default(),
             prefilter: Prefilter::default(),
+            rules_fingerprint: fingerprint_of(DEFAULT_TAXONOMY),
             fingerprint: fingerprint_of(DEFAULT_TAXONOMY),
             title_themes: TitleThemes::default(),
+            model: None,
+            model_columns: Vec::new(),
         })
     }
 
@@ -558,9 +589,67 @@ impl Taxonomy {
             themes,
             polarity,
             prefilter,
+            rules_fingerprint: fingerprint_of(src),
             fingerprint: fingerprint_of(src),
             title_themes: TitleThemes::default(),
-        })
+            model: None,
+            model_columns: Vec::new(),
+        }
+        .with_model(Model::embedded()))
+    }
+
+    /// The same rules with another model (`None`: rules only). The fingerprint changes with
+    /// the model, so an index tagged by another model is re-tagged.
+    pub fn with_model(mut self, model: Option<Arc<Model>>) -> Taxonomy {
+        self.model_columns = self
+            .themes
+            .iter()
+            .map(|t| model.as_ref().and_then(|m| m.theme_column(&t.id)))
+            .collect();
+        self.fingerprint = match &model {
+            Some(m) => {
+                let mut h = Sha256::new();
+                h.update(self.rules_fingerprint.as_bytes());
+                h.update([0u8]);
+                h.update(m.version().as_bytes());
+                h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+            }
+            None => self.rules_fingerprint.clone(),
+        };
+        self.model = model;
+        self
+    }
+
+    /// This taxonomy tagging with its rules alone.
+    pub fn without_model(&self) -> Taxonomy {
+        self.clone().with_model(None)
+    }
+
+    /// The model beside the rules, if any.
+    pub fn model(&self) -> Option<&Arc<Model>> {
+        self.model.as_ref()
+    }
+
+    /// Themes of the taxonomy that the model does not cover (tagged by their rules alone),
+    /// and themes the model has that the taxonomy does not (ignored). Empty without a model.
+    pub fn model_coverage(&self) -> (Vec<&str>, Vec<&str>) {
+        let Some(model) = &self.model else {
+            return (Vec::new(), Vec::new());
+        };
+        let uncovered = self
+            .themes
+            .iter()
+            .zip(&self.model_columns)
+            .filter(|(_, c)| c.is_none())
+            .map(|(t, _)| t.id.as_str())
+            .collect();
+        let unknown = model
+            .themes
+            .iter()
+            .filter(|id| self.theme(id).is_none())
+            .map(String::as_str)
+            .collect();
+        (uncovered, unknown)
     }
 
     /// SHA-256 (hex) of the taxonomy source and [`ENGINE_VERSION`]: store it with tags so a
@@ -599,8 +688,7 @@ impl Taxonomy {
     /// The themes of [`Taxonomy::tag`], without working out the polarity.
     pub fn themes(&self, text: &str) -> Vec<String> {
         let tokens = analysis::analyze(text);
-        let view = SentenceView::new(text, &tokens, &self.polarity.negation);
-        self.themes_of(&view, is_non_finding(text))
+        self.tag_in_section(text, &tokens, None, false).themes
     }
 
     /// Like [`Taxonomy::tag`] when the caller has already analysed the sentence; token
@@ -677,12 +765,80 @@ impl Taxonomy {
                 }
             }
         }
-        let polarity = if always_polarity || !themes.is_empty() {
+        let Some(model) = self.model.as_deref().filter(|_| !non_finding) else {
+            let polarity = if always_polarity || !themes.is_empty() {
+                self.polarity.classify(&view)
+            } else {
+                Polarity::Neutral
+            };
+            return SentenceTags { themes, polarity };
+        };
+        let rule_themes: Vec<&str> = themes.iter().map(String::as_str).collect();
+        let scores = model.theme_scores(tokens, &rule_themes);
+        let decided: Vec<String> = self
+            .themes
+            .iter()
+            .zip(&self.model_columns)
+            .filter(|(theme, column)| match column {
+                Some(c) => scores.themes[*c] >= model.threshold,
+                None => rule_themes.contains(&theme.id.as_str()),
+            })
+            .map(|(theme, _)| theme.id.clone())
+            .collect();
+        let polarity = if !decided.is_empty() {
+            model.polarity(tokens, &rule_themes, self.polarity.classify(&view))
+        } else if always_polarity {
             self.polarity.classify(&view)
         } else {
             Polarity::Neutral
         };
-        SentenceTags { themes, polarity }
+        SentenceTags {
+            themes: decided,
+            polarity,
+        }
+    }
+
+    /// The themes of [`Taxonomy::tag_in_context`] with the reason for each: the rule that
+    /// fired (or the section title), and the model's probability and strongest features.
+    pub fn explain_tags(
+        &self,
+        sentence: &str,
+        tokens: &[AnalyzedToken],
+        section: Option<&str>,
+    ) -> (SentenceTags, Vec<TagReason>) {
+        let tags = self.tag_in_context(sentence, tokens, section);
+        let rules = self.explain(sentence);
+        let rule_tags = self
+            .without_model()
+            .tag_in_context(sentence, tokens, section);
+        let rule_themes: Vec<&str> = rule_tags.themes.iter().map(String::as_str).collect();
+        let scores = self
+            .model
+            .as_ref()
+            .map(|m| m.theme_scores(tokens, &rule_themes));
+        let reasons = tags
+            .themes
+            .iter()
+            .map(|id| {
+                let rule = rules
+                    .iter()
+                    .find(|r| &r.theme == id)
+                    .map(|r| r.rule.clone());
+                let from_section = rule.is_none() && rule_themes.contains(&id.as_str());
+                let column = self.model.as_ref().and_then(|m| m.theme_column(id));
+                TagReason {
+                    theme: id.clone(),
+                    rule,
+                    from_section,
+                    probability: column.and_then(|c| scores.as_ref().map(|s| round3(s.themes[c]))),
+                    terms: match (&self.model, column) {
+                        (Some(m), Some(_)) => m.contributions(tokens, &rule_themes, id, 5),
+                        _ => Vec::new(),
+                    },
+                }
+            })
+            .collect();
+        (tags, reasons)
     }
 
     /// The themes a section title names (titles are short, so any match counts).
@@ -754,6 +910,11 @@ impl Taxonomy {
         let view = SentenceView::new(sentence, &tokens, &self.polarity.negation);
         self.polarity.scores(&view)
     }
+}
+
+/// Three decimals are all an explanation needs.
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
 }
 
 /// Whether a sentence points back to something named earlier ("the reviews", "this work",

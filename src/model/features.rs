@@ -1,0 +1,119 @@
+//! The features the learned tagger sees in a sentence, defined once for training and tagging.
+//!
+//! A sentence is described by the analysis chain's own stems (numbers folded to `#`), the
+//! pairs of neighbouring stems, the themes the taxonomy's rules gave it, the rules' polarity
+//! (for the polarity classifier only) and whether it is a short, heading-like line. Training
+//! names each feature ([`Feature::name`]); tagging looks the same features up without building
+//! strings ([`super::Model`]).
+
+use crate::analysis::AnalyzedToken;
+use crate::themes::Polarity;
+
+/// Sentences of at most this many tokens also carry the [`Feature::Short`] feature: titles,
+/// headings and table labels, which coders mostly leave without a theme.
+pub const SHORT_TOKENS: usize = 5;
+
+/// One feature of a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature<'a> {
+    /// A stem.
+    Word(&'a str),
+    /// Two neighbouring stems.
+    Pair(&'a str, &'a str),
+    /// A theme the rules assigned.
+    Rule(&'a str),
+    /// The polarity the rules worked out (used by the polarity classifier only).
+    RulePolarity(Polarity),
+    /// A short, heading-like sentence.
+    Short,
+}
+
+impl Feature<'_> {
+    /// The feature's name in a model file: `w:STEM`, `b:STEM STEM`, `r:THEME`, `p:POLARITY`,
+    /// `len:short`.
+    pub fn name(&self) -> String {
+        match self {
+            Feature::Word(w) => format!("w:{w}"),
+            Feature::Pair(a, b) => format!("b:{a} {b}"),
+            Feature::Rule(t) => format!("r:{t}"),
+            Feature::RulePolarity(p) => format!("p:{p}"),
+            Feature::Short => "len:short".to_string(),
+        }
+    }
+
+    /// Whether the theme classifiers use this feature (the rules' polarity is only for the
+    /// polarity classifier: working it out for every sentence would cost a tenth of indexing).
+    pub fn for_themes(&self) -> bool {
+        !matches!(self, Feature::RulePolarity(_))
+    }
+}
+
+/// The stem a token contributes: numbers are one feature, whatever their value.
+pub fn stem_of(token: &AnalyzedToken) -> &str {
+    if token.term.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        "#"
+    } else {
+        token.term.as_str()
+    }
+}
+
+/// Calls `visit` with every word and pair feature of a sentence's tokens, then `Short` when it
+/// is short. Rule features are added by the caller, who knows the rules' verdict.
+pub fn visit_text_features<'t>(tokens: &'t [AnalyzedToken], mut visit: impl FnMut(Feature<'t>)) {
+    let mut previous: Option<&str> = None;
+    for token in tokens {
+        let stem = stem_of(token);
+        visit(Feature::Word(stem));
+        if let Some(prev) = previous {
+            visit(Feature::Pair(prev, stem));
+        }
+        previous = Some(stem);
+    }
+    if tokens.len() <= SHORT_TOKENS {
+        visit(Feature::Short);
+    }
+}
+
+/// Every feature name of a sentence for training: text features, one `r:` per rule theme and
+/// the rules' polarity. Duplicates removed, sorted.
+pub fn feature_names(
+    tokens: &[AnalyzedToken],
+    rule_themes: &[String],
+    rule_polarity: Polarity,
+) -> Vec<String> {
+    let mut names = Vec::with_capacity(tokens.len() * 2 + rule_themes.len() + 2);
+    visit_text_features(tokens, |f| names.push(f.name()));
+    names.extend(rule_themes.iter().map(|t| Feature::Rule(t).name()));
+    names.push(Feature::RulePolarity(rule_polarity).name());
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze;
+
+    #[test]
+    fn test_features_are_stems_pairs_rules_and_length() {
+        let tokens = analyze("Caseloads were 45 cases");
+        let names = feature_names(&tokens, &["workload".to_string()], Polarity::Concern);
+        for expected in [
+            "w:caseload",
+            "w:#",
+            "b:were #",
+            "b:# case",
+            "r:workload",
+            "p:concern",
+            "len:short",
+        ] {
+            assert!(
+                names.contains(&expected.to_string()),
+                "{expected} in {names:?}"
+            );
+        }
+        let long = analyze("The probation service had too many cases for each officer to manage");
+        assert!(!feature_names(&long, &[], Polarity::Neutral).contains(&"len:short".to_string()));
+    }
+}

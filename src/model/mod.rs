@@ -1,0 +1,525 @@
+//! The learned half of the hybrid tagger: per-theme logistic classifiers and a polarity
+//! classifier over the analysis chain's stems, stem pairs and the rules' own verdicts.
+//!
+//! The rules stay the readable, precise part (and what `--explain` quotes when they fire);
+//! the model adds what the rules never met, and learns when a rule's hit is not what coders
+//! call a finding. It is linear, so tagging a sentence is one weight-row lookup per feature
+//! (about 40) and a sum; it is trained by [`train`] from labelled sentences and stored as a
+//! small text file (`data/model/themis.model`, embedded in the binary, see [`Model::embedded`]).
+//!
+//! # File format (`themis-model 1`)
+//! ```text
+//! themis-model 1
+//! themes ID ID ...            the theme columns, in order
+//! threshold 0.42              probability above which the model gives a theme
+//! bias B B ...                one per theme column, then concern, strength, neutral
+//! f NAME<TAB>COL:W COL:W ...  a feature row: its non-zero weights by column
+//! ```
+
+pub mod features;
+pub mod train;
+
+use std::fmt;
+use std::sync::Arc;
+
+use once_cell::sync::Lazy;
+use rustc_hash::FxHashMap;
+use sha2::{Digest, Sha256};
+
+use crate::analysis::AnalyzedToken;
+use crate::themes::Polarity;
+use features::{stem_of, Feature};
+
+/// The model shipped with themis (trained from `data/labels/` by `themis train`).
+pub const EMBEDDED_MODEL: &str = include_str!("../../data/model/themis.model");
+
+/// The first line of every model file.
+pub const MAGIC: &str = "themis-model 1";
+
+/// The polarity columns, in file order.
+pub const POLARITIES: [Polarity; 3] = [Polarity::Concern, Polarity::Strength, Polarity::Neutral];
+
+static EMBEDDED: Lazy<Option<Arc<Model>>> =
+    Lazy::new(|| Model::parse(EMBEDDED_MODEL).ok().map(Arc::new));
+
+/// A model file that cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("{origin}: line {line}: {message}")]
+pub struct ModelError {
+    /// File name.
+    pub origin: String,
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A trained model.
+#[derive(Clone)]
+pub struct Model {
+    /// Theme ids of the theme columns.
+    pub themes: Vec<String>,
+    /// Probability above which a theme is given.
+    pub threshold: f32,
+    /// Intercepts: theme columns, then concern, strength, neutral.
+    bias: Vec<f32>,
+    /// Feature names by row (for explanations and writing the file).
+    names: Vec<String>,
+    /// Row weights, `cols()` per row.
+    weights: Vec<f32>,
+    words: FxHashMap<String, u32>,
+    /// Pair features by the rows of their two words' ids in `stems`.
+    stems: FxHashMap<String, u32>,
+    pairs: FxHashMap<(u32, u32), u32>,
+    rules: FxHashMap<String, u32>,
+    rule_polarity: [Option<u32>; 3],
+    short: Option<u32>,
+    version: String,
+}
+
+impl fmt::Debug for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Model")
+            .field("version", &self.version)
+            .field("themes", &self.themes.len())
+            .field("features", &self.names.len())
+            .finish()
+    }
+}
+
+/// The model's verdict on one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scores {
+    /// Probability of each theme column.
+    pub themes: Vec<f32>,
+}
+
+/// One feature's part in a theme decision, for `--explain`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Contribution {
+    /// The feature, readable: a stem, "stem stem", "rule:THEME", "short line".
+    pub feature: String,
+    /// Its weight for the theme.
+    pub weight: f32,
+}
+
+impl Model {
+    /// The embedded model, or `None` if the binary was built with an empty one.
+    pub fn embedded() -> Option<Arc<Model>> {
+        EMBEDDED.clone().filter(|m| !m.themes.is_empty())
+    }
+
+    /// Short identity of the model: SHA-256 prefix of its file text. Part of the taxonomy's
+    /// fingerprint, so a new model re-tags the index.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Number of columns: themes, then the three polarities.
+    fn cols(&self) -> usize {
+        self.themes.len() + POLARITIES.len()
+    }
+
+    /// The column of a theme id.
+    pub fn theme_column(&self, id: &str) -> Option<usize> {
+        self.themes.iter().position(|t| t == id)
+    }
+
+    /// Number of feature rows.
+    pub fn feature_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Builds a model from its parts (used by the trainer).
+    pub(crate) fn from_parts(
+        themes: Vec<String>,
+        threshold: f32,
+        bias: Vec<f32>,
+        rows: Vec<(String, Vec<f32>)>,
+    ) -> Model {
+        let mut text = String::new();
+        write_file(&mut text, &themes, threshold, &bias, &rows);
+        // Round-trip through the text so a trained model and the loaded file are the same.
+        Model::parse(&text).unwrap_or_else(|_| Model::empty())
+    }
+
+    fn empty() -> Model {
+        Model {
+            themes: Vec::new(),
+            threshold: 0.5,
+            bias: vec![0.0; POLARITIES.len()],
+            names: Vec::new(),
+            weights: Vec::new(),
+            words: FxHashMap::default(),
+            stems: FxHashMap::default(),
+            pairs: FxHashMap::default(),
+            rules: FxHashMap::default(),
+            rule_polarity: [None; 3],
+            short: None,
+            version: String::new(),
+        }
+    }
+
+    /// Reads a model file's text.
+    pub fn parse(src: &str) -> Result<Model, ModelError> {
+        Self::parse_named(src, "model")
+    }
+
+    /// Reads a model file.
+    pub fn from_file(path: &std::path::Path) -> Result<Model, ModelError> {
+        let origin = path.display().to_string();
+        let src = std::fs::read_to_string(path).map_err(|e| ModelError {
+            origin: origin.clone(),
+            line: 0,
+            message: format!("cannot read: {e}"),
+        })?;
+        Self::parse_named(&src, &origin)
+    }
+
+    fn parse_named(src: &str, origin: &str) -> Result<Model, ModelError> {
+        let err = |line: usize, message: String| ModelError {
+            origin: origin.to_string(),
+            line,
+            message,
+        };
+        let mut lines = src.lines().enumerate().map(|(i, l)| (i + 1, l));
+        match lines.next() {
+            Some((_, MAGIC)) => {}
+            _ => return Err(err(1, format!("not a themis model (expected `{MAGIC}`)"))),
+        }
+        let mut model = Model::empty();
+        let mut bias_seen = false;
+        for (n, line) in lines {
+            if let Some(rest) = line.strip_prefix("themes ") {
+                model.themes = rest.split_whitespace().map(str::to_string).collect();
+            } else if let Some(rest) = line.strip_prefix("threshold ") {
+                model.threshold = rest
+                    .trim()
+                    .parse()
+                    .map_err(|_| err(n, format!("bad threshold `{rest}`")))?;
+            } else if let Some(rest) = line.strip_prefix("bias ") {
+                model.bias = parse_floats(rest).ok_or_else(|| err(n, "bad bias".into()))?;
+                if model.bias.len() != model.cols() {
+                    return Err(err(
+                        n,
+                        format!(
+                            "{} biases for {} columns (the themes line must come first)",
+                            model.bias.len(),
+                            model.cols()
+                        ),
+                    ));
+                }
+                bias_seen = true;
+            } else if let Some(rest) = line.strip_prefix("f ") {
+                if !bias_seen {
+                    return Err(err(n, "feature before the bias line".into()));
+                }
+                let (name, cells) = rest
+                    .split_once('\t')
+                    .ok_or_else(|| err(n, "feature line without a tab".into()))?;
+                let cols = model.cols();
+                let mut row = vec![0.0f32; cols];
+                for cell in cells.split_whitespace() {
+                    let parsed = cell.split_once(':').and_then(|(c, w)| {
+                        Some((c.parse::<usize>().ok()?, w.parse::<f32>().ok()?))
+                    });
+                    match parsed {
+                        Some((c, w)) if c < cols && w.is_finite() => row[c] = w,
+                        _ => return Err(err(n, format!("bad weight `{cell}`"))),
+                    }
+                }
+                model.add_row(name, &row).map_err(|m| err(n, m))?;
+            } else if !line.trim().is_empty() {
+                return Err(err(n, "unknown line".into()));
+            }
+        }
+        if !bias_seen {
+            return Err(err(0, "no bias line".into()));
+        }
+        let digest = Sha256::digest(src.as_bytes());
+        model.version = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        Ok(model)
+    }
+
+    fn add_row(&mut self, name: &str, row: &[f32]) -> Result<(), String> {
+        let id = self.names.len() as u32;
+        let fresh = match name.split_once(':') {
+            Some(("w", w)) => {
+                self.stem_id(w);
+                self.words.insert(w.to_string(), id).is_none()
+            }
+            Some(("b", pair)) => {
+                let (a, b) = pair
+                    .split_once(' ')
+                    .ok_or_else(|| format!("pair feature `{name}` needs two stems"))?;
+                let key = (self.stem_id(a), self.stem_id(b));
+                self.pairs.insert(key, id).is_none()
+            }
+            Some(("r", theme)) => self.rules.insert(theme.to_string(), id).is_none(),
+            Some(("p", p)) => {
+                let p: Polarity = p
+                    .parse()
+                    .map_err(|e: crate::themes::ParsePolarityError| e.to_string())?;
+                let slot = &mut self.rule_polarity[polarity_index(p)];
+                slot.replace(id).is_none()
+            }
+            Some(("len", "short")) => self.short.replace(id).is_none(),
+            _ => return Err(format!("unknown feature `{name}`")),
+        };
+        if !fresh {
+            return Err(format!("feature `{name}` appears twice"));
+        }
+        self.names.push(name.to_string());
+        self.weights.extend_from_slice(row);
+        Ok(())
+    }
+
+    fn stem_id(&mut self, stem: &str) -> u32 {
+        let next = self.stems.len() as u32;
+        *self.stems.entry(stem.to_string()).or_insert(next)
+    }
+
+    fn row(&self, id: u32) -> &[f32] {
+        let cols = self.cols();
+        &self.weights[id as usize * cols..(id as usize + 1) * cols]
+    }
+
+    /// The rows of a sentence's text features (`text`) and of its rule themes and length
+    /// (`other`), each sorted and without repeats.
+    fn rows_of(
+        &self,
+        tokens: &[AnalyzedToken],
+        rule_themes: &[&str],
+        text: &mut Vec<u32>,
+        other: &mut Vec<u32>,
+    ) {
+        text.clear();
+        other.clear();
+        let mut previous: Option<Option<u32>> = None;
+        for token in tokens {
+            let stem = stem_of(token);
+            if let Some(&row) = self.words.get(stem) {
+                text.push(row);
+            }
+            let id = self.stems.get(stem).copied();
+            if let (Some(Some(a)), Some(b)) = (previous, id) {
+                if let Some(&row) = self.pairs.get(&(a, b)) {
+                    text.push(row);
+                }
+            }
+            previous = Some(id);
+        }
+        text.sort_unstable();
+        text.dedup();
+        if tokens.len() <= features::SHORT_TOKENS {
+            other.extend(self.short);
+        }
+        other.extend(rule_themes.iter().filter_map(|t| self.rules.get(*t)));
+        other.sort_unstable();
+        other.dedup();
+    }
+
+    /// Linear scores of `columns` (theme columns or polarity columns).
+    fn margins(&self, text: &[u32], other: &[u32], columns: std::ops::Range<usize>) -> Vec<f32> {
+        let mut z = self.bias[columns.clone()].to_vec();
+        let scale = train::text_scale(text.len());
+        let rows = text.iter().map(|&r| (r, scale));
+        for (r, x) in rows.chain(other.iter().map(|&r| (r, 1.0))) {
+            for (acc, w) in z.iter_mut().zip(&self.row(r)[columns.clone()]) {
+                *acc += x * w;
+            }
+        }
+        z
+    }
+
+    /// Theme probabilities of a sentence, given its tokens and the themes its rules gave.
+    pub fn theme_scores(&self, tokens: &[AnalyzedToken], rule_themes: &[&str]) -> Scores {
+        let (mut text, mut other) = (Vec::new(), Vec::new());
+        self.rows_of(tokens, rule_themes, &mut text, &mut other);
+        let z = self.margins(&text, &other, 0..self.themes.len());
+        Scores {
+            themes: z.into_iter().map(sigmoid).collect(),
+        }
+    }
+
+    /// The polarity the model gives a sentence that carries a theme, from its tokens, the
+    /// rules' themes and the rules' polarity.
+    pub fn polarity(
+        &self,
+        tokens: &[AnalyzedToken],
+        rule_themes: &[&str],
+        rule_polarity: Polarity,
+    ) -> Polarity {
+        let (mut text, mut other) = (Vec::new(), Vec::new());
+        self.rows_of(tokens, rule_themes, &mut text, &mut other);
+        other.extend(self.rule_polarity[polarity_index(rule_polarity)]);
+        let t = self.themes.len();
+        let z = self.margins(&text, &other, t..self.cols());
+        let best = (0..3).fold(0, |best, i| if z[i] > z[best] { i } else { best });
+        POLARITIES[best]
+    }
+
+    /// The features that pushed a theme's score up the most, strongest first.
+    pub fn contributions(
+        &self,
+        tokens: &[AnalyzedToken],
+        rule_themes: &[&str],
+        theme: &str,
+        max: usize,
+    ) -> Vec<Contribution> {
+        let Some(col) = self.theme_column(theme) else {
+            return Vec::new();
+        };
+        let (mut text, mut other) = (Vec::new(), Vec::new());
+        self.rows_of(tokens, rule_themes, &mut text, &mut other);
+        let scale = train::text_scale(text.len());
+        let rows = text.iter().map(|&r| (r, scale));
+        let mut parts: Vec<Contribution> = rows
+            .chain(other.iter().map(|&r| (r, 1.0)))
+            .map(|(r, x)| Contribution {
+                feature: readable(&self.names[r as usize]),
+                weight: ((x * self.row(r)[col]) * 1000.0).round() / 1000.0,
+            })
+            .filter(|c| c.weight > 0.0)
+            .collect();
+        parts.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        parts.truncate(max);
+        parts
+    }
+
+    /// The model as file text.
+    pub fn to_file_string(&self) -> String {
+        let rows: Vec<(String, Vec<f32>)> = (0..self.names.len())
+            .map(|i| (self.names[i].clone(), self.row(i as u32).to_vec()))
+            .collect();
+        let mut text = String::new();
+        write_file(&mut text, &self.themes, self.threshold, &self.bias, &rows);
+        text
+    }
+
+    /// Whether a text feature name exists (tests and diagnostics).
+    pub fn has_feature(&self, feature: Feature<'_>) -> bool {
+        self.names.contains(&feature.name())
+    }
+}
+
+fn polarity_index(p: Polarity) -> usize {
+    match p {
+        Polarity::Concern => 0,
+        Polarity::Strength => 1,
+        Polarity::Neutral => 2,
+    }
+}
+
+fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+fn parse_floats(s: &str) -> Option<Vec<f32>> {
+    s.split_whitespace()
+        .map(|w| w.parse::<f32>().ok().filter(|f| f.is_finite()))
+        .collect()
+}
+
+/// A feature name as a user reads it in `--explain`.
+fn readable(name: &str) -> String {
+    match name.split_once(':') {
+        Some(("w", w)) | Some(("b", w)) => w.to_string(),
+        Some(("r", t)) => format!("rule:{t}"),
+        Some(("len", _)) => "short line".to_string(),
+        _ => name.to_string(),
+    }
+}
+
+/// Weights smaller than this are dropped from the file (and so from the model: a trained model
+/// is read back from its text). Below it a weight moves a probability by under about 1%, and
+/// dropping them keeps the file small.
+const WRITE_MIN: f32 = 0.05;
+
+fn write_file(
+    out: &mut String,
+    themes: &[String],
+    threshold: f32,
+    bias: &[f32],
+    rows: &[(String, Vec<f32>)],
+) {
+    use std::fmt::Write;
+    let _ = writeln!(out, "{MAGIC}");
+    let _ = writeln!(out, "themes {}", themes.join(" "));
+    let _ = writeln!(out, "threshold {threshold:.4}");
+    let bias: Vec<String> = bias.iter().map(|b| format!("{b:.4}")).collect();
+    let _ = writeln!(out, "bias {}", bias.join(" "));
+    for (name, row) in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.abs() >= WRITE_MIN)
+            .map(|(c, w)| format!("{c}:{w:.3}"))
+            .collect();
+        if cells.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "f {name}\t{}", cells.join(" "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze;
+
+    fn tiny() -> Model {
+        Model::parse(
+            "themis-model 1\nthemes workload victims\nthreshold 0.5\nbias -2 -2 0 0 0.5\n\
+             f w:caseload\t0:3.0\nf b:high caseload\t0:1.0 2:1.5\nf r:victims\t1:4.0\n\
+             f p:strength\t3:2.0\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn test_scores_sum_the_rows_of_the_features_present() {
+        let m = tiny();
+        let tokens = analyze("Very high caseloads");
+        let s = m.theme_scores(&tokens, &[]);
+        assert!((s.themes[0] - sigmoid(-2.0 + (3.0 + 1.0) / 2f32.sqrt())).abs() < 1e-6);
+        assert!((s.themes[1] - sigmoid(-2.0)).abs() < 1e-6);
+        let s = m.theme_scores(&analyze("Nothing here at all"), &["victims"]);
+        assert!(s.themes[1] > 0.8 && s.themes[0] < 0.2);
+        assert_eq!(
+            m.polarity(&tokens, &[], Polarity::Neutral),
+            Polarity::Concern
+        );
+        assert_eq!(
+            m.polarity(&analyze("other words"), &[], Polarity::Strength),
+            Polarity::Strength
+        );
+    }
+
+    #[test]
+    fn test_file_round_trips_and_bad_files_name_the_line() {
+        let m = tiny();
+        let again = Model::parse(&m.to_file_string()).unwrap();
+        assert_eq!(again.to_file_string(), m.to_file_string());
+        let bad = Model::parse("themis-model 1\nthemes a\nbias 0 0 0 0\nf w:x\t9:1\n").unwrap_err();
+        assert_eq!(bad.line, 4);
+        assert!(Model::parse("hello").is_err());
+    }
+
+    #[test]
+    fn test_contributions_name_the_strongest_features() {
+        let m = tiny();
+        let c = m.contributions(&analyze("Very high caseloads"), &[], "workload", 5);
+        assert_eq!(c[0].feature, "caseload");
+        assert_eq!(c[1].feature, "high caseload");
+    }
+
+    #[test]
+    fn test_embedded_model_loads() {
+        // An empty model file (header only) is allowed while bootstrapping; a real one has
+        // the 29 themes.
+        if let Some(m) = Model::embedded() {
+            assert!(m.themes.len() >= 29, "{m:?}");
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! Training the learned tagger from labelled sentences: logistic regression per theme and a
+//! softmax over the three polarities, fitted together by L-BFGS with an L2 penalty;
+//! deterministic (no randomness, no threads, no clock).
+//!
+//! Every sentence is first tagged by the taxonomy's rules alone; their themes and polarity are
+//! features beside the stems, so the model learns where the rules are right and what they miss.
+//! A theme with too few labelled sentences gets no column and stays with its rules.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::features::{feature_names, Feature};
+use super::{Model, POLARITIES};
+use crate::analysis::analyze;
+use crate::themes::{Polarity, Taxonomy};
+
+/// One labelled sentence.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct LabelledUnit {
+    /// The sentence.
+    pub text: String,
+    /// Theme ids a coder gave it.
+    pub themes: Vec<String>,
+    /// Its polarity.
+    pub polarity: Polarity,
+    /// The title of the section it is in, when it was read from a document (the rules let a
+    /// sentence that refers back inherit its section's theme).
+    #[serde(default)]
+    pub section: Option<String>,
+}
+
+/// Settings of a training run. The defaults are what the shipped model was trained with; they
+/// were chosen by leave-documents-out cross-validation on the training corpus (`themis eval
+/// --cv`), never on validation pages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainOptions {
+    /// Most L-BFGS iterations.
+    pub epochs: usize,
+    /// L2 penalty on the weights (the loss is a mean over sentences).
+    pub l2: f32,
+    /// A text feature must occur in at least this many sentences.
+    pub min_count: usize,
+    /// A theme needs at least this many labelled sentences to get a column.
+    pub min_positives: usize,
+    /// Probability above which a theme is given.
+    pub threshold: f32,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            epochs: 200,
+            l2: 3e-5,
+            min_count: 2,
+            min_positives: 8,
+            threshold: 0.3,
+        }
+    }
+}
+
+/// What a training run did.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct TrainSummary {
+    /// Sentences trained on.
+    pub units: usize,
+    /// Sentences with at least one theme.
+    pub units_with_themes: usize,
+    /// Feature rows kept.
+    pub features: usize,
+    /// Themes that got a column, with their labelled sentence counts.
+    pub themes: BTreeMap<String, usize>,
+    /// Taxonomy themes left to their rules (too few labelled sentences), with their counts.
+    pub rules_only: BTreeMap<String, usize>,
+    /// Labelled theme ids the taxonomy does not have, with counts (ignored).
+    pub unknown_themes: BTreeMap<String, usize>,
+}
+
+struct Example {
+    /// Word and pair rows, sorted; each counts [`text_scale`] times its weight.
+    text_rows: Vec<u32>,
+    /// Rule-theme and short-line rows, sorted; each counts once.
+    other_rows: Vec<u32>,
+    /// `1 / sqrt(text_rows.len())`: long sentences do not add up more evidence than short ones.
+    text_scale: f32,
+    /// The rules' polarity row (polarity classifier only).
+    polarity_row: Option<u32>,
+    /// Theme columns the coder gave.
+    labels: Vec<usize>,
+    /// Polarity column, for sentences that carry a theme (polarity is judged only there).
+    polarity: Option<usize>,
+}
+
+/// Trains a model for `taxonomy`'s themes from labelled sentences.
+pub fn train(
+    units: &[LabelledUnit],
+    taxonomy: &Taxonomy,
+    options: &TrainOptions,
+) -> (Model, TrainSummary) {
+    let rules = taxonomy.without_model();
+    let mut summary = TrainSummary {
+        units: units.len(),
+        ..TrainSummary::default()
+    };
+
+    // Which themes get a column.
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for unit in units {
+        for theme in &unit.themes {
+            *counts.entry(theme.as_str()).or_default() += 1;
+        }
+    }
+    let mut columns: Vec<String> = Vec::new();
+    for theme in &taxonomy.themes {
+        let n = counts.get(theme.id.as_str()).copied().unwrap_or(0);
+        if n >= options.min_positives {
+            columns.push(theme.id.clone());
+            summary.themes.insert(theme.id.clone(), n);
+        } else {
+            summary.rules_only.insert(theme.id.clone(), n);
+        }
+    }
+    for (theme, n) in &counts {
+        if taxonomy.theme(theme).is_none() {
+            summary.unknown_themes.insert(theme.to_string(), *n);
+        }
+    }
+
+    // Features of every sentence, then the vocabulary.
+    let named: Vec<Vec<String>> = units
+        .iter()
+        .map(|u| {
+            let tokens = analyze(&u.text);
+            let tags = rules.tag_in_context(&u.text, &tokens, u.section.as_deref());
+            feature_names(&tokens, &tags.themes, tags.polarity)
+        })
+        .collect();
+    let mut df: FxHashMap<&str, usize> = FxHashMap::default();
+    for names in &named {
+        for name in names {
+            *df.entry(name.as_str()).or_default() += 1;
+        }
+    }
+    let mut vocabulary: Vec<&str> = df
+        .iter()
+        .filter(|(name, &n)| n >= options.min_count || !is_text_feature(name))
+        .map(|(name, _)| *name)
+        .collect();
+    vocabulary.sort_unstable();
+    let row_of: FxHashMap<&str, u32> = vocabulary
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (*n, i as u32))
+        .collect();
+    let column_of: FxHashMap<&str, usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect();
+    let examples: Vec<Example> = units
+        .iter()
+        .zip(&named)
+        .map(|(unit, names)| {
+            let mut text_rows = Vec::new();
+            let mut other_rows = Vec::new();
+            let mut polarity_row = None;
+            for name in names {
+                if let Some(&row) = row_of.get(name.as_str()) {
+                    if name.starts_with("p:") {
+                        polarity_row = Some(row);
+                    } else if is_text_feature(name) {
+                        text_rows.push(row);
+                    } else {
+                        other_rows.push(row);
+                    }
+                }
+            }
+            let text_scale = text_scale(text_rows.len());
+            let mut labels: Vec<usize> = unit
+                .themes
+                .iter()
+                .filter_map(|t| column_of.get(t.as_str()).copied())
+                .collect();
+            labels.sort_unstable();
+            labels.dedup();
+            Example {
+                text_rows,
+                other_rows,
+                text_scale,
+                polarity_row,
+                labels,
+                polarity: (!unit.themes.is_empty())
+                    .then(|| POLARITIES.iter().position(|p| *p == unit.polarity))
+                    .flatten(),
+            }
+        })
+        .collect();
+    summary.units_with_themes = units.iter().filter(|u| !u.themes.is_empty()).count();
+
+    let (bias, weights) = fit(&examples, vocabulary.len(), columns.len(), options);
+    let cols = columns.len() + POLARITIES.len();
+    let rows: Vec<(String, Vec<f32>)> = vocabulary
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.to_string(), weights[i * cols..(i + 1) * cols].to_vec()))
+        .collect();
+    let model = Model::from_parts(columns, options.threshold, bias, rows);
+    summary.features = model.feature_count();
+    (model, summary)
+}
+
+/// The weight each text feature of a sentence with `n` of them counts with.
+pub fn text_scale(n: usize) -> f32 {
+    if n == 0 {
+        0.0
+    } else {
+        1.0 / (n as f32).sqrt()
+    }
+}
+
+fn is_text_feature(name: &str) -> bool {
+    name.starts_with("w:") || name.starts_with("b:")
+}
+
+/// Fits all columns at once by L-BFGS on the mean log loss (logistic per theme column,
+/// softmax over the polarity columns on sentences that carry a theme) plus `l2 / 2 * |w|^2`.
+/// Returns the biases and the row-major weights.
+fn fit(
+    examples: &[Example],
+    rows: usize,
+    themes: usize,
+    options: &TrainOptions,
+) -> (Vec<f32>, Vec<f32>) {
+    let cols = themes + POLARITIES.len();
+    let problem = Problem {
+        examples,
+        rows,
+        themes,
+        cols,
+        l2: f64::from(options.l2),
+        polarity_n: examples
+            .iter()
+            .filter(|e| e.polarity.is_some())
+            .count()
+            .max(1) as f64,
+    };
+    let theta = lbfgs(&problem, vec![0.0; rows * cols + cols], options.epochs);
+    let weights = theta[..rows * cols].iter().map(|&w| w as f32).collect();
+    let bias = theta[rows * cols..].iter().map(|&b| b as f32).collect();
+    (bias, weights)
+}
+
+struct Problem<'e> {
+    examples: &'e [Example],
+    rows: usize,
+    themes: usize,
+    cols: usize,
+    l2: f64,
+    polarity_n: f64,
+}
+
+impl Problem<'_> {
+    /// Loss and gradient at `theta` (weights row-major, then biases).
+    fn loss_and_gradient(&self, theta: &[f64], grad: &mut [f64]) -> f64 {
+        let (cols, themes) = (self.cols, self.themes);
+        let bias_at = self.rows * cols;
+        grad.iter_mut().for_each(|g| *g = 0.0);
+        let n = self.examples.len().max(1) as f64;
+        let mut loss = 0.0;
+        let mut z = vec![0.0f64; cols];
+        let mut d = vec![0.0f64; cols];
+        for ex in self.examples {
+            let scale = f64::from(ex.text_scale);
+            let features = || {
+                ex.text_rows
+                    .iter()
+                    .map(move |&r| (r, scale))
+                    .chain(ex.other_rows.iter().map(|&r| (r, 1.0)))
+            };
+            z.copy_from_slice(&theta[bias_at..]);
+            for (r, x) in features() {
+                let row = &theta[r as usize * cols..(r as usize + 1) * cols];
+                for c in 0..themes {
+                    z[c] += x * row[c];
+                }
+            }
+            for c in 0..themes {
+                let y = f64::from(u8::from(ex.labels.binary_search(&c).is_ok()));
+                // log(1 + e^z) - y z, computed stably.
+                loss += (z[c].max(0.0) + (-z[c].abs()).exp().ln_1p() - y * z[c]) / n;
+                d[c] = (sigmoid(z[c]) - y) / n;
+            }
+            let polarity = ex.polarity.map(|target| {
+                let prow = ex.polarity_row;
+                for (r, x) in features().chain(prow.map(|r| (r, 1.0))) {
+                    let row = &theta[r as usize * cols..(r as usize + 1) * cols];
+                    for c in themes..cols {
+                        z[c] += x * row[c];
+                    }
+                }
+                let max = z[themes..].iter().copied().fold(f64::MIN, f64::max);
+                let total: f64 = z[themes..].iter().map(|v| (v - max).exp()).sum();
+                loss += (max + total.ln() - z[themes + target]) / self.polarity_n;
+                for k in 0..POLARITIES.len() {
+                    let p = (z[themes + k] - max).exp() / total;
+                    d[themes + k] = (p - f64::from(u8::from(k == target))) / self.polarity_n;
+                }
+                prow
+            });
+            let columns = if polarity.is_some() { cols } else { themes };
+            for (r, x) in features() {
+                let g = &mut grad[r as usize * cols..(r as usize + 1) * cols];
+                for c in 0..columns {
+                    g[c] += x * d[c];
+                }
+            }
+            if let Some(Some(r)) = polarity {
+                let g = &mut grad[r as usize * cols..(r as usize + 1) * cols];
+                for c in themes..cols {
+                    g[c] += d[c];
+                }
+            }
+            for c in 0..columns {
+                grad[bias_at + c] += d[c];
+            }
+        }
+        for (i, w) in theta[..bias_at].iter().enumerate() {
+            loss += 0.5 * self.l2 * w * w;
+            grad[i] += self.l2 * w;
+        }
+        loss
+    }
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Limited-memory BFGS (10 pairs) with a backtracking Armijo line search, for at most
+/// `iterations` steps or until the loss stops improving. Deterministic.
+fn lbfgs(problem: &Problem<'_>, mut x: Vec<f64>, iterations: usize) -> Vec<f64> {
+    const MEMORY: usize = 10;
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(p, q)| p * q).sum::<f64>();
+    let mut g = vec![0.0; x.len()];
+    let mut f = problem.loss_and_gradient(&x, &mut g);
+    let mut history: std::collections::VecDeque<(Vec<f64>, Vec<f64>, f64)> = Default::default();
+    let mut x_new = vec![0.0; x.len()];
+    let mut g_new = vec![0.0; x.len()];
+    for _ in 0..iterations {
+        // Two-loop recursion: direction = -H g.
+        let mut q = g.clone();
+        let mut alphas = Vec::with_capacity(history.len());
+        for (s, y, rho) in history.iter().rev() {
+            let a = rho * dot(s, &q);
+            q.iter_mut().zip(y).for_each(|(qi, yi)| *qi -= a * yi);
+            alphas.push(a);
+        }
+        let gamma = history
+            .back()
+            .map_or(1.0, |(s, y, _)| dot(s, y) / dot(y, y).max(1e-12));
+        q.iter_mut().for_each(|v| *v *= gamma);
+        for ((s, y, rho), a) in history.iter().zip(alphas.iter().rev()) {
+            let b = rho * dot(y, &q);
+            q.iter_mut().zip(s).for_each(|(qi, si)| *qi += (a - b) * si);
+        }
+        let direction: Vec<f64> = q.iter().map(|v| -v).collect();
+        let mut slope = dot(&g, &direction);
+        let direction = if slope >= 0.0 {
+            // Not a descent direction: fall back to steepest descent and forget the history.
+            history.clear();
+            slope = -dot(&g, &g);
+            g.iter().map(|v| -v).collect()
+        } else {
+            direction
+        };
+        let mut step = if history.is_empty() {
+            1.0 / dot(&g, &g).sqrt().max(1e-12)
+        } else {
+            1.0
+        };
+        let mut accepted = false;
+        for _ in 0..30 {
+            x_new
+                .iter_mut()
+                .zip(&x)
+                .zip(&direction)
+                .for_each(|((n, xi), di)| *n = xi + step * di);
+            let f_new = problem.loss_and_gradient(&x_new, &mut g_new);
+            if f_new <= f + 1e-4 * step * slope {
+                let s: Vec<f64> = x_new.iter().zip(&x).map(|(a, b)| a - b).collect();
+                let y: Vec<f64> = g_new.iter().zip(&g).map(|(a, b)| a - b).collect();
+                let sy = dot(&s, &y);
+                if sy > 1e-12 {
+                    if history.len() == MEMORY {
+                        history.pop_front();
+                    }
+                    history.push_back((s, y, 1.0 / sy));
+                }
+                let improvement = f - f_new;
+                std::mem::swap(&mut x, &mut x_new);
+                std::mem::swap(&mut g, &mut g_new);
+                f = f_new;
+                accepted = improvement > 1e-10 * f.abs().max(1.0);
+                break;
+            }
+            step *= 0.5;
+        }
+        if !accepted {
+            break;
+        }
+    }
+    x
+}
+
+/// Feature names a model trained by [`train`] may contain for a taxonomy's rule themes (for
+/// tests that a user's theme is covered).
+pub fn rule_feature(theme: &str) -> String {
+    Feature::Rule(theme).name()
+}
