@@ -48,10 +48,18 @@ impl Feature<'_> {
     }
 }
 
+/// The stem every number is folded to.
+pub const NUMBER: &str = "#";
+
+/// Whether a term is a number (digits, perhaps with a decimal point).
+pub fn is_number(term: &str) -> bool {
+    !term.is_empty() && term.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
 /// The stem a token contributes: numbers are one feature, whatever their value.
 pub fn stem_of(token: &AnalyzedToken) -> &str {
-    if token.term.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        "#"
+    if is_number(&token.term) {
+        NUMBER
     } else {
         token.term.as_str()
     }

@@ -24,11 +24,9 @@ use std::sync::Arc;
 
 use once_cell::sync::Lazy;
 use rustc_hash::FxHashMap;
-use sha2::{Digest, Sha256};
 
 use crate::analysis::AnalyzedToken;
 use crate::themes::Polarity;
-use features::{stem_of, Feature};
 
 /// The model shipped with themis (trained from `data/labels/` by `themis train`).
 pub const EMBEDDED_MODEL: &str = include_str!("../../data/model/themis.model");
@@ -65,12 +63,19 @@ pub struct Model {
     bias: Vec<f32>,
     /// Feature names by row (for explanations and writing the file).
     names: Vec<String>,
-    /// Row weights, `cols()` per row.
-    weights: Vec<f32>,
-    words: FxHashMap<String, u32>,
-    /// Pair features by the rows of their two words' ids in `stems`.
-    stems: FxHashMap<String, u32>,
-    pairs: FxHashMap<(u32, u32), u32>,
+    /// Row weights in thousandths (the precision of the file), `cols()` per row: a row of 32
+    /// columns is one 64-byte cache line, and tagging is bound by fetching rows.
+    weights: Vec<i16>,
+    /// Every stem that is a word feature or part of a pair: its id and its word row.
+    stems: FxHashMap<Box<str>, Stem>,
+    /// Pair features by their two stems' ids (`first << 32 | second`).
+    pairs: FxHashMap<u64, u32>,
+    /// Model stem id by the analysis chain's term id ([`NO_STEM`]: not a model stem).
+    by_term: Vec<u32>,
+    /// Word row by model stem id.
+    stem_rows: Vec<Option<u32>>,
+    /// The stem numbers are folded to.
+    number_stem: Option<u32>,
     rules: FxHashMap<String, u32>,
     rule_polarity: [Option<u32>; 3],
     short: Option<u32>,
@@ -87,9 +92,29 @@ impl fmt::Debug for Model {
     }
 }
 
+/// Per-thread buffers of scoring: feature rows and margins.
+#[derive(Default)]
+struct Scratch {
+    /// Term ids of the sentence's tokens.
+    ids: Vec<u32>,
+    text: Vec<u32>,
+    other: Vec<u32>,
+    z: Vec<f32>,
+    /// Per row, the generation of the last call that pushed it.
+    seen: Vec<u32>,
+    generation: u32,
+}
+
+/// No model stem has this term id.
+const NO_STEM: u32 = u32::MAX;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 /// The model's verdict on one sentence.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Scores {
+pub struct ThemeScores {
     /// Probability of each theme column.
     pub themes: Vec<f32>,
 }
@@ -109,7 +134,7 @@ impl Model {
         EMBEDDED.clone().filter(|m| !m.themes.is_empty())
     }
 
-    /// Short identity of the model: SHA-256 prefix of its file text. Part of the taxonomy's
+    /// Short identity of the model: a 64-bit hash of its file text. Part of the taxonomy's
     /// fingerprint, so a new model re-tags the index.
     pub fn version(&self) -> &str {
         &self.version
@@ -150,9 +175,11 @@ impl Model {
             bias: vec![0.0; POLARITIES.len()],
             names: Vec::new(),
             weights: Vec::new(),
-            words: FxHashMap::default(),
             stems: FxHashMap::default(),
             pairs: FxHashMap::default(),
+            by_term: Vec::new(),
+            stem_rows: Vec::new(),
+            number_stem: None,
             rules: FxHashMap::default(),
             rule_polarity: [None; 3],
             short: None,
@@ -236,8 +263,8 @@ impl Model {
         if !bias_seen {
             return Err(err(0, "no bias line".into()));
         }
-        let digest = Sha256::digest(src.as_bytes());
-        model.version = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        model.index_stems();
+        model.version = version_of(src);
         Ok(model)
     }
 
@@ -246,13 +273,14 @@ impl Model {
         let fresh = match name.split_once(':') {
             Some(("w", w)) => {
                 self.stem_id(w);
-                self.words.insert(w.to_string(), id).is_none()
+                let entry = self.stems.get_mut(w).expect("just inserted");
+                entry.word_row.replace(id).is_none()
             }
             Some(("b", pair)) => {
                 let (a, b) = pair
                     .split_once(' ')
                     .ok_or_else(|| format!("pair feature `{name}` needs two stems"))?;
-                let key = (self.stem_id(a), self.stem_id(b));
+                let key = pair_key(self.stem_id(a), self.stem_id(b));
                 self.pairs.insert(key, id).is_none()
             }
             Some(("r", theme)) => self.rules.insert(theme.to_string(), id).is_none(),
@@ -270,47 +298,84 @@ impl Model {
             return Err(format!("feature `{name}` appears twice"));
         }
         self.names.push(name.to_string());
-        self.weights.extend_from_slice(row);
+        for &w in row {
+            let milli = (w * 1000.0).round();
+            if milli.abs() > f32::from(i16::MAX) {
+                return Err(format!(
+                    "weight {w} of `{name}` is outside ±{}",
+                    f32::from(i16::MAX) / 1000.0
+                ));
+            }
+            self.weights.push(milli as i16);
+        }
         Ok(())
     }
 
     fn stem_id(&mut self, stem: &str) -> u32 {
         let next = self.stems.len() as u32;
-        *self.stems.entry(stem.to_string()).or_insert(next)
+        self.stems
+            .entry(stem.into())
+            .or_insert(Stem {
+                id: next,
+                word_row: None,
+            })
+            .id
     }
 
-    fn row(&self, id: u32) -> &[f32] {
+    fn row(&self, id: u32) -> &[i16] {
         let cols = self.cols();
         &self.weights[id as usize * cols..(id as usize + 1) * cols]
     }
 
-    /// The rows of a sentence's text features (`text`) and of its rule themes and length
-    /// (`other`), each sorted and without repeats.
-    fn rows_of(
-        &self,
-        tokens: &[AnalyzedToken],
-        rule_themes: &[&str],
-        text: &mut Vec<u32>,
-        other: &mut Vec<u32>,
-    ) {
+    /// The rows of a sentence's text features (`scratch.text`, in the order met, without
+    /// repeats) and of its rule themes and length (`scratch.other`, sorted, without repeats).
+    fn rows_of(&self, tokens: &[AnalyzedToken], rule_themes: &[&str], scratch: &mut Scratch) {
+        let Scratch {
+            ids,
+            text,
+            other,
+            seen,
+            generation,
+            ..
+        } = scratch;
         text.clear();
         other.clear();
-        let mut previous: Option<Option<u32>> = None;
-        for token in tokens {
-            let stem = stem_of(token);
-            if let Some(&row) = self.words.get(stem) {
+        // A row is pushed once: `seen` holds the call's generation for rows already in.
+        *generation = generation.wrapping_add(1);
+        if *generation == 0 {
+            seen.iter_mut().for_each(|g| *g = 0);
+            *generation = 1;
+        }
+        if seen.len() < self.names.len() {
+            seen.resize(self.names.len(), 0);
+        }
+        let mut push = |row: u32| {
+            if seen[row as usize] != *generation {
+                seen[row as usize] = *generation;
                 text.push(row);
             }
-            let id = self.stems.get(stem).copied();
-            if let (Some(Some(a)), Some(b)) = (previous, id) {
-                if let Some(&row) = self.pairs.get(&(a, b)) {
-                    text.push(row);
+        };
+        // The analysis chain hands out each token's term id (its stem cache remembers them);
+        // the model's stems were entered in that table when it was loaded, so finding a
+        // token's stem is an index, not a hash lookup.
+        crate::analysis::term_ids_into(tokens, ids);
+        let mut previous: Option<u32> = None;
+        for (token, &term) in tokens.iter().zip(ids.iter()) {
+            let stem = match self.by_term.get(term as usize) {
+                Some(&s) if s != NO_STEM => Some(s),
+                _ if features::is_number(&token.term) => self.number_stem,
+                _ => None,
+            };
+            if let Some(row) = stem.and_then(|s| self.stem_rows[s as usize]) {
+                push(row);
+            }
+            if let (Some(a), Some(b)) = (previous, stem) {
+                if let Some(&row) = self.pairs.get(&pair_key(a, b)) {
+                    push(row);
                 }
             }
-            previous = Some(id);
+            previous = stem;
         }
-        text.sort_unstable();
-        text.dedup();
         if tokens.len() <= features::SHORT_TOKENS {
             other.extend(self.short);
         }
@@ -319,27 +384,70 @@ impl Model {
         other.dedup();
     }
 
-    /// Linear scores of `columns` (theme columns or polarity columns).
-    fn margins(&self, text: &[u32], other: &[u32], columns: std::ops::Range<usize>) -> Vec<f32> {
-        let mut z = self.bias[columns.clone()].to_vec();
+    /// Enters the model's stems in the analysis chain's term table and indexes them by term id.
+    fn index_stems(&mut self) {
+        self.stem_rows = vec![None; self.stems.len()];
+        for (stem, entry) in &self.stems {
+            self.stem_rows[entry.id as usize] = entry.word_row;
+            let term = crate::analysis::intern(stem) as usize;
+            if self.by_term.len() <= term {
+                self.by_term.resize(term + 1, NO_STEM);
+            }
+            self.by_term[term] = entry.id;
+        }
+        self.number_stem = self.stems.get(features::NUMBER).map(|s| s.id);
+    }
+
+    /// Linear scores of `columns` (theme columns or polarity columns), into `z`.
+    fn margins_into(
+        &self,
+        text: &[u32],
+        other: &[u32],
+        columns: std::ops::Range<usize>,
+        z: &mut Vec<f32>,
+    ) {
+        z.clear();
+        z.extend_from_slice(&self.bias[columns.clone()]);
         let scale = train::text_scale(text.len());
         let rows = text.iter().map(|&r| (r, scale));
         for (r, x) in rows.chain(other.iter().map(|&r| (r, 1.0))) {
-            for (acc, w) in z.iter_mut().zip(&self.row(r)[columns.clone()]) {
-                *acc += x * w;
+            let x = x / 1000.0;
+            for (acc, &w) in z.iter_mut().zip(&self.row(r)[columns.clone()]) {
+                *acc += x * f32::from(w);
             }
         }
-        z
+    }
+
+    /// Calls `decide` with the theme columns' margins (log-odds) of a sentence, given its
+    /// tokens and the themes its rules gave; a column is given when its margin reaches
+    /// [`Model::margin_threshold`]. Works in per-thread buffers: this runs on every sentence
+    /// the indexer tags.
+    pub fn with_theme_margins<R>(
+        &self,
+        tokens: &[AnalyzedToken],
+        rule_themes: &[&str],
+        decide: impl FnOnce(&[f32]) -> R,
+    ) -> R {
+        SCRATCH.with(|scratch| {
+            let scratch = &mut *scratch.borrow_mut();
+            self.rows_of(tokens, rule_themes, scratch);
+            let Scratch { text, other, z, .. } = scratch;
+            self.margins_into(text, other, 0..self.themes.len(), z);
+            decide(z)
+        })
+    }
+
+    /// The threshold as a margin: `ln(p / (1 - p))`, so deciding needs no `exp`.
+    pub fn margin_threshold(&self) -> f32 {
+        let p = self.threshold.clamp(1e-6, 1.0 - 1e-6);
+        (p / (1.0 - p)).ln()
     }
 
     /// Theme probabilities of a sentence, given its tokens and the themes its rules gave.
-    pub fn theme_scores(&self, tokens: &[AnalyzedToken], rule_themes: &[&str]) -> Scores {
-        let (mut text, mut other) = (Vec::new(), Vec::new());
-        self.rows_of(tokens, rule_themes, &mut text, &mut other);
-        let z = self.margins(&text, &other, 0..self.themes.len());
-        Scores {
-            themes: z.into_iter().map(sigmoid).collect(),
-        }
+    pub fn theme_scores(&self, tokens: &[AnalyzedToken], rule_themes: &[&str]) -> ThemeScores {
+        self.with_theme_margins(tokens, rule_themes, |z| ThemeScores {
+            themes: z.iter().copied().map(sigmoid).collect(),
+        })
     }
 
     /// The polarity the model gives a sentence that carries a theme, from its tokens, the
@@ -350,13 +458,16 @@ impl Model {
         rule_themes: &[&str],
         rule_polarity: Polarity,
     ) -> Polarity {
-        let (mut text, mut other) = (Vec::new(), Vec::new());
-        self.rows_of(tokens, rule_themes, &mut text, &mut other);
-        other.extend(self.rule_polarity[polarity_index(rule_polarity)]);
-        let t = self.themes.len();
-        let z = self.margins(&text, &other, t..self.cols());
-        let best = (0..3).fold(0, |best, i| if z[i] > z[best] { i } else { best });
-        POLARITIES[best]
+        SCRATCH.with(|scratch| {
+            let scratch = &mut *scratch.borrow_mut();
+            self.rows_of(tokens, rule_themes, scratch);
+            let Scratch { text, other, z, .. } = scratch;
+            other.extend(self.rule_polarity[polarity_index(rule_polarity)]);
+            let t = self.themes.len();
+            self.margins_into(text, other, t..self.cols(), z);
+            let best = (0..3).fold(0, |best, i| if z[i] > z[best] { i } else { best });
+            POLARITIES[best]
+        })
     }
 
     /// The features that pushed a theme's score up the most, strongest first.
@@ -370,15 +481,16 @@ impl Model {
         let Some(col) = self.theme_column(theme) else {
             return Vec::new();
         };
-        let (mut text, mut other) = (Vec::new(), Vec::new());
-        self.rows_of(tokens, rule_themes, &mut text, &mut other);
+        let mut scratch = Scratch::default();
+        self.rows_of(tokens, rule_themes, &mut scratch);
+        let (text, other) = (&scratch.text, &scratch.other);
         let scale = train::text_scale(text.len());
         let rows = text.iter().map(|&r| (r, scale));
         let mut parts: Vec<Contribution> = rows
             .chain(other.iter().map(|&r| (r, 1.0)))
             .map(|(r, x)| Contribution {
                 feature: readable(&self.names[r as usize]),
-                weight: ((x * self.row(r)[col]) * 1000.0).round() / 1000.0,
+                weight: (x * f32::from(self.row(r)[col])).round() / 1000.0,
             })
             .filter(|c| c.weight > 0.0)
             .collect();
@@ -390,17 +502,28 @@ impl Model {
     /// The model as file text.
     pub fn to_file_string(&self) -> String {
         let rows: Vec<(String, Vec<f32>)> = (0..self.names.len())
-            .map(|i| (self.names[i].clone(), self.row(i as u32).to_vec()))
+            .map(|i| {
+                let row = self.row(i as u32).iter().map(|&w| f32::from(w) / 1000.0);
+                (self.names[i].clone(), row.collect())
+            })
             .collect();
         let mut text = String::new();
         write_file(&mut text, &self.themes, self.threshold, &self.bias, &rows);
         text
     }
+}
 
-    /// Whether a text feature name exists (tests and diagnostics).
-    pub fn has_feature(&self, feature: Feature<'_>) -> bool {
-        self.names.contains(&feature.name())
-    }
+/// A stem the model knows.
+#[derive(Debug, Clone, Copy)]
+struct Stem {
+    /// Its number among the model's stems (pairs are keyed by two of them).
+    id: u32,
+    /// Its word feature's row, if it has one.
+    word_row: Option<u32>,
+}
+
+fn pair_key(first: u32, second: u32) -> u64 {
+    (u64::from(first) << 32) | u64::from(second)
 }
 
 fn polarity_index(p: Polarity) -> usize {
@@ -409,6 +532,16 @@ fn polarity_index(p: Polarity) -> usize {
         Polarity::Strength => 1,
         Polarity::Neutral => 2,
     }
+}
+
+/// A model's identity: FNV-1a (64 bits) of its file text, in hex. Stable across builds and
+/// platforms (it is stored in indexes through the taxonomy fingerprint), and cheap: SHA-256 of
+/// the 2 MB embedded model was a tenth of a small index run.
+fn version_of(src: &str) -> String {
+    let hash = src.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{hash:016x}")
 }
 
 fn sigmoid(z: f32) -> f32 {

@@ -774,17 +774,18 @@ impl Taxonomy {
             return SentenceTags { themes, polarity };
         };
         let rule_themes: Vec<&str> = themes.iter().map(String::as_str).collect();
-        let scores = model.theme_scores(tokens, &rule_themes);
-        let decided: Vec<String> = self
-            .themes
-            .iter()
-            .zip(&self.model_columns)
-            .filter(|(theme, column)| match column {
-                Some(c) => scores.themes[*c] >= model.threshold,
-                None => rule_themes.contains(&theme.id.as_str()),
-            })
-            .map(|(theme, _)| theme.id.clone())
-            .collect();
+        let threshold = model.margin_threshold();
+        let decided: Vec<String> = model.with_theme_margins(tokens, &rule_themes, |margins| {
+            self.themes
+                .iter()
+                .zip(&self.model_columns)
+                .filter(|(theme, column)| match column {
+                    Some(c) => margins[*c] >= threshold,
+                    None => rule_themes.contains(&theme.id.as_str()),
+                })
+                .map(|(theme, _)| theme.id.clone())
+                .collect()
+        });
         let polarity = if !decided.is_empty() {
             model.polarity(tokens, &rule_themes, self.polarity.classify(&view))
         } else if always_polarity {
