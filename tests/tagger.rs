@@ -345,3 +345,29 @@ fn test_a_bad_model_file_is_a_clear_error() {
         run.stderr
     );
 }
+
+#[test]
+fn test_the_shipped_model_is_what_training_on_data_labels_gives() {
+    // The embedded model must be reproducible from the repository: change the labels or the
+    // rules, and this says to retrain.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("retrained.model");
+    themis(
+        &[
+            "train",
+            "data/labels",
+            "--out",
+            path_str(&out),
+            "--corpus",
+            "corpus",
+        ],
+        repo(),
+    )
+    .expect_code(0);
+    let shipped = std::fs::read(repo().join("data/model/themis.model")).unwrap();
+    assert!(
+        std::fs::read(&out).unwrap() == shipped,
+        "data/model/themis.model is not what `themis train data/labels` gives now: run \
+         `cargo run --release -- train data/labels --out data/model/themis.model` and rebuild"
+    );
+}
