@@ -371,3 +371,59 @@ fn test_the_shipped_model_is_what_training_on_data_labels_gives() {
          `cargo run --release -- train data/labels --out data/model/themis.model` and rebuild"
     );
 }
+
+#[test]
+fn test_an_index_keeps_the_taxonomy_and_model_it_was_built_with() {
+    let ws = Workspace::with_corpus();
+    let mut taxonomy = std::fs::read_to_string(repo().join("themes.toml")).unwrap();
+    taxonomy.push_str(
+        "\n[[theme]]\nid = \"court-delays\"\nlabel = \"Court delays\"\ncategory = \"services\"\ndescription = \"Delays in the courts.\"\nmatch = [\"court NEAR/4 (delay|delays|backlog|backlogs)\"]\n",
+    );
+    let custom = ws.dir.path().join("my-themes.toml");
+    std::fs::write(&custom, taxonomy).unwrap();
+    let theme_ids = |run: &Run| -> Vec<String> {
+        let v: Value = run.json();
+        v["themes"]
+            .as_array()
+            .unwrap_or_else(|| panic!("themes list: {v}"))
+            .iter()
+            .map(|t| t["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    ws.run(&["index", "--themes", path_str(&custom), "--model", "none"])
+        .expect_code(0);
+    // A plain command uses what the index was built with: no re-tagging, the custom theme.
+    let run = ws.run(&["themes", "--json"]).expect_code(0);
+    assert!(
+        !run.stderr.contains("indexing"),
+        "re-indexed: {}",
+        run.stderr
+    );
+    assert!(theme_ids(&run).contains(&"court-delays".to_string()));
+    // The file the user gave may go away: the index has its own copy.
+    std::fs::remove_file(&custom).unwrap();
+    let run = ws.run(&["findings", "--json"]).expect_code(0);
+    assert!(
+        !run.stderr.contains("indexing"),
+        "re-indexed: {}",
+        run.stderr
+    );
+    // Only an explicit option changes it, and says so.
+    let run = ws.run(&[
+        "themes", "--json", "--themes", "default", "--model", "default",
+    ]);
+    let run = run.expect_code(0);
+    assert!(
+        run.stderr.contains("the taxonomy changed"),
+        "{}",
+        run.stderr
+    );
+    assert!(!theme_ids(&run).contains(&"court-delays".to_string()));
+    let run = ws.run(&["themes", "--json"]).expect_code(0);
+    assert!(
+        !run.stderr.contains("indexing"),
+        "re-indexed: {}",
+        run.stderr
+    );
+    assert_eq!(theme_ids(&run).len(), 29);
+}

@@ -10,7 +10,7 @@ use crate::output::{self, Style};
 use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &FindingsArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_taxonomy(global)?;
+    let taxonomy = super::load_index_taxonomy(global)?;
     let request = FindingsRequest {
         region: super::resolve_region(args.region.as_deref())?,
         min_reports: args.min_reports,

@@ -9,7 +9,7 @@ use crate::output;
 use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &IndexArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_taxonomy(global)?;
+    let taxonomy = super::load_index_taxonomy(global)?;
     let mut options = IndexOptions::new(&global.corpus, &global.index);
     options.rebuild = args.rebuild;
     options.max_file_bytes = args.max_file_size;

@@ -11,12 +11,12 @@ mod scores;
 mod search;
 mod show;
 mod tag;
+mod tagger;
 mod themes;
 mod train;
 
 use std::path::Path;
 
-use anyhow::Context;
 use themis::themes::Taxonomy;
 
 use crate::cli::{Cli, Command, GlobalArgs};
@@ -43,39 +43,30 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
-/// The taxonomy from `--themes FILE`, or the built-in one. Validated before anything else runs.
+/// The taxonomy from `--themes FILE` and the model from `--model FILE` (`none`: rules alone),
+/// or the built-in ones. Validated before anything else runs. For commands that do not read
+/// the index; those that do use [`load_index_taxonomy`].
 pub fn load_taxonomy(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
-    let taxonomy = match &global.themes {
-        Some(path) => Taxonomy::from_file(path)
-            .with_context(|| format!("cannot use the taxonomy {}", path.display()))?,
-        None => Taxonomy::embedded(),
+    let themes = match &global.themes {
+        Some(path) if path.as_os_str() != tagger::DEFAULT => Some(path.clone()),
+        _ => None,
     };
-    let taxonomy = match &global.model {
-        Some(path) if path.as_os_str() == "none" => taxonomy.without_model(),
-        Some(path) => {
-            let model = themis::model::Model::from_file(path)
-                .with_context(|| format!("cannot use the model {}", path.display()))?;
-            taxonomy.with_model(Some(std::sync::Arc::new(model)))
+    let model = match &global.model {
+        Some(path) if path.as_os_str() == tagger::NONE => tagger::ModelChoice::None,
+        Some(path) if path.as_os_str() != tagger::DEFAULT => {
+            tagger::ModelChoice::File(path.clone())
         }
-        None => taxonomy,
+        _ => tagger::ModelChoice::Builtin,
     };
-    let (uncovered, unknown) = taxonomy.model_coverage();
-    if !global.quiet && (global.themes.is_some() || global.model.is_some()) {
-        if !uncovered.is_empty() {
-            eprintln!(
-                "themis: the model does not cover {} of the taxonomy's themes ({}): they are tagged by their rules alone; `themis train` learns them from labelled sentences",
-                uncovered.len(),
-                uncovered.join(", ")
-            );
-        }
-        if !unknown.is_empty() {
-            eprintln!(
-                "themis: the model has themes the taxonomy lacks, ignored: {}",
-                unknown.join(", ")
-            );
-        }
-    }
-    Ok(taxonomy)
+    let explicit = global.themes.is_some() || global.model.is_some();
+    tagger::build(themes.as_deref(), &model, global.quiet || !explicit)
+}
+
+/// The taxonomy and model an index is tagged with: those given by `--themes` / `--model`
+/// (which the index then records, so later commands keep them), else those it recorded, else
+/// the built-in ones.
+pub fn load_index_taxonomy(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
+    tagger::load_for_index(global)
 }
 
 /// Opens the index for a command, first building it from the corpus when there is none yet (the

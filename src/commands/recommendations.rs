@@ -35,7 +35,7 @@ struct Group<'a> {
 }
 
 pub fn run(global: &GlobalArgs, args: &RecommendationsArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_taxonomy(global)?;
+    let taxonomy = super::load_index_taxonomy(global)?;
     let region = super::resolve_region(args.region.as_deref())?;
     if let Some(theme) = &args.theme {
         super::check_theme(&taxonomy, theme)?;

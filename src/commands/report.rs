@@ -11,7 +11,7 @@ use crate::output;
 use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_taxonomy(global)?;
+    let taxonomy = super::load_index_taxonomy(global)?;
     let by: GroupBy = args.by.parse().map_err(anyhow::Error::msg)?;
     let metric: Metric = args.metric.parse().map_err(anyhow::Error::msg)?;
     let format: Format = if args.json {

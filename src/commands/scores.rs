@@ -132,7 +132,7 @@ fn report_label(r: &IndexedReport) -> String {
 }
 
 pub fn run_scores(global: &GlobalArgs, args: &TableArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_taxonomy(global)?;
+    let taxonomy = super::load_index_taxonomy(global)?;
     let reports = super::indexed_reports(global, &taxonomy)?;
     let scored: Vec<(&IndexedReport, &Scores)> = reports
         .iter()
@@ -247,7 +247,7 @@ pub fn run_scores(global: &GlobalArgs, args: &TableArgs) -> anyhow::Result<Exit>
 }
 
 pub fn run_facts(global: &GlobalArgs, args: &TableArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_taxonomy(global)?;
+    let taxonomy = super::load_index_taxonomy(global)?;
     let reports = super::indexed_reports(global, &taxonomy)?;
     let with_facts: Vec<&IndexedReport> = reports
         .iter()

@@ -12,7 +12,7 @@ use crate::output::{self, Style};
 use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_taxonomy(global)?;
+    let taxonomy = super::load_index_taxonomy(global)?;
     let filters = resolve_filters(args, &taxonomy)?;
     let index = super::open_index(global, &taxonomy)?;
     let request = SearchRequest {

@@ -30,7 +30,7 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
     if let Some(ThemesCommand::Show(show)) = &args.show {
         return run_show(global, show);
     }
-    let taxonomy = super::load_taxonomy(global)?;
+    let taxonomy = super::load_index_taxonomy(global)?;
     let index = super::open_index(global, &taxonomy)?;
     let table = CountTable::load(&index, &taxonomy)?;
     let totals = table.theme_totals(PolarityFilter::All);
@@ -86,7 +86,7 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
 }
 
 fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_taxonomy(global)?;
+    let taxonomy = super::load_index_taxonomy(global)?;
     let theme = super::check_theme(&taxonomy, &args.id)?;
     let region = super::resolve_region(args.region.as_deref())?;
     let filter = PolarityFilter::parse(&args.polarity)?;
