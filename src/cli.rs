@@ -389,9 +389,12 @@ pub struct EvalArgs {
     /// Most optimiser iterations of the models trained by --cv.
     #[arg(long, value_name = "N")]
     pub epochs: Option<usize>,
-    /// L2 penalty of the models trained by --cv.
+    /// L2 penalty of the models trained by --cv (theme classifiers).
     #[arg(long, value_name = "X")]
     pub l2: Option<f32>,
+    /// L2 penalty of the models trained by --cv (polarity classifier).
+    #[arg(long, value_name = "X")]
+    pub polarity_l2: Option<f32>,
 
     /// Scores per theme.
     #[arg(long)]

@@ -34,6 +34,9 @@ pub fn run(global: &GlobalArgs, args: &EvalArgs) -> anyhow::Result<Exit> {
             if let Some(l2) = args.l2 {
                 options.l2 = l2;
             }
+            if let Some(l2) = args.polarity_l2 {
+                options.polarity_l2 = l2;
+            }
 
             let mut extra = Vec::new();
             for path in &args.train_extra {

@@ -24,6 +24,9 @@ pub enum Feature<'a> {
     Rule(&'a str),
     /// The polarity the rules worked out (used by the polarity classifier only).
     RulePolarity(Polarity),
+    /// A fact about the rules' concern and strength cue scores, one of [`SCORE_FEATURES`]
+    /// (polarity classifier only).
+    RuleScore(&'static str),
     /// A short, heading-like sentence.
     Short,
 }
@@ -37,6 +40,7 @@ impl Feature<'_> {
             Feature::Pair(a, b) => format!("b:{a} {b}"),
             Feature::Rule(t) => format!("r:{t}"),
             Feature::RulePolarity(p) => format!("p:{p}"),
+            Feature::RuleScore(fact) => format!("q:{fact}"),
             Feature::Short => "len:short".to_string(),
         }
     }
@@ -44,7 +48,7 @@ impl Feature<'_> {
     /// Whether the theme classifiers use this feature (the rules' polarity is only for the
     /// polarity classifier: working it out for every sentence would cost a tenth of indexing).
     pub fn for_themes(&self) -> bool {
-        !matches!(self, Feature::RulePolarity(_))
+        !matches!(self, Feature::RulePolarity(_) | Feature::RuleScore(_))
     }
 }
 
@@ -82,17 +86,51 @@ pub fn visit_text_features<'t>(tokens: &'t [AnalyzedToken], mut visit: impl FnMu
     }
 }
 
-/// Every feature name of a sentence for training: text features, one `r:` per rule theme and
-/// the rules' polarity. Duplicates removed, sorted.
+/// The facts about the rules' cue scores the polarity classifier sees: how much concern and
+/// strength the cues add up to, and which side is ahead. The rules' verdict alone hides how
+/// close it was.
+pub const SCORE_FEATURES: [&str; 8] = [
+    "concern>=1",
+    "concern>=2",
+    "concern>=3",
+    "strength>=1",
+    "strength>=2",
+    "strength>=3",
+    "concern>strength",
+    "strength>concern",
+];
+
+/// Which of [`SCORE_FEATURES`] hold for the rules' (concern, strength) scores.
+pub fn score_facts(concern: f64, strength: f64) -> impl Iterator<Item = &'static str> {
+    let holds = [
+        concern >= 1.0,
+        concern >= 2.0,
+        concern >= 3.0,
+        strength >= 1.0,
+        strength >= 2.0,
+        strength >= 3.0,
+        concern > strength,
+        strength > concern,
+    ];
+    SCORE_FEATURES
+        .into_iter()
+        .zip(holds)
+        .filter_map(|(fact, holds)| holds.then_some(fact))
+}
+
+/// Every feature name of a sentence for training: text features, one `r:` per rule theme, the
+/// rules' polarity and the facts about their cue scores. Duplicates removed, sorted.
 pub fn feature_names(
     tokens: &[AnalyzedToken],
     rule_themes: &[String],
     rule_polarity: Polarity,
+    rule_scores: (f64, f64),
 ) -> Vec<String> {
-    let mut names = Vec::with_capacity(tokens.len() * 2 + rule_themes.len() + 2);
+    let mut names = Vec::with_capacity(tokens.len() * 2 + rule_themes.len() + 6);
     visit_text_features(tokens, |f| names.push(f.name()));
     names.extend(rule_themes.iter().map(|t| Feature::Rule(t).name()));
     names.push(Feature::RulePolarity(rule_polarity).name());
+    names.extend(score_facts(rule_scores.0, rule_scores.1).map(|f| Feature::RuleScore(f).name()));
     names.sort_unstable();
     names.dedup();
     names
@@ -106,7 +144,12 @@ mod tests {
     #[test]
     fn test_features_are_stems_pairs_rules_and_length() {
         let tokens = analyze("Caseloads were 45 cases");
-        let names = feature_names(&tokens, &["workload".to_string()], Polarity::Concern);
+        let names = feature_names(
+            &tokens,
+            &["workload".to_string()],
+            Polarity::Concern,
+            (2.0, 0.0),
+        );
         for expected in [
             "w:caseload",
             "w:#",
@@ -114,6 +157,8 @@ mod tests {
             "b:# case",
             "r:workload",
             "p:concern",
+            "q:concern>=2",
+            "q:concern>strength",
             "len:short",
         ] {
             assert!(
@@ -122,6 +167,8 @@ mod tests {
             );
         }
         let long = analyze("The probation service had too many cases for each officer to manage");
-        assert!(!feature_names(&long, &[], Polarity::Neutral).contains(&"len:short".to_string()));
+        let names = feature_names(&long, &[], Polarity::Neutral, (0.0, 0.0));
+        assert!(!names.contains(&"len:short".to_string()));
+        assert!(!names.iter().any(|n| n.starts_with("q:")));
     }
 }

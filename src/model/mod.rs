@@ -78,6 +78,8 @@ pub struct Model {
     number_stem: Option<u32>,
     rules: FxHashMap<String, u32>,
     rule_polarity: [Option<u32>; 3],
+    /// Rows of the facts about the rules' cue scores, in [`features::SCORE_FEATURES`] order.
+    score_rows: [Option<u32>; features::SCORE_FEATURES.len()],
     short: Option<u32>,
     version: String,
 }
@@ -182,6 +184,7 @@ impl Model {
             number_stem: None,
             rules: FxHashMap::default(),
             rule_polarity: [None; 3],
+            score_rows: [None; features::SCORE_FEATURES.len()],
             short: None,
             version: String::new(),
         }
@@ -292,6 +295,13 @@ impl Model {
                 slot.replace(id).is_none()
             }
             Some(("len", "short")) => self.short.replace(id).is_none(),
+            Some(("q", fact)) => {
+                let i = features::SCORE_FEATURES
+                    .iter()
+                    .position(|f| *f == fact)
+                    .ok_or_else(|| format!("unknown feature `{name}`"))?;
+                self.score_rows[i].replace(id).is_none()
+            }
             _ => return Err(format!("unknown feature `{name}`")),
         };
         if !fresh {
@@ -451,18 +461,23 @@ impl Model {
     }
 
     /// The polarity the model gives a sentence that carries a theme, from its tokens, the
-    /// rules' themes and the rules' polarity.
+    /// rules' themes, the rules' polarity and their (concern, strength) cue scores.
     pub fn polarity(
         &self,
         tokens: &[AnalyzedToken],
         rule_themes: &[&str],
         rule_polarity: Polarity,
+        rule_scores: (f64, f64),
     ) -> Polarity {
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
             self.rows_of(tokens, rule_themes, scratch);
             let Scratch { text, other, z, .. } = scratch;
             other.extend(self.rule_polarity[polarity_index(rule_polarity)]);
+            for fact in features::score_facts(rule_scores.0, rule_scores.1) {
+                let i = features::SCORE_FEATURES.iter().position(|f| *f == fact);
+                other.extend(i.and_then(|i| self.score_rows[i]));
+            }
             let t = self.themes.len();
             self.margins_into(text, other, t..self.cols(), z);
             let best = (0..3).fold(0, |best, i| if z[i] > z[best] { i } else { best });
@@ -620,11 +635,26 @@ mod tests {
         let s = m.theme_scores(&analyze("Nothing here at all"), &["victims"]);
         assert!(s.themes[1] > 0.8 && s.themes[0] < 0.2);
         assert_eq!(
-            m.polarity(&tokens, &[], Polarity::Neutral),
+            m.polarity(&tokens, &[], Polarity::Neutral, (0.0, 0.0)),
+            Polarity::Concern
+        );
+        // The rules' cue scores count: "concern>=2" outweighs the strength bias.
+        let scored = Model::parse(
+            "themis-model 1\nthemes workload\nthreshold 0.5\nbias 0 0 0.5 0\n\
+             f q:concern>=2\t1:3.0\n",
+        )
+        .unwrap();
+        let plain = analyze("words");
+        assert_eq!(
+            scored.polarity(&plain, &[], Polarity::Neutral, (2.0, 0.0)),
             Polarity::Concern
         );
         assert_eq!(
-            m.polarity(&analyze("other words"), &[], Polarity::Strength),
+            scored.polarity(&plain, &[], Polarity::Neutral, (1.0, 0.0)),
+            Polarity::Strength
+        );
+        assert_eq!(
+            m.polarity(&analyze("other words"), &[], Polarity::Strength, (0.0, 1.0)),
             Polarity::Strength
         );
     }

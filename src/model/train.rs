@@ -37,8 +37,10 @@ pub struct LabelledUnit {
 pub struct TrainOptions {
     /// Most L-BFGS iterations.
     pub epochs: usize,
-    /// L2 penalty on the weights (the loss is a mean over sentences).
+    /// L2 penalty on the theme classifiers' weights (the loss is a mean over sentences).
     pub l2: f32,
+    /// L2 penalty on the polarity classifier's weights.
+    pub polarity_l2: f32,
     /// A text feature must occur in at least this many sentences.
     pub min_count: usize,
     /// A theme needs at least this many labelled sentences to get a column.
@@ -52,6 +54,7 @@ impl Default for TrainOptions {
         TrainOptions {
             epochs: 200,
             l2: 3e-5,
+            polarity_l2: 3e-5,
             min_count: 2,
             min_positives: 8,
             threshold: 0.3,
@@ -83,8 +86,8 @@ struct Example {
     other_rows: Vec<u32>,
     /// `1 / sqrt(text_rows.len())`: long sentences do not add up more evidence than short ones.
     text_scale: f32,
-    /// The rules' polarity row (polarity classifier only).
-    polarity_row: Option<u32>,
+    /// The rules' polarity and cue-score rows (polarity classifier only).
+    polarity_rows: Vec<u32>,
     /// Theme columns the coder gave.
     labels: Vec<usize>,
     /// Polarity column, for sentences that carry a theme (polarity is judged only there).
@@ -132,7 +135,8 @@ pub fn train(
         .map(|u| {
             let tokens = analyze(&u.text);
             let tags = rules.tag_in_context(&u.text, &tokens, u.section.as_deref());
-            feature_names(&tokens, &tags.themes, tags.polarity)
+            let (_, scores) = rules.polarity_verdict(&u.text);
+            feature_names(&tokens, &tags.themes, tags.polarity, scores)
         })
         .collect();
     let mut df: FxHashMap<&str, usize> = FxHashMap::default();
@@ -165,11 +169,11 @@ pub fn train(
         .map(|(unit, names)| {
             let mut text_rows = Vec::new();
             let mut other_rows = Vec::new();
-            let mut polarity_row = None;
+            let mut polarity_rows = Vec::new();
             for name in names {
                 if let Some(&row) = row_of.get(name.as_str()) {
-                    if name.starts_with("p:") {
-                        polarity_row = Some(row);
+                    if name.starts_with("p:") || name.starts_with("q:") {
+                        polarity_rows.push(row);
                     } else if is_text_feature(name) {
                         text_rows.push(row);
                     } else {
@@ -189,7 +193,7 @@ pub fn train(
                 text_rows,
                 other_rows,
                 text_scale,
-                polarity_row,
+                polarity_rows,
                 labels,
                 polarity: (!unit.themes.is_empty())
                     .then(|| POLARITIES.iter().position(|p| *p == unit.polarity))
@@ -240,6 +244,7 @@ fn fit(
         themes,
         cols,
         l2: f64::from(options.l2),
+        polarity_l2: f64::from(options.polarity_l2),
         polarity_n: examples
             .iter()
             .filter(|e| e.polarity.is_some())
@@ -263,6 +268,7 @@ struct Problem<'e> {
     themes: usize,
     cols: usize,
     l2: f64,
+    polarity_l2: f64,
     polarity_n: f64,
 }
 
@@ -298,8 +304,8 @@ impl Problem<'_> {
                 d[c] = (sigmoid(z[c]) - y) / n;
             }
             let polarity = ex.polarity.map(|target| {
-                let prow = ex.polarity_row;
-                for (r, x) in features().chain(prow.map(|r| (r, 1.0))) {
+                let prows = ex.polarity_rows.iter().map(|&r| (r, 1.0));
+                for (r, x) in features().chain(prows) {
                     let row = &theta[r as usize * cols..(r as usize + 1) * cols];
                     for c in themes..cols {
                         z[c] += x * row[c];
@@ -312,7 +318,6 @@ impl Problem<'_> {
                     let p = (z[themes + k] - max).exp() / total;
                     d[themes + k] = (p - f64::from(u8::from(k == target))) / self.polarity_n;
                 }
-                prow
             });
             let columns = if polarity.is_some() { cols } else { themes };
             for (r, x) in features() {
@@ -321,10 +326,12 @@ impl Problem<'_> {
                     g[c] += x * d[c];
                 }
             }
-            if let Some(Some(r)) = polarity {
-                let g = &mut grad[r as usize * cols..(r as usize + 1) * cols];
-                for c in themes..cols {
-                    g[c] += d[c];
+            if polarity.is_some() {
+                for &r in &ex.polarity_rows {
+                    let g = &mut grad[r as usize * cols..(r as usize + 1) * cols];
+                    for c in themes..cols {
+                        g[c] += d[c];
+                    }
                 }
             }
             for c in 0..columns {
@@ -332,8 +339,13 @@ impl Problem<'_> {
             }
         }
         for (i, w) in theta[..bias_at].iter().enumerate() {
-            loss += 0.5 * self.l2 * w * w;
-            grad[i] += self.l2 * w;
+            let l2 = if i % cols < themes {
+                self.l2
+            } else {
+                self.polarity_l2
+            };
+            loss += 0.5 * l2 * w * w;
+            grad[i] += l2 * w;
         }
         loss
     }

@@ -787,7 +787,8 @@ impl Taxonomy {
                 .collect()
         });
         let polarity = if !decided.is_empty() {
-            model.polarity(tokens, &rule_themes, self.polarity.classify(&view))
+            let (rule_polarity, scores) = self.polarity.classify_scored(&view);
+            model.polarity(tokens, &rule_themes, rule_polarity, scores)
         } else if always_polarity {
             self.polarity.classify(&view)
         } else {
@@ -902,6 +903,15 @@ impl Taxonomy {
         let tokens = analysis::analyze(sentence);
         let view = SentenceView::new(sentence, &tokens, &self.polarity.negation);
         self.polarity.hits(&view)
+    }
+
+    /// The rules' polarity of a sentence with the (concern, strength) cue scores it was decided
+    /// on (zero for recommendations and questions, decided before cues are counted): what the
+    /// learned polarity classifier is given.
+    pub fn polarity_verdict(&self, sentence: &str) -> (Polarity, (f64, f64)) {
+        let tokens = analysis::analyze(sentence);
+        let view = SentenceView::new(sentence, &tokens, &self.polarity.negation);
+        self.polarity.classify_scored(&view)
     }
 
     /// Concern and strength scores of a sentence (the polarity is whichever is larger;

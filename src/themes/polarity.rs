@@ -520,19 +520,26 @@ impl PolarityEngine {
     /// A question ("Does assessment focus sufficiently on …?", as in scoring tables) asks
     /// rather than judges, so it is neutral.
     pub fn classify(&self, view: &SentenceView<'_>) -> Polarity {
+        self.classify_scored(view).0
+    }
+
+    /// [`PolarityEngine::classify`] with the concern and strength scores it weighed (zero for
+    /// recommendations and questions, which are decided before any cue is counted).
+    pub fn classify_scored(&self, view: &SentenceView<'_>) -> (Polarity, (f64, f64)) {
         if self.is_recommendation(view) {
-            return Polarity::Concern;
+            return (Polarity::Concern, (0.0, 0.0));
         }
         if view.is_question() {
-            return Polarity::Neutral;
+            return (Polarity::Neutral, (0.0, 0.0));
         }
         let (c, s) = self.scores(view);
-        if c <= 0.0 && s <= 0.0 {
+        let polarity = if c <= 0.0 && s <= 0.0 {
             Polarity::Neutral
         } else if s > c {
             Polarity::Strength
         } else {
             Polarity::Concern
-        }
+        };
+        (polarity, (c, s))
     }
 }
