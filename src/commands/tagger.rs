@@ -63,8 +63,9 @@ pub fn build(themes: Option<&Path>, model: &ModelChoice, quiet: bool) -> anyhow:
             taxonomy.with_model(Some(Arc::new(model)))
         }
     };
-    let (uncovered, unknown) = taxonomy.model_coverage();
     if !quiet {
+        // Only when asked: it parses the model, which commands that read the index never need.
+        let (uncovered, unknown) = taxonomy.model_coverage();
         if !uncovered.is_empty() {
             eprintln!(
                 "themis: the model does not cover {} of the taxonomy's themes ({}): they are tagged by their rules alone; `themis train` learns them from labelled sentences",

@@ -37,8 +37,19 @@ pub const MAGIC: &str = "themis-model 1";
 /// The polarity columns, in file order.
 pub const POLARITIES: [Polarity; 3] = [Polarity::Concern, Polarity::Strength, Polarity::Neutral];
 
-static EMBEDDED: Lazy<Option<Arc<Model>>> =
-    Lazy::new(|| Model::parse(EMBEDDED_MODEL).ok().map(Arc::new));
+static EMBEDDED: Lazy<Option<Arc<Model>>> = Lazy::new(|| {
+    Model::parse(EMBEDDED_MODEL)
+        .ok()
+        .filter(|m| !m.themes.is_empty())
+        .map(Arc::new)
+});
+
+/// The embedded model's version, known without parsing it (a header-only file, as while
+/// bootstrapping, has none).
+static EMBEDDED_VERSION: Lazy<Option<String>> = Lazy::new(|| {
+    let body = EMBEDDED_MODEL.strip_prefix(MAGIC)?;
+    body.contains("\nbias ").then(|| version_of(EMBEDDED_MODEL))
+});
 
 /// A model file that cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -133,7 +144,18 @@ pub struct Contribution {
 impl Model {
     /// The embedded model, or `None` if the binary was built with an empty one.
     pub fn embedded() -> Option<Arc<Model>> {
-        EMBEDDED.clone().filter(|m| !m.themes.is_empty())
+        EMBEDDED.clone()
+    }
+
+    /// The embedded model, parsed on first use (about 15 ms): commands that only read the
+    /// index never pay for it.
+    pub(crate) fn embedded_ref() -> Option<&'static Arc<Model>> {
+        EMBEDDED.as_ref()
+    }
+
+    /// The embedded model's [`Model::version`], without parsing it.
+    pub fn embedded_version() -> Option<&'static str> {
+        EMBEDDED_VERSION.as_deref()
     }
 
     /// Short identity of the model: a 64-bit hash of its file text. Part of the taxonomy's

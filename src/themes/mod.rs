@@ -273,9 +273,21 @@ pub struct Taxonomy {
     fingerprint: String,
     title_themes: TitleThemes,
     /// The learned half of the tagger, if any.
-    model: Option<Arc<Model>>,
-    /// For each theme (taxonomy order), its column in the model; `None`: rules only.
-    model_columns: Vec<Option<usize>>,
+    model: ModelSlot,
+    /// For each theme (taxonomy order), its column in the model; `None`: rules only. Worked
+    /// out on first use, so that the embedded model is parsed only when something is tagged.
+    model_columns: once_cell::sync::OnceCell<Vec<Option<usize>>>,
+}
+
+/// Which model a taxonomy tags with.
+#[derive(Debug, Clone)]
+enum ModelSlot {
+    /// The rules alone.
+    None,
+    /// The model embedded in the binary, parsed on first use.
+    Embedded,
+    /// A model the caller gave.
+    Given(Arc<Model>),
 }
 
 /// Why a sentence carries a theme, for `themis tag --explain`.
@@ -421,8 +433,8 @@ impl Taxonomy {
             rules_fingerprint: fingerprint_of(DEFAULT_TAXONOMY),
             fingerprint: fingerprint_of(DEFAULT_TAXONOMY),
             title_themes: TitleThemes::default(),
-            model: None,
-            model_columns: Vec::new(),
+            model: ModelSlot::None,
+            model_columns: Default::default(),
         })
     }
 
@@ -592,31 +604,40 @@ impl Taxonomy {
             rules_fingerprint: fingerprint_of(src),
             fingerprint: fingerprint_of(src),
             title_themes: TitleThemes::default(),
-            model: None,
-            model_columns: Vec::new(),
+            model: ModelSlot::None,
+            model_columns: Default::default(),
         }
-        .with_model(Model::embedded()))
+        .with_embedded_model())
+    }
+
+    /// The same rules with the embedded model (parsed when first needed).
+    fn with_embedded_model(mut self) -> Taxonomy {
+        match Model::embedded_version() {
+            Some(version) => {
+                self.fingerprint = combined_fingerprint(&self.rules_fingerprint, version);
+                self.model = ModelSlot::Embedded;
+            }
+            None => {
+                self.fingerprint = self.rules_fingerprint.clone();
+                self.model = ModelSlot::None;
+            }
+        }
+        self.model_columns = Default::default();
+        self
     }
 
     /// The same rules with another model (`None`: rules only). The fingerprint changes with
     /// the model, so an index tagged by another model is re-tagged.
     pub fn with_model(mut self, model: Option<Arc<Model>>) -> Taxonomy {
-        self.model_columns = self
-            .themes
-            .iter()
-            .map(|t| model.as_ref().and_then(|m| m.theme_column(&t.id)))
-            .collect();
         self.fingerprint = match &model {
-            Some(m) => {
-                let mut h = Sha256::new();
-                h.update(self.rules_fingerprint.as_bytes());
-                h.update([0u8]);
-                h.update(m.version().as_bytes());
-                h.finalize().iter().map(|b| format!("{b:02x}")).collect()
-            }
+            Some(m) => combined_fingerprint(&self.rules_fingerprint, m.version()),
             None => self.rules_fingerprint.clone(),
         };
-        self.model = model;
+        self.model = match model {
+            Some(m) => ModelSlot::Given(m),
+            None => ModelSlot::None,
+        };
+        self.model_columns = Default::default();
         self
     }
 
@@ -627,19 +648,34 @@ impl Taxonomy {
 
     /// The model beside the rules, if any.
     pub fn model(&self) -> Option<&Arc<Model>> {
-        self.model.as_ref()
+        match &self.model {
+            ModelSlot::None => None,
+            ModelSlot::Embedded => Model::embedded_ref(),
+            ModelSlot::Given(m) => Some(m),
+        }
+    }
+
+    /// Each theme's column in the model (taxonomy order).
+    fn model_columns(&self) -> &[Option<usize>] {
+        self.model_columns.get_or_init(|| {
+            let model = self.model();
+            self.themes
+                .iter()
+                .map(|t| model.and_then(|m| m.theme_column(&t.id)))
+                .collect()
+        })
     }
 
     /// Themes of the taxonomy that the model does not cover (tagged by their rules alone),
     /// and themes the model has that the taxonomy does not (ignored). Empty without a model.
     pub fn model_coverage(&self) -> (Vec<&str>, Vec<&str>) {
-        let Some(model) = &self.model else {
+        let Some(model) = self.model() else {
             return (Vec::new(), Vec::new());
         };
         let uncovered = self
             .themes
             .iter()
-            .zip(&self.model_columns)
+            .zip(self.model_columns())
             .filter(|(_, c)| c.is_none())
             .map(|(t, _)| t.id.as_str())
             .collect();
@@ -765,7 +801,7 @@ impl Taxonomy {
                 }
             }
         }
-        let Some(model) = self.model.as_deref().filter(|_| !non_finding) else {
+        let Some(model) = self.model().filter(|_| !non_finding) else {
             let polarity = if always_polarity || !themes.is_empty() {
                 self.polarity.classify(&view)
             } else {
@@ -778,7 +814,7 @@ impl Taxonomy {
         let decided: Vec<String> = model.with_theme_margins(tokens, &rule_themes, |margins| {
             self.themes
                 .iter()
-                .zip(&self.model_columns)
+                .zip(self.model_columns())
                 .filter(|(theme, column)| match column {
                     Some(c) => margins[*c] >= threshold,
                     None => rule_themes.contains(&theme.id.as_str()),
@@ -814,10 +850,7 @@ impl Taxonomy {
             .without_model()
             .tag_in_context(sentence, tokens, section);
         let rule_themes: Vec<&str> = rule_tags.themes.iter().map(String::as_str).collect();
-        let scores = self
-            .model
-            .as_ref()
-            .map(|m| m.theme_scores(tokens, &rule_themes));
+        let scores = self.model().map(|m| m.theme_scores(tokens, &rule_themes));
         let reasons = tags
             .themes
             .iter()
@@ -827,13 +860,13 @@ impl Taxonomy {
                     .find(|r| &r.theme == id)
                     .map(|r| r.rule.clone());
                 let from_section = rule.is_none() && rule_themes.contains(&id.as_str());
-                let column = self.model.as_ref().and_then(|m| m.theme_column(id));
+                let column = self.model().and_then(|m| m.theme_column(id));
                 TagReason {
                     theme: id.clone(),
                     rule,
                     from_section,
                     probability: column.and_then(|c| scores.as_ref().map(|s| round3(s.themes[c]))),
-                    terms: match (&self.model, column) {
+                    terms: match (self.model(), column) {
                         (Some(m), Some(_)) => m.contributions(tokens, &rule_themes, id, 5),
                         _ => Vec::new(),
                     },
@@ -1106,6 +1139,15 @@ const DANGLING_WORDS: &[&str] = &[
     "to", "of", "and", "the", "a", "an", "for", "with", "in", "on", "by", "or", "from", "at",
     "that", "which", "as",
 ];
+
+/// The fingerprint of rules tagging with a model: both change the tags.
+fn combined_fingerprint(rules: &str, model_version: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(rules.as_bytes());
+    h.update([0u8]);
+    h.update(model_version.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
 
 fn fingerprint_of(src: &str) -> String {
     let mut h = Sha256::new();

@@ -1186,3 +1186,15 @@ proptest! {
         let _ = Taxonomy::from_toml_str(&src, "p.toml");
     }
 }
+
+#[test]
+fn test_the_embedded_model_is_loaded_lazily_with_the_same_fingerprint() {
+    let lazy = Taxonomy::embedded();
+    let model = crate::model::Model::embedded().expect("the shipped model loads");
+    let given = Taxonomy::embedded().with_model(Some(model));
+    assert_eq!(lazy.fingerprint(), given.fingerprint());
+    assert_ne!(lazy.fingerprint(), lazy.without_model().fingerprint());
+    let s = "Data on the number of people in work after their sentence was not collected.";
+    assert_eq!(lazy.tag(s), given.tag(s));
+    assert!(lazy.model().is_some());
+}
