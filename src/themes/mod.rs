@@ -22,7 +22,7 @@ use std::cell::OnceCell;
 use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use once_cell::sync::Lazy;
 use rustc_hash::FxHashMap;
@@ -34,7 +34,6 @@ use crate::analysis::{self, AnalyzedToken};
 use crate::model::{Contribution, Model};
 use polarity::{PolarityEngine, RawPolarity};
 use rules::{Prefilter, Rule, RuleSet, SentenceView};
-use std::sync::Arc;
 
 /// The default taxonomy shipped with themis.
 pub const DEFAULT_TAXONOMY: &str = include_str!("../../themes.toml");
@@ -688,8 +687,9 @@ impl Taxonomy {
         (uncovered, unknown)
     }
 
-    /// SHA-256 (hex) of the taxonomy source and [`ENGINE_VERSION`]: store it with tags so a
-    /// changed taxonomy or engine triggers re-tagging.
+    /// SHA-256 (hex) of the taxonomy source and [`ENGINE_VERSION`], combined with the model's
+    /// version when there is a model: store it with tags so a changed taxonomy, engine or model
+    /// triggers re-tagging.
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
