@@ -57,7 +57,7 @@ impl Default for TrainOptions {
             polarity_l2: 3e-5,
             min_count: 2,
             min_positives: 8,
-            threshold: 0.3,
+            threshold: 0.25,
         }
     }
 }
