@@ -232,7 +232,7 @@ pub fn findings(
             for (_, cells) in &known {
                 if let Some(newest) = newest_first(&ranks, cells, 1).first() {
                     evidence.extend(representative(
-                        &searcher, index, &table, &theme.id, newest, filter,
+                        &searcher, index, taxonomy, &table, &theme.id, newest, filter,
                     )?);
                 }
             }
@@ -287,7 +287,9 @@ pub fn findings(
                     report_type: report.report_type.clone(),
                     concern: cell.concern,
                     strength: cell.strength,
-                    evidence: representative(&searcher, index, &table, &theme.id, cell, filter)?,
+                    evidence: representative(
+                        &searcher, index, taxonomy, &table, &theme.id, cell, filter,
+                    )?,
                 });
             }
             region_findings.push(Finding {
@@ -357,11 +359,15 @@ fn newest_first<'a>(ranks: &[usize], cells: &[&'a Cell], limit: usize) -> Vec<&'
 }
 
 /// The sentence that best stands for a theme in a report: of the polarity asked for (or the
-/// report's dominant one), about this theme alone rather than several, of readable length;
-/// earliest on ties. Only the report's passages that carry the theme are read.
+/// report's dominant one), one whose own wording says so (the rules' cues read it the same
+/// way: "Long vetting times ... made it difficult" rather than a note on where workforce data
+/// came from that the tagger called a concern), about this theme alone rather than several,
+/// of readable length; earliest on ties. Only the report's passages that carry the theme are
+/// read.
 fn representative(
     searcher: &Searcher,
     index: &ThemisIndex,
+    taxonomy: &Taxonomy,
     table: &CountTable,
     theme: &str,
     cell: &Cell,
@@ -374,15 +380,18 @@ fn representative(
         PolarityFilter::All if cell.concern > 0 => Polarity::Concern,
         PolarityFilter::All => Polarity::Neutral,
     };
-    let mut best: Option<((bool, usize, usize, usize), Evidence)> = None;
+    let mut best: Option<(QuoteRank, Evidence)> = None;
     for address in theme_passages(searcher, index, theme, &report.id)? {
         let doc: TantivyDocument = searcher.doc(address)?;
         for (sentence, themes) in tagged_sentences(&doc, &index.fields, report, theme, filter) {
             let words = sentence.text.split_whitespace().count();
-            // Lower is better: wrong polarity, other themes, distance from a readable length,
-            // position.
-            let key = (
-                sentence.polarity != wanted,
+            let wrong_polarity = sentence.polarity != wanted;
+            // Only asked of sentences that could win on polarity: it analyses the text again.
+            let cues_disagree =
+                !wrong_polarity && taxonomy.polarity_verdict(&sentence.text).0 != wanted;
+            let key: QuoteRank = (
+                wrong_polarity,
+                cues_disagree,
                 themes,
                 words.abs_diff(25),
                 sentence.start,
@@ -394,6 +403,10 @@ fn representative(
     }
     Ok(best.map(|(_, sentence)| sentence))
 }
+
+/// How a candidate quote ranks, lower first: wrong polarity, cues that read otherwise, other
+/// themes, distance from a readable length, position.
+type QuoteRank = (bool, bool, usize, usize, usize);
 
 /// The passages of a report that carry `theme`, in index order.
 fn theme_passages(

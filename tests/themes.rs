@@ -239,6 +239,16 @@ fn test_findings_vetting_recurs_in_greater_manchester_and_across_regions() {
         .expect("systemic");
     assert_eq!(vetting.regions, ["Greater Manchester", "South West"]);
     assert_eq!(vetting.evidence.len(), 2);
+    // The quotes are findings about vetting, whose own wording is a concern, not a note on
+    // where workforce data came from that mentions recruitment.
+    for evidence in &vetting.evidence {
+        assert!(
+            evidence.text.contains("vetting"),
+            "quote from {}: {}",
+            evidence.report,
+            evidence.text
+        );
+    }
 
     let md = ws.run(&["findings", "--format", "md"]).expect_code(0);
     assert!(md.stdout.contains("## Greater Manchester"), "{}", md.stdout);
