@@ -44,12 +44,6 @@ impl Feature<'_> {
             Feature::Short => "len:short".to_string(),
         }
     }
-
-    /// Whether the theme classifiers use this feature (the rules' polarity is only for the
-    /// polarity classifier: working it out for every sentence would cost a tenth of indexing).
-    pub fn for_themes(&self) -> bool {
-        !matches!(self, Feature::RulePolarity(_) | Feature::RuleScore(_))
-    }
 }
 
 /// The stem every number is folded to.
@@ -100,8 +94,8 @@ pub const SCORE_FEATURES: [&str; 8] = [
     "strength>concern",
 ];
 
-/// Which of [`SCORE_FEATURES`] hold for the rules' (concern, strength) scores.
-pub fn score_facts(concern: f64, strength: f64) -> impl Iterator<Item = &'static str> {
+/// Which of [`SCORE_FEATURES`] hold for the rules' (concern, strength) scores, by index.
+pub fn score_facts(concern: f64, strength: f64) -> impl Iterator<Item = usize> {
     let holds = [
         concern >= 1.0,
         concern >= 2.0,
@@ -112,10 +106,10 @@ pub fn score_facts(concern: f64, strength: f64) -> impl Iterator<Item = &'static
         concern > strength,
         strength > concern,
     ];
-    SCORE_FEATURES
+    holds
         .into_iter()
-        .zip(holds)
-        .filter_map(|(fact, holds)| holds.then_some(fact))
+        .enumerate()
+        .filter_map(|(i, holds)| holds.then_some(i))
 }
 
 /// Every feature name of a sentence for training: text features, one `r:` per rule theme, the
@@ -130,7 +124,10 @@ pub fn feature_names(
     visit_text_features(tokens, |f| names.push(f.name()));
     names.extend(rule_themes.iter().map(|t| Feature::Rule(t).name()));
     names.push(Feature::RulePolarity(rule_polarity).name());
-    names.extend(score_facts(rule_scores.0, rule_scores.1).map(|f| Feature::RuleScore(f).name()));
+    names.extend(
+        score_facts(rule_scores.0, rule_scores.1)
+            .map(|i| Feature::RuleScore(SCORE_FEATURES[i]).name()),
+    );
     names.sort_unstable();
     names.dedup();
     names

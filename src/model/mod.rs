@@ -188,8 +188,10 @@ impl Model {
     ) -> Model {
         let mut text = String::new();
         write_file(&mut text, &themes, threshold, &bias, &rows);
-        // Round-trip through the text so a trained model and the loaded file are the same.
-        Model::parse(&text).unwrap_or_else(|_| Model::empty())
+        // Round-trip through the text so a trained model and the loaded file are the same. The
+        // trainer writes only what the parser reads (validated theme ids, stems without white
+        // space, weights clamped into range), so a failure here is a bug, not bad input.
+        Model::parse(&text).expect("a trained model's own file text parses")
     }
 
     fn empty() -> Model {
@@ -440,9 +442,7 @@ impl Model {
     ) {
         z.clear();
         z.extend_from_slice(&self.bias[columns.clone()]);
-        let scale = train::text_scale(text.len());
-        let rows = text.iter().map(|&r| (r, scale));
-        for (r, x) in rows.chain(other.iter().map(|&r| (r, 1.0))) {
+        for (r, x) in weighted_rows(text, other) {
             let x = x / 1000.0;
             for (acc, &w) in z.iter_mut().zip(&self.row(r)[columns.clone()]) {
                 *acc += x * f32::from(w);
@@ -497,8 +497,7 @@ impl Model {
             let Scratch { text, other, z, .. } = scratch;
             other.extend(self.rule_polarity[polarity_index(rule_polarity)]);
             for fact in features::score_facts(rule_scores.0, rule_scores.1) {
-                let i = features::SCORE_FEATURES.iter().position(|f| *f == fact);
-                other.extend(i.and_then(|i| self.score_rows[i]));
+                other.extend(self.score_rows[fact]);
             }
             let t = self.themes.len();
             self.margins_into(text, other, t..self.cols(), z);
@@ -520,11 +519,7 @@ impl Model {
         };
         let mut scratch = Scratch::default();
         self.rows_of(tokens, rule_themes, &mut scratch);
-        let (text, other) = (&scratch.text, &scratch.other);
-        let scale = train::text_scale(text.len());
-        let rows = text.iter().map(|&r| (r, scale));
-        let mut parts: Vec<Contribution> = rows
-            .chain(other.iter().map(|&r| (r, 1.0)))
+        let mut parts: Vec<Contribution> = weighted_rows(&scratch.text, &scratch.other)
             .map(|(r, x)| Contribution {
                 feature: readable(&self.names[r as usize]),
                 weight: (x * f32::from(self.row(r)[col])).round() / 1000.0,
@@ -559,11 +554,20 @@ struct Stem {
     word_row: Option<u32>,
 }
 
+/// A sentence's rows with the value each counts with: text rows share `1 / sqrt(n)` (see
+/// [`train::text_scale`]), rule and length rows count once.
+fn weighted_rows<'r>(text: &'r [u32], other: &'r [u32]) -> impl Iterator<Item = (u32, f32)> + 'r {
+    let scale = train::text_scale(text.len());
+    let text = text.iter().map(move |&r| (r, scale));
+    text.chain(other.iter().map(|&r| (r, 1.0)))
+}
+
 fn pair_key(first: u32, second: u32) -> u64 {
     (u64::from(first) << 32) | u64::from(second)
 }
 
-fn polarity_index(p: Polarity) -> usize {
+/// The polarity's column among the polarity columns ([`POLARITIES`] order).
+pub(crate) fn polarity_index(p: Polarity) -> usize {
     match p {
         Polarity::Concern => 0,
         Polarity::Strength => 1,
@@ -701,10 +705,8 @@ mod tests {
 
     #[test]
     fn test_embedded_model_loads() {
-        // An empty model file (header only) is allowed while bootstrapping; a real one has
-        // the 29 themes.
-        if let Some(m) = Model::embedded() {
-            assert!(m.themes.len() >= 29, "{m:?}");
-        }
+        let m = Model::embedded().expect("the shipped model parses");
+        assert!(m.themes.len() >= 29, "{m:?}");
+        assert_eq!(Model::embedded_version(), Some(m.version()));
     }
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use super::features::feature_names;
-use super::{Model, POLARITIES};
+use super::{polarity_index, Model, POLARITIES};
 use crate::analysis::analyze;
 use crate::themes::{Polarity, Taxonomy};
 
@@ -195,9 +195,7 @@ pub fn train(
                 text_scale,
                 polarity_rows,
                 labels,
-                polarity: (!unit.themes.is_empty())
-                    .then(|| POLARITIES.iter().position(|p| *p == unit.polarity))
-                    .flatten(),
+                polarity: (!unit.themes.is_empty()).then(|| polarity_index(unit.polarity)),
             }
         })
         .collect();
