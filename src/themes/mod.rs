@@ -788,19 +788,7 @@ impl Taxonomy {
     ) -> SentenceTags {
         let non_finding = is_non_finding(sentence);
         let view = SentenceView::new(sentence, tokens, &self.polarity.negation);
-        let mut themes = self.themes_of(&view, non_finding);
-        if let Some(title) = section {
-            if !non_finding && refers_back(tokens) {
-                let inherited = self.title_themes(title);
-                if inherited.len() == 1 || themes.is_empty() {
-                    for theme in inherited {
-                        if !themes.contains(&theme) {
-                            themes.push(theme);
-                        }
-                    }
-                }
-            }
-        }
+        let themes = self.rule_themes(&view, tokens, section, non_finding);
         let Some(model) = self.model().filter(|_| !non_finding) else {
             let polarity = if always_polarity || !themes.is_empty() {
                 self.polarity.classify(&view)
@@ -836,6 +824,31 @@ impl Taxonomy {
         }
     }
 
+    /// The themes the rules give a sentence read under `section`: its own, and the section
+    /// title's when it refers back to it (see [`Taxonomy::tag_in_context`]).
+    fn rule_themes(
+        &self,
+        view: &SentenceView<'_>,
+        tokens: &[AnalyzedToken],
+        section: Option<&str>,
+        non_finding: bool,
+    ) -> Vec<String> {
+        let mut themes = self.themes_of(view, non_finding);
+        if let Some(title) = section {
+            if !non_finding && refers_back(tokens) {
+                let inherited = self.title_themes(title);
+                if inherited.len() == 1 || themes.is_empty() {
+                    for theme in inherited {
+                        if !themes.contains(&theme) {
+                            themes.push(theme);
+                        }
+                    }
+                }
+            }
+        }
+        themes
+    }
+
     /// The themes of [`Taxonomy::tag_in_context`] with the reason for each: the rule that
     /// fired (or the section title), and the model's probability and strongest features.
     pub fn explain_tags(
@@ -846,10 +859,9 @@ impl Taxonomy {
     ) -> (SentenceTags, Vec<TagReason>) {
         let tags = self.tag_in_context(sentence, tokens, section);
         let rules = self.explain(sentence);
-        let rule_tags = self
-            .without_model()
-            .tag_in_context(sentence, tokens, section);
-        let rule_themes: Vec<&str> = rule_tags.themes.iter().map(String::as_str).collect();
+        let view = SentenceView::new(sentence, tokens, &self.polarity.negation);
+        let rule_themes = self.rule_themes(&view, tokens, section, is_non_finding(sentence));
+        let rule_themes: Vec<&str> = rule_themes.iter().map(String::as_str).collect();
         let scores = self.model().map(|m| m.theme_scores(tokens, &rule_themes));
         let reasons = tags
             .themes
