@@ -47,17 +47,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
 /// or the built-in ones. Validated before anything else runs. For commands that do not read
 /// the index; those that do use [`load_index_taxonomy`].
 pub fn load_taxonomy(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
-    let themes = match &global.themes {
-        Some(path) if path.as_os_str() != tagger::DEFAULT => Some(path.clone()),
-        _ => None,
-    };
-    let model = match &global.model {
-        Some(path) if path.as_os_str() == tagger::NONE => tagger::ModelChoice::None,
-        Some(path) if path.as_os_str() != tagger::DEFAULT => {
-            tagger::ModelChoice::File(path.clone())
-        }
-        _ => tagger::ModelChoice::Builtin,
-    };
+    let themes = tagger::themes_option(global).flatten();
+    let model = tagger::model_option(global).unwrap_or(tagger::ModelChoice::Builtin);
     let explicit = global.themes.is_some() || global.model.is_some();
     tagger::build(themes.as_deref(), &model, global.quiet || !explicit)
 }

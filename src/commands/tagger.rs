@@ -87,31 +87,49 @@ pub fn build(themes: Option<&Path>, model: &ModelChoice, quiet: bool) -> anyhow:
 pub fn load_for_index(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
     let dir = &global.index;
     let recorded = read_recorded(dir);
-    let themes: Option<PathBuf> = match &global.themes {
-        Some(path) if path.as_os_str() == DEFAULT => None,
-        Some(path) => Some(path.clone()),
-        None if recorded.custom_taxonomy => Some(dir.join(TAXONOMY_FILE)),
-        None => None,
-    };
-    let model = match &global.model {
-        Some(path) if path.as_os_str() == DEFAULT => ModelChoice::Builtin,
-        Some(path) if path.as_os_str() == NONE => ModelChoice::None,
-        Some(path) => ModelChoice::File(path.clone()),
-        None => match recorded.model.as_str() {
-            NONE => ModelChoice::None,
-            "custom" => ModelChoice::File(dir.join(MODEL_FILE)),
-            _ => ModelChoice::Builtin,
-        },
-    };
+    let themes = themes_option(global)
+        .unwrap_or_else(|| recorded.custom_taxonomy.then(|| dir.join(TAXONOMY_FILE)));
+    let model = model_option(global).unwrap_or_else(|| match recorded.model.as_str() {
+        NONE => ModelChoice::None,
+        "custom" => ModelChoice::File(dir.join(MODEL_FILE)),
+        _ => ModelChoice::Builtin,
+    });
     let explicit = global.themes.is_some() || global.model.is_some();
-    let taxonomy = build(themes.as_deref(), &model, global.quiet || !explicit)
-        .context("the taxonomy or model recorded in the index cannot be used either: pass --themes and --model, or --themes default --model default")?;
+    let built = build(themes.as_deref(), &model, global.quiet || !explicit);
+    let taxonomy = if explicit {
+        built?
+    } else {
+        built.with_context(|| {
+            format!(
+                "the taxonomy or model recorded in {} cannot be used: pass --themes and --model, or --themes default --model default",
+                dir.display()
+            )
+        })?
+    };
     if explicit {
         record(dir, themes.as_deref(), &model).with_context(|| {
             format!("cannot record the taxonomy and model in {}", dir.display())
         })?;
     }
     Ok(taxonomy)
+}
+
+/// What `--themes` asks for: `None` when not given, `Some(None)` for the built-in taxonomy
+/// (`default`), `Some(Some(file))` for a file.
+pub fn themes_option(global: &GlobalArgs) -> Option<Option<PathBuf>> {
+    global
+        .themes
+        .as_ref()
+        .map(|path| (path.as_os_str() != DEFAULT).then(|| path.clone()))
+}
+
+/// What `--model` asks for: `None` when not given.
+pub fn model_option(global: &GlobalArgs) -> Option<ModelChoice> {
+    global.model.as_ref().map(|path| match path.as_os_str() {
+        p if p == DEFAULT => ModelChoice::Builtin,
+        p if p == NONE => ModelChoice::None,
+        _ => ModelChoice::File(path.clone()),
+    })
 }
 
 fn read_recorded(dir: &Path) -> Recorded {
