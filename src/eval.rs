@@ -272,25 +272,11 @@ impl Tally {
         tool.sort_by_key(|t| t.start);
         for unit in gold {
             self.units += 1;
-            let mut got: Vec<&str> = Vec::new();
-            let (mut best, mut best_overlap) = (None::<&TaggedSentence>, 0usize);
-            for t in &tool {
-                if t.end <= unit.start {
-                    continue;
-                }
-                if t.start >= unit.end {
-                    break;
-                }
-                let overlap = unit.end.min(t.end).saturating_sub(unit.start.max(t.start));
-                let shorter = (unit.end - unit.start).min(t.end - t.start).max(1);
-                if overlap * 2 >= shorter {
-                    got.extend(t.tags.themes.iter().map(String::as_str));
-                }
-                if overlap > best_overlap {
-                    best = Some(t);
-                    best_overlap = overlap;
-                }
-            }
+            let (covering, best) = overlapping(unit.start, unit.end, &tool, |t| (t.start, t.end));
+            let got: Vec<&str> = covering
+                .iter()
+                .flat_map(|t| t.tags.themes.iter().map(String::as_str))
+                .collect();
             let mut all: Vec<&str> = unit.themes.iter().map(String::as_str).collect();
             all.extend(&got);
             all.sort_unstable();
@@ -371,6 +357,39 @@ impl Tally {
                 .collect(),
         }
     }
+}
+
+/// Of `spans` (sorted by start), those that overlap `start..end` by at least half of the
+/// shorter of the two (they lend it their labels), and the one that overlaps it most (it
+/// lends its polarity): `eval_tags.py`'s matching, used both to score and to label training
+/// sentences.
+fn overlapping<'s, T>(
+    start: usize,
+    end: usize,
+    spans: &[&'s T],
+    span: impl Fn(&T) -> (usize, usize),
+) -> (Vec<&'s T>, Option<&'s T>) {
+    let mut covering = Vec::new();
+    let (mut best, mut best_overlap) = (None, 0usize);
+    for &item in spans {
+        let (s, e) = span(item);
+        if e <= start {
+            continue;
+        }
+        if s >= end {
+            break;
+        }
+        let overlap = end.min(e).saturating_sub(start.max(s));
+        let shorter = (end - start).min(e - s).max(1);
+        if overlap * 2 >= shorter {
+            covering.push(item);
+        }
+        if overlap > best_overlap {
+            best = Some(item);
+            best_overlap = overlap;
+        }
+    }
+    (covering, best)
 }
 
 /// One theme's score.
@@ -463,27 +482,14 @@ impl Document {
                 sentence.start + self.source.offset_base,
                 sentence.end + self.source.offset_base,
             );
-            let mut themes: Vec<String> = Vec::new();
-            let (mut best, mut best_overlap) = (None::<&GoldUnit>, 0usize);
-            let mut covered = false;
-            for unit in units.iter().skip_while(|u| u.end <= start) {
-                if unit.start >= end {
-                    break;
-                }
-                let overlap = unit.end.min(end).saturating_sub(unit.start.max(start));
-                let shorter = (unit.end - unit.start).min(end - start).max(1);
-                if overlap * 2 >= shorter {
-                    covered = true;
-                    themes.extend(unit.themes.iter().cloned());
-                }
-                if overlap > best_overlap {
-                    best = Some(unit);
-                    best_overlap = overlap;
-                }
-            }
-            let Some(best) = best.filter(|_| covered) else {
+            let (covering, best) = overlapping(start, end, &units, |u| (u.start, u.end));
+            let Some(best) = best.filter(|_| !covering.is_empty()) else {
                 continue;
             };
+            let mut themes: Vec<String> = covering
+                .iter()
+                .flat_map(|u| u.themes.iter().cloned())
+                .collect();
             themes.sort();
             themes.dedup();
             out.push(LabelledUnit {
