@@ -372,6 +372,7 @@ impl MixQuery {
             limit: 10,
             per_report: 3,
             context: 0,
+            theme_ids: None,
         }
     }
 

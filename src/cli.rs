@@ -269,6 +269,7 @@ pub struct IndexArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = SEARCH_HELP)]
 pub struct SearchArgs {
     /// The query (tantivy syntax). Empty ("") lists passages matching the filters.
     pub query: String,
@@ -290,18 +291,46 @@ pub struct SearchArgs {
     /// Only passages tagged with this theme (repeatable: all must hold).
     #[arg(long = "theme", value_name = "ID")]
     pub theme: Vec<String>,
-    /// Most reports to show.
-    #[arg(long, value_name = "N", default_value_t = 10)]
+    /// Most reports to show (at least 1; --all shows every one).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = at_least_one)]
     pub limit: usize,
-    /// Most excerpts per report.
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    /// Most excerpts per report (at least 1; --all shows every one).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = at_least_one)]
     pub per_report: usize,
-    /// Sentences of context to show before and after each excerpt.
+    /// Every matching passage of every matching report (overrides --limit and --per-report).
+    #[arg(long)]
+    pub all: bool,
+    /// Sentences of context to show before and after each excerpt, from the same section.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub context: usize,
-    /// Print results as one JSON object.
-    #[arg(long)]
+    /// Output format: text, json, csv (one row per excerpt, for spreadsheets) or md.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "text")]
+    pub format: SearchFormat,
+    /// Same as --format json.
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+}
+
+/// What `themis search` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormat {
+    /// Excerpts grouped by report, highlighted on a terminal.
+    Text,
+    /// One JSON object.
+    Json,
+    /// RFC 4180 CSV, one row per excerpt.
+    Csv,
+    /// A Markdown table, one row per excerpt.
+    Md,
+}
+
+/// A count that must be at least 1: 0 would silently show nothing.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (use --all to show everything)".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -317,6 +346,17 @@ pub struct TagArgs {
     #[arg(long)]
     pub explain: bool,
 }
+
+const SEARCH_HELP: &str = "\
+Examples:
+  themis search \"vetting delays\"
+  themis search '\"management oversight\" AND NOT police' --region \"South West\" --since 2023
+  themis search vetting --theme vetting-recruitment --all --format csv > vetting.csv
+  themis search 'theme:information-sharing AND region:\"greater manchester\"' --json
+
+The header says how many passages and reports match and how many are shown. Every report with
+a match is ranked (by its best passage; ties by report id); --limit and --per-report only cut
+what is printed. Exit codes: 0 found, 1 nothing matched, 2 error.";
 
 const TAG_HELP: &str = "\
 Examples:

@@ -368,3 +368,199 @@ fn test_title_words_find_their_passages_after_segments_are_merged() {
     ws.run(&["check"]).expect_code(0);
     check_title_routing(&ws, &["marrowfield.md", "quillbury.md", "tansley.md"]);
 }
+
+/// Report ids of a result, in order.
+fn report_ids(results: &SearchResults) -> Vec<String> {
+    results.reports.iter().map(|r| r.report.clone()).collect()
+}
+
+#[test]
+fn test_every_matching_report_is_eligible() {
+    let ws = Workspace::with_corpus();
+    let all = search(&ws, &["", "--limit", "10"]);
+    assert_eq!(all.reports.len(), 5, "{:?}", report_ids(&all));
+    assert_eq!(all.total_reports, 5);
+    let manchester = search(&ws, &["title:manchester", "--limit", "10"]);
+    assert_eq!(
+        manchester.reports.len(),
+        4,
+        "{:?}",
+        report_ids(&manchester)
+    );
+    for report in &all.reports {
+        assert!(report.hits >= report.excerpts.len() as u64);
+    }
+    assert_eq!(
+        all.reports.iter().map(|r| r.hits).sum::<u64>(),
+        all.total_hits
+    );
+}
+
+#[test]
+fn test_one_huge_report_does_not_crowd_out_the_others() {
+    let ws = Workspace::with_corpus();
+    // Thousands of short passages that each say "vetting delays" twice: they outscore every
+    // passage of the other reports, and outnumber any fixed top-N window.
+    let huge = "Vetting delays and more vetting delays.\n\n".repeat(6000);
+    ws.write("huge.txt", huge);
+    let results = search(&ws, &["vetting delays", "--per-report", "20"]);
+    let ids = report_ids(&results);
+    assert!(ids.len() >= 3, "only {ids:?}");
+    assert_eq!(results.total_reports, ids.len() as u64);
+    assert_eq!(results.reports[0].hits, 6000, "{ids:?}");
+}
+
+#[test]
+fn test_results_do_not_depend_on_how_the_index_was_built() {
+    let ws = Workspace::with_corpus();
+    let first = ws
+        .run(&["search", "theme:vetting-recruitment", "--json"])
+        .expect_code(0)
+        .stdout;
+    for _ in 0..3 {
+        ws.run(&["index", "--rebuild"]).expect_code(0);
+        let again = ws
+            .run(&["search", "theme:vetting-recruitment", "--json"])
+            .expect_code(0)
+            .stdout;
+        assert_eq!(first, again);
+    }
+    // Equal best scores are ordered by report id.
+    let results: SearchResults = serde_json::from_str(&first).unwrap();
+    for pair in results.reports.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if a.excerpts[0].score == b.excerpts[0].score {
+            assert!(a.report < b.report, "{} before {}", a.report, b.report);
+        }
+    }
+}
+
+#[test]
+fn test_header_says_how_many_match_and_how_many_are_shown() {
+    let ws = Workspace::with_corpus();
+    let all = search(&ws, &["vetting", "--limit", "2", "--per-report", "1"]);
+    let text = ws
+        .run(&["search", "vetting", "--limit", "2", "--per-report", "1"])
+        .expect_code(0)
+        .stdout;
+    let header = format!(
+        "{} passages in {} reports match; showing 2 from 2.",
+        all.total_hits, all.total_reports
+    );
+    assert!(text.starts_with(&header), "{text}");
+    assert!(all.total_reports > 2);
+}
+
+#[test]
+fn test_all_shows_every_matching_passage() {
+    let ws = Workspace::with_corpus();
+    let results = search(&ws, &["information", "--all"]);
+    let shown: usize = results.reports.iter().map(|r| r.excerpts.len()).sum();
+    assert_eq!(shown as u64, results.total_hits);
+    assert!(shown > 30, "{shown}");
+    assert_eq!(results.reports.len() as u64, results.total_reports);
+}
+
+#[test]
+fn test_zero_limits_are_usage_errors() {
+    let ws = Workspace::with_corpus();
+    for flag in ["--limit", "--per-report"] {
+        let run = ws.run(&["search", "vetting", flag, "0"]).expect_code(2);
+        assert!(run.stderr.contains("at least 1"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn test_csv_and_markdown_have_one_row_per_excerpt() {
+    let ws = Workspace::with_corpus();
+    let results = search(&ws, &["vetting", "--all"]);
+    let csv = ws
+        .run(&["search", "vetting", "--all", "--format", "csv"])
+        .expect_code(0)
+        .stdout;
+    assert!(csv.starts_with(
+        "report,title,region,year,type,file,offsets,section,page,start,end,score,themes,text\r\n"
+    ));
+    assert!(csv.ends_with("\r\n"));
+    assert!(!csv.replace("\r\n", "").contains('\n'), "LF outside CRLF");
+    let records = csv.matches("\r\n").count() - 1;
+    assert_eq!(records as u64, results.total_hits);
+    let first = &results.reports[0].excerpts[0];
+    assert!(csv.contains(&format!(",{},{},", first.start, first.end)));
+
+    let md = ws
+        .run(&["search", "vetting", "--all", "--format", "md"])
+        .expect_code(0)
+        .stdout;
+    let rows = md.lines().filter(|l| l.starts_with("| ")).count();
+    assert_eq!(rows as u64, results.total_hits + 1, "header + one per excerpt");
+    assert!(md.contains("|---|"));
+}
+
+#[test]
+fn test_field_values_in_queries_are_checked_like_flags() {
+    let ws = Workspace::with_corpus();
+    let by_query = search(&ws, &["region:\"south west\" vetting"]);
+    let by_flag = search(&ws, &["vetting", "--region", "South West"]);
+    assert_eq!(by_query.total_hits, by_flag.total_hits);
+    assert!(by_query.total_hits > 0);
+    for (query, listed) in [
+        ("region:Nowhere", "South West"),
+        ("theme:bogus", "vetting-recruitment"),
+        ("type:bogus", "dynamic-inspection"),
+        ("report:bogus", "themis report --by report"),
+    ] {
+        let run = ws.run(&["search", query]).expect_code(2);
+        assert!(run.stderr.contains(listed), "{query}: {}", run.stderr);
+    }
+    let run = ws
+        .run(&["search", "vetting", "--report", "bogus"])
+        .expect_code(2);
+    assert!(run.stderr.contains("bogus"), "{}", run.stderr);
+    let run = ws
+        .run(&["search", "vetting", "--theme", "bogus"])
+        .expect_code(2);
+    assert!(run.stderr.contains("vetting-recruitment"), "{}", run.stderr);
+}
+
+#[test]
+fn test_syntax_errors_name_the_problem() {
+    let ws = Workspace::with_corpus();
+    for (query, says) in [
+        ("AND", "`AND` needs a word on each side"),
+        ("vetting OR", "`OR` needs a word on each side"),
+        ("title:", "`title:` needs a value"),
+        ("vetting^", "needs a boost number"),
+        ("\"vetting delays", "quote is not closed"),
+        ("(vetting", "parentheses are not balanced"),
+    ] {
+        let run = ws.run(&["search", query]).expect_code(2);
+        assert!(run.stderr.contains(says), "{query}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn test_required_words_make_the_others_optional() {
+    let ws = Workspace::with_corpus();
+    let vetting = search(&ws, &["vetting", "--all"]);
+    let required = search(&ws, &["+vetting police", "--all"]);
+    assert_eq!(required.total_hits, vetting.total_hits);
+    let boosted = search(&ws, &["vetting^2 delays"]);
+    assert!(boosted.total_hits > 0);
+}
+
+#[test]
+fn test_context_stays_inside_the_excerpts_section() {
+    let ws = Workspace::with_corpus();
+    let results = search(&ws, &["", "--all", "--context", "3"]);
+    let mut with_context = 0;
+    for report in &results.reports {
+        for excerpt in &report.excerpts {
+            for line in excerpt.before.iter().chain(&excerpt.after) {
+                with_context += 1;
+                assert!(!line.contains("(Back to top)"), "{line}");
+            }
+        }
+    }
+    assert!(with_context > 100);
+}

@@ -145,9 +145,10 @@ pub fn check_theme<'a>(
     taxonomy: &'a Taxonomy,
     id: &str,
 ) -> anyhow::Result<&'a themis::themes::Theme> {
-    taxonomy
-        .theme(id)
-        .ok_or_else(|| anyhow::anyhow!("unknown theme `{id}`; `themis themes` lists them"))
+    taxonomy.theme(id).ok_or_else(|| {
+        let ids: Vec<&str> = taxonomy.themes.iter().map(|t| t.id.as_str()).collect();
+        anyhow::anyhow!("unknown theme `{id}`; themes are: {}", ids.join(", "))
+    })
 }
 
 /// Every indexed report's record (metadata and structured parts), building the index if needed.

@@ -7,7 +7,7 @@ use themis::corpus::infer::REPORT_TYPES;
 use themis::search::{search_in, Filters, SearchRequest, SearchResults};
 use themis::themes::Taxonomy;
 
-use crate::cli::{GlobalArgs, SearchArgs};
+use crate::cli::{GlobalArgs, SearchArgs, SearchFormat};
 use crate::output::{self, Style};
 use crate::Exit;
 
@@ -15,23 +15,39 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
     let taxonomy = super::load_index_taxonomy(global)?;
     let filters = resolve_filters(args, &taxonomy)?;
     let index = super::open_index(global, &taxonomy)?;
+    let (limit, per_report) = if args.all {
+        (usize::MAX, usize::MAX)
+    } else {
+        (args.limit, args.per_report)
+    };
     let request = SearchRequest {
         query: args.query.clone(),
         filters,
-        limit: args.limit,
-        per_report: args.per_report,
+        limit,
+        per_report,
         context: args.context,
+        theme_ids: Some(taxonomy.themes.iter().map(|t| t.id.clone()).collect()),
     };
     let results = search_in(&index, &request)?;
-    let mut out = output::stdout();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &results)?;
-        writeln!(out)?;
+    let format = if args.json {
+        SearchFormat::Json
     } else {
-        let style = Style {
-            color: output::use_color(global.color),
-        };
-        render_text(&mut out, &results, &taxonomy, style)?;
+        args.format
+    };
+    let mut out = output::stdout();
+    match format {
+        SearchFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &results)?;
+            writeln!(out)?;
+        }
+        SearchFormat::Text => {
+            let style = Style {
+                color: output::use_color(global.color),
+            };
+            render_text(&mut out, &results, &taxonomy, style)?;
+        }
+        SearchFormat::Csv => render_csv(&mut out, &results)?,
+        SearchFormat::Md => render_markdown(&mut out, &results)?,
     }
     output::finish(out)?;
     Ok(if results.total_hits == 0 {
@@ -77,15 +93,18 @@ fn render_text(
             "No passages match `{}`.",
             output::sanitize(&results.query)
         )?;
+        let words: Vec<&str> = results.query.split_whitespace().collect();
+        if words.len() > 1 && !words.iter().any(|w| matches!(*w, "OR" | "AND" | "NOT")) {
+            // Every word must be in one passage: the usual reason for an empty answer.
+            writeln!(
+                out,
+                "Every word must occur in the same passage; `{}` finds passages with any of them.",
+                output::sanitize(&words.join(" OR "))
+            )?;
+        }
         return Ok(());
     }
-    let shown: usize = results.reports.iter().map(|r| r.excerpts.len()).sum();
-    writeln!(
-        out,
-        "{} matching; showing {shown} from {}.\n",
-        output::count(results.total_hits, "passage"),
-        output::count(results.reports.len() as u64, "report")
-    )?;
+    writeln!(out, "{}\n", summary_line(results))?;
     for report in &results.reports {
         writeln!(out, "{}", style.bold(&output::sanitize(&report.title)))?;
         let year = report
@@ -141,6 +160,73 @@ fn render_text(
             }
         }
         writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// "37 passages in 5 reports match; showing 12 from 4."
+fn summary_line(results: &SearchResults) -> String {
+    let shown: usize = results.reports.iter().map(|r| r.excerpts.len()).sum();
+    format!(
+        "{} in {} match; showing {shown} from {}.",
+        output::count(results.total_hits, "passage"),
+        output::count(results.total_reports, "report"),
+        results.reports.len()
+    )
+}
+
+/// The columns of a CSV or Markdown row: one excerpt with its report.
+const COLUMNS: [&str; 14] = [
+    "report", "title", "region", "year", "type", "file", "offsets", "section", "page", "start",
+    "end", "score", "themes", "text",
+];
+
+fn rows(results: &SearchResults) -> impl Iterator<Item = [String; 14]> + '_ {
+    results.reports.iter().flat_map(|report| {
+        report.excerpts.iter().map(move |e| {
+            [
+                report.report.clone(),
+                report.title.clone(),
+                report.region.clone().unwrap_or_default(),
+                report.year.map(|y| y.to_string()).unwrap_or_default(),
+                report.report_type.clone(),
+                report.file.clone(),
+                report.offsets.clone(),
+                e.section.clone().unwrap_or_default(),
+                e.page.map(|p| p.to_string()).unwrap_or_default(),
+                e.start.to_string(),
+                e.end.to_string(),
+                format!("{:.4}", e.score),
+                e.themes.join(";"),
+                e.text.clone(),
+            ]
+        })
+    })
+}
+
+/// RFC 4180 CSV (CRLF), one row per excerpt shown; with `--all`, every matching passage.
+fn render_csv(out: &mut impl Write, results: &SearchResults) -> std::io::Result<()> {
+    write!(out, "{}\r\n", COLUMNS.join(","))?;
+    for row in rows(results) {
+        let fields: Vec<String> = row.iter().map(|f| super::csv_field(f)).collect();
+        write!(out, "{}\r\n", fields.join(","))?;
+    }
+    Ok(())
+}
+
+/// A Markdown table, one row per excerpt, under a line saying what matched.
+fn render_markdown(out: &mut impl Write, results: &SearchResults) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Search `{}`: {}\n",
+        super::md_cell(&results.query).replace('`', "'"),
+        summary_line(results)
+    )?;
+    writeln!(out, "| {} |", COLUMNS.join(" | "))?;
+    writeln!(out, "|{}", "---|".repeat(COLUMNS.len()))?;
+    for row in rows(results) {
+        let cells: Vec<String> = row.iter().map(|f| super::md_cell(f)).collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
     }
     Ok(())
 }

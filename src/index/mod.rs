@@ -21,7 +21,9 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 pub use merge::{BoundedMergePolicy, MAX_MERGED_BYTES};
-pub use schema::{build_schema, kind, pack_theme_count, unpack_theme_count, Fields, PASSAGE_COUNT};
+pub use schema::{
+    build_schema, kind, pack_theme_count, unpack_theme_count, Fields, PASSAGE_COUNT, SUMMARY_ID,
+};
 pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgress};
 
 use crate::corpus::ReportMeta;
@@ -348,7 +350,7 @@ impl SummaryColumns {
         let fast = reader.fast_fields();
         let text = |name: &str| TextColumn::open(fast, name);
         Ok(SummaryColumns {
-            id: text("summary_id")?,
+            id: text(SUMMARY_ID)?,
             title: text("report_title")?,
             region: text("summary_region")?,
             date: text("date")?,

@@ -34,6 +34,9 @@ pub mod kind {
 /// Name of the [`Fields::passage_count`] fast field.
 pub const PASSAGE_COUNT: &str = "passages";
 
+/// Name of the [`Fields::summary_id`] fast field (a report document's id).
+pub const SUMMARY_ID: &str = "summary_id";
+
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
@@ -160,7 +163,7 @@ pub fn build_schema() -> (Schema, Fields) {
         passage_count: builder.add_u64_field(PASSAGE_COUNT, FAST),
         report_title: builder.add_text_field("report_title", fast_only.clone()),
         date: builder.add_text_field("date", fast_only.clone()),
-        summary_id: builder.add_text_field("summary_id", fast_only.clone()),
+        summary_id: builder.add_text_field(SUMMARY_ID, fast_only.clone()),
         summary_file: builder.add_text_field("summary_file", fast_only.clone()),
         summary_region: builder.add_text_field("summary_region", fast_only.clone()),
         summary_type: builder.add_text_field("summary_type", fast_only),

@@ -7,20 +7,18 @@ use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
-use tantivy::postings::SegmentPostings;
-use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
-};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocSet, Score, Searcher, TantivyDocument, Term, TERMINATED};
+use tantivy::{Score, TantivyDocument, Term};
 
 use crate::corpus::{self, CorpusFile};
 use crate::error::{Error, Result};
 use crate::index::{kind, Fields, ReportHeader, ThemisIndex};
-use crate::segment;
+use crate::segment::{self, UnitKind};
 
+mod collect;
+mod query;
 mod report_title;
 
 /// Restrictions applied on top of the query.
@@ -47,12 +45,14 @@ pub struct SearchRequest {
     pub query: String,
     /// Filters.
     pub filters: Filters,
-    /// Most reports to return.
+    /// Most reports to return (`usize::MAX`: every matching report).
     pub limit: usize,
-    /// Most excerpts per report.
+    /// Most excerpts per report (`usize::MAX`: every matching passage).
     pub per_report: usize,
     /// Sentences of context before and after each excerpt.
     pub context: usize,
+    /// The theme ids `theme:` may name (the index's taxonomy); `None`: not checked.
+    pub theme_ids: Option<Vec<String>>,
 }
 
 impl SearchRequest {
@@ -64,6 +64,7 @@ impl SearchRequest {
             limit: 10,
             per_report: 3,
             context: 0,
+            theme_ids: None,
         }
     }
 }
@@ -76,6 +77,8 @@ pub struct SearchResults {
     pub query: String,
     /// Passages matching the query and filters (all of them, not only those shown).
     pub total_hits: u64,
+    /// Reports with at least one matching passage (all of them, not only those shown).
+    pub total_reports: u64,
     /// Reports, best first.
     pub reports: Vec<ReportHits>,
 }
@@ -97,6 +100,8 @@ pub struct ReportHits {
     pub report_type: String,
     /// File, relative to the corpus folder.
     pub file: String,
+    /// How many of the report's passages match (all of them, not only the excerpts shown).
+    pub hits: u64,
     /// What `start`/`end`/`highlights` index: `"source"` (the file's bytes) or `"extracted"`
     /// (the text extracted from a PDF or HTML file, as `themis show` prints it).
     pub offsets: String,
@@ -139,177 +144,118 @@ pub fn search(dir: &Path, request: &SearchRequest) -> Result<SearchResults> {
 }
 
 /// Runs `request` on an opened index.
+///
+/// Every matching passage counts towards its report, so every report with a match can be
+/// shown: reports are ranked by their best passage (ties by report id), and each shows its
+/// best `per_report` passages (ties in passage order).
 pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchResults> {
     let fields = index.fields;
     let searcher = index.reader()?.searcher();
-    let user_query = parse_query(index, &request.query)?;
+    let user_query = query::parse_query(
+        index,
+        &searcher,
+        &request.query,
+        request.theme_ids.as_deref(),
+    )?;
+    if let Some(report) = &request.filters.report {
+        if !query::has_docs(&searcher, &Term::from_field_text(fields.report, report)) {
+            return Err(Error::InvalidArgument(query::unknown_report_message(
+                report,
+            )));
+        }
+    }
     let query = filtered(user_query.box_clone(), &fields, &request.filters);
 
-    let fetch = (request.limit.max(1) * request.per_report.max(1) * 8).clamp(100, 10_000);
-    let (top, total_hits) = searcher.search(
+    let mut buckets = searcher.search(
         &query,
-        &(TopDocs::with_limit(fetch).order_by_score(), Count),
+        &collect::ReportCollector::new(fields.kind, request.per_report),
     )?;
+    collect::rank_reports(&mut buckets);
+    let total_hits = buckets.iter().map(|b| b.hits).sum();
+    let total_reports = buckets.len() as u64;
+
     let mut snippets = SnippetGenerator::create(&searcher, &*user_query, fields.text)?;
     // Passages are short: highlight across the whole passage, not a 150-char window.
     snippets.set_max_num_chars(1 << 20);
-
-    let mut reports: Vec<ReportHits> = Vec::new();
-    let mut slot_by_report: HashMap<DocAddress, usize> = HashMap::new();
     let mut sources = SourceCache::new(index);
-    // Group hits by their report document, and read a stored document only for an excerpt
-    // that will be shown: stored documents are the expensive part of a query.
-    let report_of = report_documents_of(&searcher, &fields, &top)?;
-    for ((score, address), report) in top.into_iter().zip(report_of) {
-        // Every passage is followed by its report's document; one that is not is skipped
-        // rather than shown under a made-up report.
-        let Some(report) = report else {
-            continue;
-        };
-        let position = match slot_by_report.get(&report) {
-            Some(&i) => i,
-            None => {
-                if reports.len() >= request.limit {
-                    continue;
-                }
-                let report_doc: TantivyDocument = searcher.doc(report)?;
-                let Some(header) = text(&report_doc, fields.header)
-                    .and_then(|json| serde_json::from_str::<ReportHeader>(&json).ok())
-                else {
-                    continue;
-                };
-                let i = reports.len();
-                slot_by_report.insert(report, i);
-                reports.push(report_header(header));
-                i
-            }
-        };
-        if reports[position].excerpts.len() >= request.per_report {
-            continue;
+    let mut reports: Vec<ReportHits> = Vec::new();
+    // Stored documents are the expensive part of a query: read them only for what is shown.
+    for bucket in buckets {
+        if reports.len() >= request.limit {
+            break;
         }
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let passage = text(&doc, fields.text).unwrap_or_default();
-        let start = number(&doc, fields.start);
-        let snippet = snippets.snippet(&passage);
-        let fragment = snippet.fragment_range();
-        let highlights = snippet
-            .highlighted()
-            .iter()
-            .map(|r| {
-                [
-                    start + fragment.start + r.start,
-                    start + fragment.start + r.end,
-                ]
-            })
-            .collect();
-        let themes = stored_themes(&doc, &fields);
-        let (before, after) = if request.context > 0 {
-            let file = reports[position].file.clone();
-            sources.context(&file, start, passage.len(), request.context)
-        } else {
-            (Vec::new(), Vec::new())
+        let report_doc: TantivyDocument = searcher.doc(bucket.report)?;
+        let Some(header) = text(&report_doc, fields.header)
+            .and_then(|json| serde_json::from_str::<ReportHeader>(&json).ok())
+        else {
+            continue;
         };
-        reports[position].excerpts.push(Excerpt {
-            section: text(&doc, fields.section),
-            start,
-            end: number(&doc, fields.end),
-            text: passage,
-            highlights,
-            score,
-            themes,
-            page: doc
-                .get_first(fields.page)
-                .and_then(|v| v.as_u64())
-                .and_then(|p| u32::try_from(p).ok()),
-            before,
-            after,
-        });
+        let mut hits = report_header(header, bucket.hits);
+        for &(score, address) in bucket.best.iter().take(request.per_report) {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.excerpts.push(excerpt(
+                &doc,
+                &fields,
+                score,
+                &snippets,
+                &mut sources,
+                &hits.file,
+                request.context,
+            ));
+        }
+        reports.push(hits);
     }
     Ok(SearchResults {
         query: request.query.clone(),
-        total_hits: total_hits as u64,
+        total_hits,
+        total_reports,
         reports,
     })
 }
 
-/// Parses `query` with passage text and title as default fields; words must all match unless
-/// joined with OR.
-fn parse_query(index: &ThemisIndex, query: &str) -> Result<Box<dyn Query>> {
-    if query.trim().is_empty() {
-        return Ok(Box::new(AllQuery));
-    }
-    let mut parser =
-        QueryParser::for_index(&index.index, vec![index.fields.text, index.fields.title]);
-    parser.set_conjunction_by_default();
-    let parsed = parser
-        .parse_query(&and_not_as_not(&escape_apostrophes(query)))
-        .map_err(|err| Error::BadQuery {
-            query: query.to_string(),
-            reason: explain_query_error(&err),
-        })?;
-    Ok(report_title::route_title_leaves(parsed, index.fields.title))
-}
-
-/// tantivy's grammar reads `'` as a quote, so `children's` would be a syntax error. An
-/// apostrophe between two letters or digits is part of a word: escape it (curly ones too).
-fn escape_apostrophes(query: &str) -> String {
-    let chars: Vec<char> = query.chars().collect();
-    let mut out = String::with_capacity(query.len() + 4);
-    let mut in_phrase = false;
-    for (i, &c) in chars.iter().enumerate() {
-        let between_word_chars = i > 0
-            && chars[i - 1].is_alphanumeric()
-            && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
-        if c == '"' {
-            in_phrase = !in_phrase;
-        }
-        if (c == '\'' || c == '’') && between_word_chars {
-            // Inside a phrase the text goes to the analyser as is; outside, escape it.
-            if in_phrase {
-                out.push('\'');
-            } else {
-                out.push_str("\\'");
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// tantivy reads `a AND NOT b` as `a AND (NOT b)`, and a clause made only of an exclusion
-/// matches nothing, so the whole query would find nothing. Users mean `a NOT b`, which tantivy
-/// reads as "a, excluding b": rewrite it outside quoted phrases.
-fn and_not_as_not(query: &str) -> String {
-    static AND_NOT: once_cell::sync::Lazy<regex::Regex> =
-        once_cell::sync::Lazy::new(|| regex::Regex::new(r"\bAND\s+NOT\b").expect("valid regex"));
-    query
-        .split('"')
-        .enumerate()
-        .map(|(i, part)| {
-            if i % 2 == 0 {
-                AND_NOT.replace_all(part, "NOT").into_owned()
-            } else {
-                part.to_string()
-            }
+/// One shown passage: its text, highlights (file offsets), themes, page and context.
+fn excerpt(
+    doc: &TantivyDocument,
+    fields: &Fields,
+    score: Score,
+    snippets: &SnippetGenerator,
+    sources: &mut SourceCache,
+    file: &str,
+    context: usize,
+) -> Excerpt {
+    let passage = text(doc, fields.text).unwrap_or_default();
+    let start = number(doc, fields.start);
+    let snippet = snippets.snippet(&passage);
+    let fragment = snippet.fragment_range();
+    let highlights = snippet
+        .highlighted()
+        .iter()
+        .map(|r| {
+            [
+                start + fragment.start + r.start,
+                start + fragment.start + r.end,
+            ]
         })
-        .collect::<Vec<_>>()
-        .join("\"")
-}
-
-fn explain_query_error(err: &tantivy::query::QueryParserError) -> String {
-    use tantivy::query::QueryParserError as E;
-    match err {
-        E::SyntaxError(detail) => format!(
-            "syntax error ({detail}); check quotes and parentheses are balanced, e.g. '\"information sharing\" AND police'"
-        ),
-        E::FieldDoesNotExist(field) => format!(
-            "there is no field `{field}`; searchable fields are text, title, region, type, report, section, theme, year"
-        ),
-        E::AllButQueryForbidden => {
-            "a query cannot consist only of excluded terms (-word or NOT word); add a word to search for".into()
-        }
-        other => other.to_string(),
+        .collect();
+    let (before, after) = if context > 0 {
+        sources.context(file, start, passage.len(), context)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Excerpt {
+        section: text(doc, fields.section),
+        start,
+        end: number(doc, fields.end),
+        themes: stored_themes(doc, fields),
+        page: doc
+            .get_first(fields.page)
+            .and_then(|v| v.as_u64())
+            .and_then(|p| u32::try_from(p).ok()),
+        text: passage,
+        highlights,
+        score,
+        before,
+        after,
     }
 }
 
@@ -362,46 +308,6 @@ fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The report document of each hit: the first report document at or after it in its segment,
-/// since a report's passages come just before its report document (see
-/// [`crate::index::Fields::passage_count`]). One walk over each segment's report documents,
-/// in document order.
-fn report_documents_of(
-    searcher: &Searcher,
-    fields: &Fields,
-    hits: &[(Score, DocAddress)],
-) -> Result<Vec<Option<DocAddress>>> {
-    let mut order: Vec<usize> = (0..hits.len()).collect();
-    order.sort_unstable_by_key(|&i| (hits[i].1.segment_ord, hits[i].1.doc_id));
-    let report_term = Term::from_field_text(fields.kind, kind::REPORT);
-    let mut reports = vec![None; hits.len()];
-    let mut walk: Option<(u32, Option<SegmentPostings>)> = None;
-    for i in order {
-        let address = hits[i].1;
-        if walk.as_ref().map(|(segment, _)| *segment) != Some(address.segment_ord) {
-            let postings = searcher
-                .segment_reader(address.segment_ord)
-                .inverted_index(fields.kind)?
-                .read_postings(&report_term, IndexRecordOption::Basic)
-                .map_err(|e| {
-                    Error::Index(format!("unreadable postings of report documents: {e}"))
-                })?;
-            walk = Some((address.segment_ord, postings));
-        }
-        if let Some((segment, Some(postings))) = walk.as_mut() {
-            let report = if postings.doc() >= address.doc_id {
-                postings.doc()
-            } else {
-                postings.seek(address.doc_id)
-            };
-            if report != TERMINATED {
-                reports[i] = Some(DocAddress::new(*segment, report));
-            }
-        }
-    }
-    Ok(reports)
-}
-
 fn number(doc: &TantivyDocument, field: Field) -> usize {
     doc.get_first(field)
         .and_then(|v| v.as_u64())
@@ -409,8 +315,9 @@ fn number(doc: &TantivyDocument, field: Field) -> usize {
         .unwrap_or(0)
 }
 
-fn report_header(header: ReportHeader) -> ReportHits {
+fn report_header(header: ReportHeader, hits: u64) -> ReportHits {
     ReportHits {
+        hits,
         offsets: offsets_kind(&header.file).into(),
         report: header.report,
         title: header.title,
@@ -486,43 +393,26 @@ impl SourceCache {
         let sentences = &segmented.sentences;
         let first = sentences.partition_point(|s| s.end <= local_start);
         let last = sentences.partition_point(|s| s.start < local_end);
+        // Context stays inside the passage's section: the next section's heading (or its
+        // first sentences) would read as part of this finding.
+        let section = sentences.get(first).map(|s| s.section);
+        let same_section =
+            |s: &&segment::Sentence| Some(s.section) == section && s.kind != UnitKind::Heading;
         let slice = |s: &segment::Sentence| text[s.start..s.end].to_string();
-        let before = sentences[first.saturating_sub(n)..first]
+        let mut before: Vec<String> = sentences[..first]
             .iter()
+            .rev()
+            .take(n)
+            .take_while(same_section)
             .map(slice)
             .collect();
-        let after = sentences[last..(last + n).min(sentences.len())]
+        before.reverse();
+        let after = sentences[last.min(sentences.len())..]
             .iter()
+            .take(n)
+            .take_while(same_section)
             .map(slice)
             .collect();
         (before, after)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn test_and_not_becomes_not_outside_phrases() {
-        assert_eq!(
-            and_not_as_not("vetting AND NOT police"),
-            "vetting NOT police"
-        );
-        assert_eq!(
-            and_not_as_not("\"staff AND NOT x\" AND NOT police"),
-            "\"staff AND NOT x\" NOT police"
-        );
-        assert_eq!(and_not_as_not("BRAND NOTE"), "BRAND NOTE");
-    }
-
-    #[test]
-    fn test_apostrophes_inside_words_are_escaped() {
-        assert_eq!(escape_apostrophes("children's"), "children\\'s");
-        assert_eq!(
-            escape_apostrophes("\"children’s services\""),
-            "\"children's services\""
-        );
-        assert_eq!(escape_apostrophes("'quoted'"), "'quoted'");
     }
 }
