@@ -270,3 +270,46 @@ fn test_empty_corpus_gives_an_empty_index_not_an_error() {
     assert_eq!(code, 0);
     assert_eq!(summary["reports"], 0);
 }
+
+#[test]
+fn test_commands_update_a_stale_index_before_answering() {
+    let ws = Workspace::with_corpus();
+    ws.run(&["index"]).expect_code(0);
+    // Up to date: no update, no message.
+    let quiet = ws.run(&["search", "vetting"]).expect_code(0);
+    assert_eq!(quiet.stderr, "", "an up-to-date index is used as is");
+
+    ws.write("added.txt", "Zanzibarish caseloads were reviewed by managers.\n");
+    let run = ws.run(&["search", "zanzibarish"]).expect_code(0);
+    assert!(
+        run.stderr.contains("1 corpus file changed"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("added.txt") || run.stdout.contains("Zanzibarish"));
+
+    // A changed file is re-read; a removed one disappears.
+    ws.write("added.txt", "Quixotically long vetting.\n");
+    ws.run(&["search", "quixotically"]).expect_code(0);
+    ws.run(&["search", "zanzibarish"]).expect_code(1);
+    std::fs::remove_file(ws.corpus().join("added.txt")).unwrap();
+    let run = ws.run(&["report", "--json"]).expect_code(0);
+    assert!(run.stderr.contains("changed"), "{}", run.stderr);
+    ws.run(&["search", "quixotically"]).expect_code(1);
+    // And once up to date, quiet again.
+    assert_eq!(ws.run(&["search", "vetting"]).expect_code(0).stderr, "");
+}
+
+#[test]
+fn test_a_manifest_entry_without_its_file_is_a_named_warning() {
+    let ws = Workspace::with_corpus();
+    let manifest = std::fs::read_to_string(ws.corpus().join("reports.toml")).unwrap();
+    let extra = "\n[[report]]\nfile = \"missing-report.txt\"\nid = \"ghost-2024\"\ntitle = \"Ghost\"\ntype = \"press-release\"\n";
+    std::fs::write(ws.corpus().join("reports.toml"), manifest + extra).unwrap();
+    let run = ws.run(&["index"]).expect_code(0);
+    assert!(
+        run.stderr.contains("missing-report.txt") && run.stderr.contains("not found"),
+        "{}",
+        run.stderr
+    );
+}

@@ -381,12 +381,7 @@ fn test_every_matching_report_is_eligible() {
     assert_eq!(all.reports.len(), 5, "{:?}", report_ids(&all));
     assert_eq!(all.total_reports, 5);
     let manchester = search(&ws, &["title:manchester", "--limit", "10"]);
-    assert_eq!(
-        manchester.reports.len(),
-        4,
-        "{:?}",
-        report_ids(&manchester)
-    );
+    assert_eq!(manchester.reports.len(), 4, "{:?}", report_ids(&manchester));
     for report in &all.reports {
         assert!(report.hits >= report.excerpts.len() as u64);
     }
@@ -493,7 +488,11 @@ fn test_csv_and_markdown_have_one_row_per_excerpt() {
         .expect_code(0)
         .stdout;
     let rows = md.lines().filter(|l| l.starts_with("| ")).count();
-    assert_eq!(rows as u64, results.total_hits + 1, "header + one per excerpt");
+    assert_eq!(
+        rows as u64,
+        results.total_hits + 1,
+        "header + one per excerpt"
+    );
     assert!(md.contains("|---|"));
 }
 

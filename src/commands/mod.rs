@@ -60,32 +60,25 @@ pub fn load_index_taxonomy(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
     tagger::load_for_index(global)
 }
 
-/// Opens the index for a command, first building it from the corpus when there is none yet (the
-/// first search on a fresh machine) or re-tagging it when the taxonomy or the themis version
-/// changed, with a progress bar.
+/// Opens the index for a command, first bringing it up to date when it is not what the user
+/// asked for: no index yet (the first search on a fresh machine), another themis version or
+/// taxonomy, or corpus files added, changed or removed since it was built. The update is
+/// incremental (only changed files are read again), with a progress bar.
 pub fn open_index(
     global: &GlobalArgs,
     taxonomy: &Taxonomy,
 ) -> anyhow::Result<themis::index::ThemisIndex> {
-    use themis::index::{ThemisIndex, PIPELINE_VERSION};
-    let why = if !themis::index::exists(&global.index) {
-        "no index yet"
-    } else {
-        // An unusable index is reported by the open below, with what to do about it.
-        match ThemisIndex::open(&global.index) {
-            Ok(opened) if opened.info.pipeline != PIPELINE_VERSION => {
-                "it was built by another version of themis"
-            }
-            Ok(opened) if opened.info.taxonomy != taxonomy.fingerprint() => "the taxonomy changed",
-            Ok(opened) => return Ok(opened),
-            Err(err) => return Err(err.into()),
-        }
+    use themis::index::{Freshness, ThemisIndex};
+    // A damaged or foreign index is an error here, reported with what to do about it.
+    let why = match ThemisIndex::freshness(&global.index, &global.corpus, taxonomy)? {
+        Freshness::Fresh(index) => return Ok(*index),
+        Freshness::Stale(why) => why,
     };
     if !global.quiet {
         eprintln!(
-            "themis: {why}: indexing {} into {} first",
-            global.corpus.display(),
-            global.index.display()
+            "themis: {why}: updating {} from {} first",
+            global.index.display(),
+            global.corpus.display()
         );
     }
     let mut options = themis::index::IndexOptions::new(&global.corpus, &global.index);

@@ -5,6 +5,7 @@
 //! the taxonomy fingerprint. An index without that payload, or with another version, is not
 //! trusted: commands say to run `themis index --rebuild`, and `themis index` rebuilds it.
 
+mod freshness;
 mod merge;
 mod queue;
 mod schema;
@@ -20,6 +21,7 @@ use tantivy::query::{Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+pub use freshness::{CorpusState, FileStamp, Freshness, Staleness, STATE_FILE};
 pub use merge::{BoundedMergePolicy, MAX_MERGED_BYTES};
 pub use schema::{
     build_schema, kind, pack_theme_count, unpack_theme_count, Fields, PASSAGE_COUNT, SUMMARY_ID,

@@ -14,10 +14,12 @@ use serde::Serialize;
 use tantivy::indexer::UserOperation;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
+use super::freshness::{CorpusState, Staleness};
 use super::queue::{InFlight, QueuedDocument};
 use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
 use super::{FORMAT_VERSION, PIPELINE_VERSION};
 use crate::analysis::{self, PreparedTokens, TokenJoiner};
+use crate::corpus::manifest::MANIFEST_FILE;
 use crate::corpus::{self, CorpusFile, FileProblem, Manifest, ReportMeta, SourceText};
 use crate::error::{Error, Result};
 use crate::segment::{segment, Segmented};
@@ -112,6 +114,9 @@ pub fn build_index(
     let started = Instant::now();
     // Read everything that can fail as a whole before touching the index.
     let discovery = corpus::discover(&options.corpus)?;
+    // Stamped before any file is read, so a file changed while it is indexed reads as changed
+    // next time.
+    let corpus_state = CorpusState::of_files(&options.corpus, &discovery.files);
     let manifest = Manifest::load(&options.corpus)?;
     let mut summary = IndexSummary::default();
     for problem in discovery.problems {
@@ -121,6 +126,22 @@ pub fn build_index(
             summary.skipped += 1;
         }
         summary.problems.push(problem);
+    }
+
+    // A manifest entry whose file is missing describes nothing: say so, or a misspelt path
+    // would silently leave its report with inferred metadata (or out of the index).
+    let found: BTreeSet<&str> = discovery.files.iter().map(|f| f.rel.as_str()).collect();
+    for entry in manifest.entries() {
+        if !found.contains(entry.file.as_str()) {
+            summary.problems.push(FileProblem {
+                file: entry.file.clone(),
+                message: format!(
+                    "listed in {MANIFEST_FILE} (report `{}`) but not found in the corpus folder; the entry is ignored",
+                    entry.id
+                ),
+                is_error: false,
+            });
+        }
     }
 
     // A new index is committed even when the corpus is empty, so that it exists afterwards.
@@ -283,6 +304,8 @@ pub fn build_index(
     }
     // Let merges finish instead of abandoning them when the writer drops.
     writer.wait_merging_threads()?;
+    // After the commit: a state older than the index only costs one needless update check.
+    corpus_state.write(&options.index_dir)?;
 
     let opened = ThemisIndex::open(&options.index_dir)?;
     let searcher = opened.reader()?.searcher();
@@ -336,17 +359,19 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
         });
         match opened {
             Ok((opened, files)) => {
-                let known = if opened.info.pipeline != PIPELINE_VERSION {
-                    rebuilt = Some(format!(
-                        "it was built by themis {} and this is {PIPELINE_VERSION}",
-                        opened.info.pipeline
-                    ));
-                    BTreeMap::new()
-                } else if opened.info.taxonomy == taxonomy.fingerprint() {
-                    files
-                } else {
-                    rebuilt = Some("the taxonomy changed, so every sentence is re-tagged".into());
-                    BTreeMap::new()
+                let known = match opened.tagging_staleness(taxonomy) {
+                    None => files,
+                    Some(Staleness::OtherPipeline(by)) => {
+                        rebuilt = Some(format!(
+                            "it was built by themis {by} and this is {PIPELINE_VERSION}"
+                        ));
+                        BTreeMap::new()
+                    }
+                    Some(_) => {
+                        rebuilt =
+                            Some("the taxonomy changed, so every sentence is re-tagged".into());
+                        BTreeMap::new()
+                    }
                 };
                 return Ok((opened.index, fields, known, rebuilt));
             }
