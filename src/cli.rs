@@ -214,12 +214,17 @@ pub struct FindingsArgs {
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// A theme recurs when raised in at least N reports (N regions with --across-regions).
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = at_least_one)]
     pub min_reports: usize,
+    /// With --across-regions: also raised in at least this share of the regions compared
+    /// (0 to 1).
+    #[arg(long, value_name = "SHARE", default_value_t = themis::findings::DEFAULT_MIN_REGION_SHARE, value_parser = share)]
+    pub min_share: f64,
     /// Which sentences count: concern (problems, the default), strength, neutral or all.
     #[arg(long, value_name = "P", default_value = "concern")]
     pub polarity: String,
-    /// Systemic findings: themes raised in at least N regions.
+    /// Systemic findings: themes raised in at least N regions (--min-reports, at least 2) and in
+    /// at least --min-share of the regions compared.
     #[arg(long)]
     pub across_regions: bool,
     /// Quote at most N reports per theme, newest first (all are still counted); 0 quotes all.
@@ -292,10 +297,10 @@ pub struct SearchArgs {
     #[arg(long = "theme", value_name = "ID")]
     pub theme: Vec<String>,
     /// Most reports to show (at least 1; --all shows every one).
-    #[arg(long, value_name = "N", default_value_t = 10, value_parser = at_least_one)]
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = search_limit)]
     pub limit: usize,
     /// Most excerpts per report (at least 1; --all shows every one).
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = at_least_one)]
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = search_limit)]
     pub per_report: usize,
     /// Every matching passage of every matching report (overrides --limit and --per-report).
     #[arg(long)]
@@ -324,13 +329,27 @@ pub enum SearchFormat {
     Md,
 }
 
-/// A count that must be at least 1: 0 would silently show nothing.
+/// A share between 0 and 1.
+fn share(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        Ok(_) => Err("must be between 0 and 1 (e.g. 0.5 for half)".into()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A count that must be at least 1: 0 would silently show nothing, or mean what 1 means.
 fn at_least_one(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
-        Ok(0) => Err("must be at least 1 (use --all to show everything)".into()),
+        Ok(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// A search limit: at least 1, with a pointer to `--all`.
+fn search_limit(s: &str) -> Result<usize, String> {
+    at_least_one(s).map_err(|e| format!("{e} (--all shows everything)"))
 }
 
 #[derive(Debug, Args)]

@@ -18,7 +18,7 @@ use crate::stats::{Cell, CountTable, PolarityFilter};
 use crate::themes::{Polarity, Taxonomy};
 
 /// What to list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FindingsRequest {
     /// Only this region (canonical name).
     pub region: Option<String>,
@@ -31,6 +31,9 @@ pub struct FindingsRequest {
     /// Quote at most this many reports per theme, newest first (0: all of them). All reports
     /// are still counted.
     pub max_reports: usize,
+    /// Across regions, a theme is systemic when raised in at least this share of the regions
+    /// compared (and in at least `min_reports` of them, and at least 2).
+    pub min_region_share: f64,
 }
 
 impl Default for FindingsRequest {
@@ -41,6 +44,7 @@ impl Default for FindingsRequest {
             polarity: PolarityFilter::Only(Polarity::Concern),
             across_regions: false,
             max_reports: DEFAULT_MAX_REPORTS,
+            min_region_share: DEFAULT_MIN_REGION_SHARE,
         }
     }
 }
@@ -48,6 +52,10 @@ impl Default for FindingsRequest {
 /// Reports quoted per theme unless asked otherwise: enough to see a theme recur over the years,
 /// few enough that a corpus of thousands of reports gives a readable answer.
 pub const DEFAULT_MAX_REPORTS: usize = 5;
+
+/// Share of the regions compared that a systemic theme must be raised in: with two regions,
+/// "systemic" then means "in both"; with twelve, in at least six.
+pub const DEFAULT_MIN_REGION_SHARE: f64 = 0.5;
 
 /// A quoted sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,8 +170,13 @@ pub struct SystemicFinding {
 pub struct FindingsReport {
     /// Polarity counted.
     pub polarity: String,
-    /// Minimum reports (or regions).
+    /// Minimum reports (or, across regions, regions: the larger of `--min-reports`, 2 and the
+    /// share of the regions compared).
     pub min_reports: usize,
+    /// Whether this is the across-regions answer.
+    pub across_regions: bool,
+    /// Across regions: the regions with indexed reports (of known region) that were compared.
+    pub regions_compared: usize,
     /// Per-region findings (empty with `across_regions`).
     pub regions: Vec<RegionFindings>,
     /// Systemic findings (only with `across_regions`).
@@ -207,10 +220,18 @@ pub fn findings(
             cells[region].push(cell);
         }
     }
-    let min = request.min_reports.max(1);
+    let regions_compared = region_names.iter().filter(|r| **r != "unknown").count();
+    let min = if request.across_regions {
+        let share = (request.min_region_share.clamp(0.0, 1.0) * regions_compared as f64).ceil();
+        request.min_reports.max(2).max(share as usize)
+    } else {
+        request.min_reports.max(1)
+    };
     let mut out = FindingsReport {
         polarity: filter.name(),
         min_reports: min,
+        across_regions: request.across_regions,
+        regions_compared,
         regions: Vec::new(),
         systemic: Vec::new(),
     };
@@ -266,6 +287,8 @@ pub fn findings(
     }
     if let Some(only) = &request.region {
         reports_by_region.retain(|r, _| r == only);
+        // A region with no reports is an answer ("0 reports indexed"), not an absence.
+        reports_by_region.entry(only.as_str()).or_insert(0);
     }
     for (region, reports_in_region) in reports_by_region {
         let mut region_findings = Vec::new();

@@ -279,7 +279,10 @@ fn test_commands_update_a_stale_index_before_answering() {
     let quiet = ws.run(&["search", "vetting"]).expect_code(0);
     assert_eq!(quiet.stderr, "", "an up-to-date index is used as is");
 
-    ws.write("added.txt", "Zanzibarish caseloads were reviewed by managers.\n");
+    ws.write(
+        "added.txt",
+        "Zanzibarish caseloads were reviewed by managers.\n",
+    );
     let run = ws.run(&["search", "zanzibarish"]).expect_code(0);
     assert!(
         run.stderr.contains("1 corpus file changed"),

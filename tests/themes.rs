@@ -431,3 +431,113 @@ fn test_changed_taxonomy_retags_on_next_run() {
         .expect_code(2);
     assert!(bad.stderr.contains("nonsense"), "{}", bad.stderr);
 }
+
+#[test]
+fn test_findings_for_a_region_without_reports_and_an_empty_index() {
+    let ws = Workspace::with_corpus();
+    let run = ws.run(&["findings", "--region", "London"]).expect_code(1);
+    assert_eq!(run.stdout.trim(), "London: 0 reports indexed.");
+    let json: FindingsReport = ws
+        .run(&["findings", "--region", "London", "--json"])
+        .expect_code(1)
+        .json();
+    assert_eq!(json.regions.len(), 1);
+    assert_eq!(json.regions[0].reports, 0);
+    let run = ws.run(&["findings", "--min-reports", "0"]).expect_code(2);
+    assert!(run.stderr.contains("at least 1"), "{}", run.stderr);
+
+    let empty = Workspace::empty();
+    let run = empty.run(&["findings"]).expect_code(1);
+    assert_eq!(run.stdout.trim(), "No reports indexed.");
+    let run = empty.run(&["findings", "--across-regions"]).expect_code(1);
+    assert!(run.stdout.contains("0 regions compared"), "{}", run.stdout);
+}
+
+#[test]
+fn test_systemic_findings_say_how_many_regions_were_compared() {
+    let ws = Workspace::with_corpus();
+    let report: FindingsReport = ws
+        .run(&["findings", "--across-regions", "--json"])
+        .expect_code(0)
+        .json();
+    assert_eq!(report.regions_compared, 2);
+    assert_eq!(report.min_reports, 2);
+    assert!(report.systemic.iter().all(|f| f.regions.len() >= 2));
+    let text = ws
+        .run(&["findings", "--across-regions"])
+        .expect_code(0)
+        .stdout;
+    assert!(
+        text.starts_with(
+            "Systemic findings (concern): themes raised in at least 2 of the 2 regions compared"
+        ),
+        "{text}"
+    );
+    // One region alone cannot make a finding systemic, whatever --min-reports says.
+    let gm_only = Workspace::with_corpus();
+    std::fs::remove_file(gm_only.corpus().join("004_66209604aff7130f.txt")).unwrap();
+    let report: FindingsReport = gm_only
+        .run(&[
+            "findings",
+            "--across-regions",
+            "--min-reports",
+            "1",
+            "--json",
+        ])
+        .expect_code(1)
+        .json();
+    assert_eq!(report.regions_compared, 1);
+    assert!(report.systemic.is_empty());
+    ws.run(&["findings", "--across-regions", "--min-share", "1.5"])
+        .expect_code(2);
+}
+
+/// Every quoted concern is a sentence that `themis tag` tags as a concern with the finding's
+/// theme, at the same offsets: a quote never stands for a finding its tags do not carry.
+#[test]
+fn test_concern_quotes_are_sentences_tagged_concern_with_the_theme() {
+    let ws = Workspace::with_corpus();
+    let report: FindingsReport = ws.run(&["findings", "--json"]).expect_code(0).json();
+    let manifest = std::fs::read_to_string(ws.corpus().join("reports.toml")).unwrap();
+    let mut checked = 0;
+    for region in &report.regions {
+        for finding in &region.findings {
+            for mention in &finding.reports {
+                let Some(evidence) = &mention.evidence else {
+                    continue;
+                };
+                let file = manifest
+                    .split("[[report]]")
+                    .find(|entry| entry.contains(&format!("id = \"{}\"", mention.report)))
+                    .and_then(|entry| entry.split("file = \"").nth(1))
+                    .and_then(|rest| rest.split('"').next())
+                    .expect("file of report");
+                let tagged = ws
+                    .run(&["tag", "--json", ws.corpus().join(file).to_str().unwrap()])
+                    .expect_code(0)
+                    .stdout;
+                let sentence: Value = tagged
+                    .lines()
+                    .map(|l| serde_json::from_str::<Value>(l).unwrap())
+                    .find(|r| {
+                        r["kind"] == "sentence"
+                            && r["start"] == evidence.start as u64
+                            && r["end"] == evidence.end as u64
+                    })
+                    .unwrap_or_else(|| panic!("no tagged sentence at {evidence:?}"));
+                assert_eq!(sentence["polarity"], "concern", "{evidence:?}");
+                assert!(
+                    sentence["themes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|t| t == finding.theme.as_str()),
+                    "{} not in {sentence}",
+                    finding.theme
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 20, "{checked}");
+}

@@ -17,6 +17,7 @@ pub fn run(global: &GlobalArgs, args: &FindingsArgs) -> anyhow::Result<Exit> {
         polarity: PolarityFilter::parse(&args.polarity)?,
         across_regions: args.across_regions,
         max_reports: args.max_reports,
+        min_region_share: args.min_share,
     };
     let index = super::open_index(global, &taxonomy)?;
     let report = findings(&index, &taxonomy, &request)?;
@@ -62,20 +63,25 @@ fn render(
     style: Style,
 ) -> std::io::Result<()> {
     let polarity = &report.polarity;
-    if !report.systemic.is_empty() || report.regions.is_empty() {
+    if report.across_regions {
         let title = format!(
-            "Systemic findings ({polarity}): themes raised in at least {} regions",
-            report.min_reports
+            "Systemic findings ({polarity}): themes raised in at least {} of the {} compared",
+            report.min_reports,
+            output::count(report.regions_compared as u64, "region")
         );
-        if report.regions.is_empty() {
-            writeln!(out, "{}\n", heading(&title, 1, markdown, style))?;
-            if report.systemic.is_empty() {
-                writeln!(
-                    out,
-                    "No theme is raised in {} or more regions.",
-                    report.min_reports
-                )?;
-            }
+        writeln!(out, "{}\n", heading(&title, 1, markdown, style))?;
+        if report.regions_compared < 2 {
+            writeln!(
+                out,
+                "Systemic findings compare regions: the index has reports from {} (of known region).",
+                output::count(report.regions_compared as u64, "region")
+            )?;
+        } else if report.systemic.is_empty() {
+            writeln!(
+                out,
+                "No theme is raised in {} or more regions.",
+                report.min_reports
+            )?;
         }
         for f in &report.systemic {
             let head = format!(
@@ -102,7 +108,14 @@ fn render(
         }
         return Ok(());
     }
+    if report.regions.is_empty() {
+        writeln!(out, "No reports indexed.")?;
+    }
     for region in &report.regions {
+        if region.reports == 0 {
+            writeln!(out, "{}: 0 reports indexed.", region.region)?;
+            continue;
+        }
         let title = format!(
             "{} — {}; themes raised ({polarity}) in at least {}",
             region.region,
