@@ -157,6 +157,13 @@ fn label_width<'a>(labels: impl Iterator<Item = &'a str>) -> f64 {
     (longest as f64 * CHAR_W + 16.0).max(60.0)
 }
 
+/// Swatches in the heatmap's legend, their width and their spacing.
+const LEGEND_STEPS: usize = 5;
+const LEGEND_SWATCH: f64 = 44.0;
+const LEGEND_PITCH: f64 = 48.0;
+/// Where the last swatch's centre (and its value label) sits, from the grid's left edge.
+const LEGEND_LAST_CENTRE: f64 = (LEGEND_STEPS - 1) as f64 * LEGEND_PITCH + LEGEND_SWATCH / 2.0;
+
 fn heatmap(report: &FrequencyReport) -> String {
     let (rows, groups) = (&report.rows, &report.groups);
     if rows.is_empty() || groups.is_empty() {
@@ -190,7 +197,12 @@ fn heatmap(report: &FrequencyReport) -> String {
     let grid_w = groups.len() as f64 * CELL_W;
     let grid_h = rows.len() as f64 * CELL_H;
     let legend_y = top + grid_h + 16.0;
-    let width = left + grid_w + right;
+    // The legend's five swatches can be wider than a grid of few columns, and its top value
+    // label is centred on the last swatch: the picture must hold both.
+    let legend_label = chars(&report.format_value(max)) as f64 * CHAR_W;
+    let legend_right =
+        left + LEGEND_LAST_CENTRE + (LEGEND_SWATCH / 2.0).max(legend_label / 2.0) + 4.0;
+    let width = (left + grid_w + right).max(legend_right);
     let height = legend_y + 40.0;
 
     let mut s = String::new();
@@ -276,20 +288,21 @@ fn heatmap(report: &FrequencyReport) -> String {
         num(left - 8.0),
         num(legend_y + 12.0)
     );
-    for step in 0..5 {
-        let t = step as f64 / 4.0;
-        let x = left + step as f64 * 48.0;
+    for step in 0..LEGEND_STEPS {
+        let t = step as f64 / (LEGEND_STEPS - 1) as f64;
+        let x = left + step as f64 * LEGEND_PITCH;
         let _ = writeln!(
             s,
-            "<rect x=\"{}\" y=\"{}\" width=\"44\" height=\"16\" fill=\"{}\" stroke=\"#888\" stroke-width=\"0.5\"/>",
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"16\" fill=\"{}\" stroke=\"#888\" stroke-width=\"0.5\"/>",
             num(x),
             num(legend_y),
+            num(LEGEND_SWATCH),
             fill(t)
         );
         let _ = writeln!(
             s,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            num(x + 22.0),
+            num(x + LEGEND_SWATCH / 2.0),
             num(legend_y + 30.0),
             esc(&report.format_value(max * t))
         );
@@ -555,6 +568,46 @@ mod tests {
         let out = html(&fixture());
         // "Wales & the <West>" is wider than a cell, so all column labels rotate.
         assert!(out.contains("rotate(-45)"));
+    }
+
+    /// Every rectangle and every centred label of the heatmap lies inside its SVG, whatever the
+    /// number of columns (the legend is wider than a grid of one or two columns).
+    #[test]
+    fn test_heatmap_legend_and_cells_fit_inside_the_svg() {
+        let attr = |tag: &str, name: &str| -> f64 {
+            let key = format!(" {name}=\"");
+            let at = tag.find(&key).unwrap_or_else(|| panic!("{name} in {tag}")) + key.len();
+            tag[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        for metric in [Metric::Sentences, Metric::Per10k] {
+            for columns in 1..=3 {
+                let mut r = fixture_with(metric);
+                r.groups.truncate(columns);
+                r.column_totals.truncate(columns);
+                for row in &mut r.rows {
+                    row.values.truncate(columns);
+                }
+                let svg = heatmap(&r);
+                let open = svg.lines().next().unwrap();
+                let width = attr(open, "width");
+                let mut checked = 0;
+                for line in svg.lines().skip(1) {
+                    if line.starts_with("<rect") {
+                        let right = attr(line, "x") + attr(line, "width");
+                        assert!(right <= width, "{columns} columns: {line} past {width}");
+                        checked += 1;
+                    } else if line.contains("text-anchor=\"middle\"") {
+                        let label = line.split('>').nth(1).unwrap().trim_end_matches("</text");
+                        let half = chars(label) as f64 * CHAR_W / 2.0;
+                        let right = attr(line, "x") + half;
+                        assert!(right <= width, "{columns} columns: {line} past {width}");
+                        assert!(attr(line, "x") - half >= 0.0, "{line}");
+                        checked += 1;
+                    }
+                }
+                assert!(checked >= 10, "{svg}");
+            }
+        }
     }
 
     #[test]
