@@ -12,9 +12,9 @@ use crate::output::{self, Style};
 use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_index_taxonomy(global)?;
-    let filters = resolve_filters(args, &taxonomy)?;
-    let index = super::open_index(global, &taxonomy)?;
+    let tagger = super::load_index_tagger(global)?;
+    let filters = resolve_filters(args, tagger.taxonomy())?;
+    let index = super::open_index(global, &tagger)?;
     let request = SearchRequest {
         query: args.query.clone(),
         filters,
@@ -31,7 +31,7 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
         let style = Style {
             color: output::use_color(global.color),
         };
-        render_text(&mut out, &results, &taxonomy, style)?;
+        render_text(&mut out, &results, tagger.taxonomy(), style)?;
     }
     output::finish(out)?;
     Ok(if results.total_hits == 0 {

@@ -39,13 +39,13 @@ const CONTRACT_IDS: &[&str] = &[
 #[test]
 fn test_embedded_taxonomy_loads_with_exactly_the_contract_ids() {
     let t = tax();
-    let mut got: Vec<&str> = t.ids();
+    let mut got: Vec<&str> = t.taxonomy().ids();
     let mut want: Vec<&str> = CONTRACT_IDS.to_vec();
     got.sort_unstable();
     want.sort_unstable();
     assert_eq!(got, want);
     assert_eq!(
-        t.categories(),
+        t.taxonomy().categories(),
         vec![
             "workforce",
             "practice",
@@ -468,7 +468,11 @@ fn test_every_theme_matches_paraphrases_and_rejects_near_misses() {
     let t = tax();
     let mut failures = Vec::new();
     for c in CASES {
-        assert!(t.theme(c.theme).is_some(), "unknown theme {}", c.theme);
+        assert!(
+            t.taxonomy().theme(c.theme).is_some(),
+            "unknown theme {}",
+            c.theme
+        );
         assert!(c.yes.len() >= 2, "{}: need two paraphrases", c.theme);
         assert!(!c.no.is_empty(), "{}: need a near miss", c.theme);
         for s in c.yes {
@@ -524,7 +528,8 @@ fn test_themes_are_in_taxonomy_order() {
         .themes
         .iter()
         .map(|id| {
-            t.themes
+            t.taxonomy()
+                .themes
                 .iter()
                 .position(|th| &th.id == id)
                 .unwrap_or(usize::MAX)

@@ -25,7 +25,7 @@ fn test_valid_minimal_file_loads_and_tags() {
         "{HEADER}{}",
         theme_toml("a-b", "match = [\"vetting NEAR/3 delay\"]")
     );
-    let t = Taxonomy::from_toml_str(&src, "x.toml").expect("loads");
+    let t = Tagger::new(Taxonomy::from_toml_str(&src, "x.toml").expect("loads"));
     assert_eq!(t.tag("delays in vetting").themes, vec!["a-b".to_string()]);
     // no [polarity] table: the embedded cues are used
     assert_eq!(
@@ -43,13 +43,13 @@ fn test_exclude_rules_veto_the_theme() {
             "match = [\"court\"]\nexclude = [\"(return|returned) to court\"]"
         )
     );
-    let t = Taxonomy::from_toml_str(&src, "x.toml").expect("loads");
+    let t = Tagger::new(Taxonomy::from_toml_str(&src, "x.toml").expect("loads"));
     assert_eq!(
         t.tag("The court team was strong.").themes,
         vec!["court".to_string()]
     );
     assert!(t.tag("The case was returned to court.").themes.is_empty());
-    let th = t.theme("court").expect("theme");
+    let th = t.taxonomy().theme("court").expect("theme");
     assert_eq!(th.match_rules().collect::<Vec<_>>(), vec!["court"]);
     assert_eq!(th.exclude_rules().count(), 1);
 }
@@ -220,14 +220,14 @@ fn test_from_file_reports_missing_file() {
 fn test_fingerprint_depends_on_source() {
     let a = format!("{HEADER}{}", theme_toml("a", "match = [\"a\"]"));
     let b = format!("{HEADER}{}", theme_toml("a", "match = [\"b\"]"));
-    let fa = Taxonomy::from_toml_str(&a, "a").map(|t| t.fingerprint().to_string());
-    let fb = Taxonomy::from_toml_str(&b, "b").map(|t| t.fingerprint().to_string());
+    let fa = Taxonomy::from_toml_str(&a, "a").map(|t| Tagger::new(t).fingerprint().to_string());
+    let fb = Taxonomy::from_toml_str(&b, "b").map(|t| Tagger::new(t).fingerprint().to_string());
     let (fa, fb) = (fa.expect("a"), fb.expect("b"));
     assert_eq!(fa.len(), 64);
     assert_ne!(fa, fb);
     assert_eq!(
         tax().fingerprint(),
-        Taxonomy::embedded().without_model().fingerprint()
+        Tagger::embedded().without_model().fingerprint()
     );
 }
 

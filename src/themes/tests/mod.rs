@@ -4,7 +4,9 @@
 //! The helpers shared by several of them are here.
 
 use super::*;
+use crate::analysis::AnalyzedToken;
 use proptest::prelude::*;
+use std::path::Path;
 
 mod embedded;
 mod loading;
@@ -13,12 +15,13 @@ mod tagging;
 
 /// The embedded taxonomy's rules alone: these tests are about the rule engine (the learned
 /// half is tested in `crate::model` and `tests/tagger.rs`).
-fn tax() -> Taxonomy {
-    Taxonomy::try_embedded()
-        .unwrap_or_else(|e| panic!("embedded taxonomy must load: {e}"))
-        .without_model()
+fn tax() -> Tagger {
+    Tagger::new(
+        Taxonomy::try_embedded().unwrap_or_else(|e| panic!("embedded taxonomy must load: {e}")),
+    )
+    .without_model()
 }
 
-fn has(t: &Taxonomy, sentence: &str, id: &str) -> bool {
+fn has(t: &Tagger, sentence: &str, id: &str) -> bool {
     t.tag(sentence).themes.iter().any(|x| x == id)
 }

@@ -149,7 +149,7 @@ fn test_polarity_text_round_trip() {
     );
 }
 
-fn pol_of(t: &Taxonomy, sentence: &str) -> Polarity {
+fn pol_of(t: &Tagger, sentence: &str) -> Polarity {
     t.tag(sentence).polarity
 }
 #[test]

@@ -166,19 +166,19 @@ fn test_tag_for_index_skips_polarity_only_for_untagged_sentences() {
 proptest! {
     #[test]
     fn test_tag_never_panics_on_arbitrary_unicode(s in "\\PC{0,300}") {
-        let t = Taxonomy::embedded();
+        let t = Tagger::embedded();
         let tags = t.tag(&s);
         for id in &tags.themes {
-            prop_assert!(t.theme(id).is_some());
+            prop_assert!(t.taxonomy().theme(id).is_some());
         }
     }
 }
 
 #[test]
 fn test_the_embedded_model_is_loaded_lazily_with_the_same_fingerprint() {
-    let lazy = Taxonomy::embedded();
+    let lazy = Tagger::embedded();
     let model = crate::model::Model::embedded().expect("the shipped model loads");
-    let given = Taxonomy::embedded().with_model(Some(model));
+    let given = Tagger::embedded().with_model(Some(model));
     assert_eq!(lazy.fingerprint(), given.fingerprint());
     assert_ne!(lazy.fingerprint(), lazy.without_model().fingerprint());
     let s = "Data on the number of people in work after their sentence was not collected.";
