@@ -89,11 +89,11 @@ impl TokenStream for ThemisTokenStream<'_> {
     }
 }
 
-/// The tokens of one text, made ahead of time: what [`analyze`] gives for `text`, kept compact
-/// (all terms in one string) so that a queue of them costs little memory.
+/// The tokens of one text, made ahead of time: what [`analyze`](super::analyze) gives for
+/// `text`, kept compact (all terms in one string) so that a queue of them costs little memory.
 ///
 /// The indexer's workers analyse every sentence to tag it; a passage is a run of sentences, so
-/// its tokens are usually the sentences' tokens put together ([`PreparedTokens::join`] says
+/// its tokens are usually the sentences' tokens put together ([`TokenJoiner::finish`] says
 /// when that is exact). Handing them to the tokenizer ([`hand_over`]) spares analysing each
 /// passage a second time inside tantivy.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -183,10 +183,10 @@ impl TokenJoiner {
         self.exact = false;
     }
 
-    /// The text's tokens, or `None` unless they are exactly what [`analyze`] gives for the
-    /// whole text: each piece must start and end where no word can continue across (a
-    /// separator or an end of the text), and the text between and around pieces must hold
-    /// no word. Tokens never depend on text beyond the separators around them, so the
+    /// The text's tokens, or `None` unless they are exactly what [`analyze`](super::analyze)
+    /// gives for the whole text: each piece must start and end where no word can continue
+    /// across (a separator or an end of the text), and the text between and around pieces must
+    /// hold no word. Tokens never depend on text beyond the separators around them, so the
     /// pieces' tokens, put together, are then the text's.
     pub fn finish(self) -> Option<PreparedTokens> {
         let rest = &self.prepared.text.as_bytes()[self.covered..];
