@@ -38,7 +38,7 @@ use themis::index::{build_index, IndexOptions, NoProgress, ThemisIndex};
 use themis::report::{GroupBy, Metric};
 use themis::search::search_in;
 use themis::stats::{CountTable, PolarityFilter};
-use themis::themes::Taxonomy;
+use themis::themes::Tagger;
 
 use synth::{ensure_corpus, query_mix, Pool, SEED};
 
@@ -84,7 +84,7 @@ fn run() -> Result<(), BoxError> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bench_dir = target_dir(root).join("bench");
     std::fs::create_dir_all(&bench_dir)?;
-    let taxonomy = Taxonomy::embedded();
+    let tagger = Tagger::embedded();
     // Other work on the machine skews every figure: record the load around the run.
     let load_before = load_average();
 
@@ -123,7 +123,7 @@ fn run() -> Result<(), BoxError> {
     for round in 1..=rounds {
         eprintln!("indexing with themis (round {round} of {rounds})…");
         remove_dir(&index_dir)?;
-        let run = measure(|| build_index(&options, &taxonomy, &NoProgress).map_err(Into::into))?;
+        let run = measure(|| build_index(&options, &tagger, &NoProgress).map_err(Into::into))?;
         if run.value.errors > 0 {
             return Err(format!("{} files could not be indexed", run.value.errors).into());
         }
@@ -169,13 +169,13 @@ fn run() -> Result<(), BoxError> {
     // 5. findings and report.
     eprintln!("findings and report…");
     let findings_ms = median_ms(AGG_REPS, || {
-        findings(&index, &taxonomy, &FindingsRequest::default()).map(|f| f.regions.len())
+        findings(&index, &tagger, &FindingsRequest::default()).map(|f| f.regions.len())
     })?;
     let report_ms = median_ms(AGG_REPS, || {
-        CountTable::load(&index, &taxonomy).map(|table| {
+        CountTable::load(&index, &tagger).map(|table| {
             table
                 .frequency(
-                    &taxonomy,
+                    tagger.taxonomy(),
                     GroupBy::Region,
                     Metric::Sentences,
                     PolarityFilter::All,
@@ -212,7 +212,7 @@ fn run() -> Result<(), BoxError> {
     remove_dir(&shipped_index)?;
     build_index(
         &IndexOptions::new(root.join("corpus"), &shipped_index),
-        &taxonomy,
+        &tagger,
         &NoProgress,
     )?;
     let cold_shipped_ms = cold_start(&binary, &root.join("corpus"), &shipped_index)?;

@@ -22,7 +22,7 @@ use crate::analysis::analyze;
 use crate::corpus::{self, CorpusFile, SourceText};
 use crate::model::train::{train, LabelledUnit, TrainOptions};
 use crate::segment::segment;
-use crate::themes::{Polarity, SentenceTags, Taxonomy};
+use crate::themes::{Polarity, SentenceTags, Tagger, Taxonomy};
 
 /// Extensions tried, in order, for a labels file's text.
 pub const TEXT_EXTENSIONS: [&str; 5] = ["txt", "md", "pdf", "html", "htm"];
@@ -208,7 +208,7 @@ pub struct TaggedSentence {
 
 /// Tags a decoded file sentence by sentence: segmentation, the analysis chain and the tagger
 /// in context, as `themis tag` does.
-pub fn tag_source(source: &SourceText, taxonomy: &Taxonomy) -> Vec<TaggedSentence> {
+pub fn tag_source(source: &SourceText, tagger: &Tagger) -> Vec<TaggedSentence> {
     let segmented = segment(&source.text);
     segmented
         .sentences
@@ -219,7 +219,7 @@ pub fn tag_source(source: &SourceText, taxonomy: &Taxonomy) -> Vec<TaggedSentenc
                 .section
                 .and_then(|i| segmented.sections.get(i))
                 .map(|s| s.title.clone());
-            let tags = taxonomy.tag_in_context(text, &analyze(text), section.as_deref());
+            let tags = tagger.tag_in_context(text, &analyze(text), section.as_deref());
             TaggedSentence {
                 start: sentence.start + source.offset_base,
                 end: sentence.end + source.offset_base,
@@ -534,11 +534,11 @@ pub fn training_units_from(
     Ok((units, without_text))
 }
 
-/// Scores `taxonomy` (rules and its model, as they are) on documents.
-pub fn evaluate(documents: &[Document], taxonomy: &Taxonomy) -> Tally {
+/// Scores `tagger` (rules and its model, as they are) on documents.
+pub fn evaluate(documents: &[Document], tagger: &Tagger) -> Tally {
     let mut tally = Tally::default();
     for doc in documents {
-        tally.add(&doc.labels.units, &tag_source(&doc.source, taxonomy));
+        tally.add(&doc.labels.units, &tag_source(&doc.source, tagger));
     }
     tally
 }
@@ -563,7 +563,7 @@ pub fn cross_validate(
             }
         }
         let (model, _) = train(&units, taxonomy, options);
-        let tagger = taxonomy.clone().with_model(Some(Arc::new(model)));
+        let tagger = Tagger::new(taxonomy.clone()).with_model(Some(Arc::new(model)));
         for (i, doc) in documents.iter().enumerate() {
             if i % k == fold {
                 tally.add(&doc.labels.units, &tag_source(&doc.source, &tagger));

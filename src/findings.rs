@@ -15,7 +15,7 @@ use crate::index::{
     for_each_live_match, kind, must_term, Fields, ReportSummary, StoredSentence, ThemisIndex,
 };
 use crate::stats::{Cell, CountTable, PolarityFilter};
-use crate::themes::{Polarity, Taxonomy};
+use crate::themes::{Polarity, Tagger};
 
 /// What to list.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,10 +186,11 @@ pub struct FindingsReport {
 /// Computes recurring findings from the index.
 pub fn findings(
     index: &ThemisIndex,
-    taxonomy: &Taxonomy,
+    tagger: &Tagger,
     request: &FindingsRequest,
 ) -> Result<FindingsReport> {
-    let table = CountTable::load(index, taxonomy)?;
+    let table = CountTable::load(index, tagger)?;
+    let taxonomy = tagger.taxonomy();
     let ranks = recency_ranks(&table);
     let searcher = index.reader()?.searcher();
     let filter = request.polarity;
@@ -253,7 +254,7 @@ pub fn findings(
             for (_, cells) in &known {
                 if let Some(newest) = newest_first(&ranks, cells, 1).first() {
                     evidence.extend(representative(
-                        &searcher, index, taxonomy, &table, &theme.id, newest, filter,
+                        &searcher, index, tagger, &table, &theme.id, newest, filter,
                     )?);
                 }
             }
@@ -311,7 +312,7 @@ pub fn findings(
                     concern: cell.concern,
                     strength: cell.strength,
                     evidence: representative(
-                        &searcher, index, taxonomy, &table, &theme.id, cell, filter,
+                        &searcher, index, tagger, &table, &theme.id, cell, filter,
                     )?,
                 });
             }
@@ -390,7 +391,7 @@ fn newest_first<'a>(ranks: &[usize], cells: &[&'a Cell], limit: usize) -> Vec<&'
 fn representative(
     searcher: &Searcher,
     index: &ThemisIndex,
-    taxonomy: &Taxonomy,
+    tagger: &Tagger,
     table: &CountTable,
     theme: &str,
     cell: &Cell,
@@ -411,7 +412,7 @@ fn representative(
             let wrong_polarity = sentence.polarity != wanted;
             // Only asked of sentences that could win on polarity: it analyses the text again.
             let cues_disagree =
-                !wrong_polarity && taxonomy.polarity_verdict(&sentence.text).0 != wanted;
+                !wrong_polarity && tagger.polarity_verdict(&sentence.text).0 != wanted;
             let key: QuoteRank = (
                 wrong_polarity,
                 cues_disagree,
@@ -546,14 +547,14 @@ pub struct ThemeExcerpts {
 /// passages of the reports shown are read.
 pub fn theme_excerpts(
     index: &ThemisIndex,
-    taxonomy: &Taxonomy,
+    tagger: &Tagger,
     theme: &str,
     region: Option<&str>,
     filter: PolarityFilter,
     max_reports: usize,
 ) -> Result<ThemeExcerpts> {
-    let table = CountTable::load(index, taxonomy)?;
-    let Some(number) = taxonomy.themes.iter().position(|t| t.id == theme) else {
+    let table = CountTable::load(index, tagger)?;
+    let Some(number) = tagger.taxonomy().themes.iter().position(|t| t.id == theme) else {
         return Ok(ThemeExcerpts {
             report_count: 0,
             reports: Vec::new(),

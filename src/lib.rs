@@ -11,10 +11,10 @@
 //! ```no_run
 //! use themis::index::{build_index, IndexOptions, NoProgress};
 //! use themis::search::{search, SearchRequest};
-//! use themis::themes::Taxonomy;
+//! use themis::themes::Tagger;
 //!
-//! let taxonomy = Taxonomy::embedded();
-//! build_index(&IndexOptions::new("corpus", "index"), &taxonomy, &NoProgress)?;
+//! let tagger = Tagger::embedded();
+//! build_index(&IndexOptions::new("corpus", "index"), &tagger, &NoProgress)?;
 //! let results = search(std::path::Path::new("index"), &SearchRequest::new("vetting delays"))?;
 //! for report in &results.reports {
 //!     println!("{}: {} excerpts", report.title, report.excerpts.len());

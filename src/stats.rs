@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::index::{ReportSummary, ThemisIndex};
 use crate::report::{FrequencyReport, Group, GroupBy, Metric};
-use crate::themes::{Polarity, Taxonomy};
+use crate::themes::{Polarity, Tagger, Taxonomy};
 
 /// Which sentences to count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -107,13 +107,14 @@ pub struct ThemeTotals {
 
 impl CountTable {
     /// Reads the counts from the report documents' fast fields (tagged at index time).
-    pub fn load(index: &ThemisIndex, taxonomy: &Taxonomy) -> Result<CountTable> {
-        if index.info.taxonomy != taxonomy.fingerprint() {
+    pub fn load(index: &ThemisIndex, tagger: &Tagger) -> Result<CountTable> {
+        if index.info.taxonomy != tagger.fingerprint() {
             return Err(Error::Index(format!(
                 "the index at {} was tagged with another taxonomy; run `themis index` to re-tag it",
                 index.path.display()
             )));
         }
+        let taxonomy = tagger.taxonomy();
         let searcher = index.reader()?.searcher();
         let mut reports = index.summaries(&searcher)?;
         let mut cells = Vec::with_capacity(reports.iter().map(|r| r.theme_counts.len()).sum());

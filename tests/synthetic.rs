@@ -10,7 +10,7 @@ use std::path::Path;
 
 use themis::index::{build_index, IndexOptions, NoProgress, ThemisIndex};
 use themis::search::search_in;
-use themis::themes::Taxonomy;
+use themis::themes::Tagger;
 
 use synth::{ensure_corpus, query_mix, write_corpus, Generator, Pool, QueryKind, SEED};
 
@@ -102,10 +102,10 @@ fn a_two_megabyte_corpus_indexes_and_answers_the_query_mix() {
     let corpus = dir.path().join("corpus");
     let stats = write_corpus(&corpus, &pool, SEED, 2_000_000).unwrap();
     let index_dir = dir.path().join("index");
-    let taxonomy = Taxonomy::embedded();
+    let tagger = Tagger::embedded();
     let summary = build_index(
         &IndexOptions::new(&corpus, &index_dir),
-        &taxonomy,
+        &tagger,
         &NoProgress,
     )
     .unwrap();

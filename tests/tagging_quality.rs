@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use themis::eval::{documents, evaluate, read_labels};
-use themis::themes::Taxonomy;
+use themis::themes::Tagger;
 
 #[test]
 fn test_dev_set_micro_f1_and_polarity() {
@@ -16,7 +16,7 @@ fn test_dev_set_micro_f1_and_polarity() {
     let labels = read_labels(&root.join("data/labels/dev1")).unwrap();
     assert_eq!(labels.len(), 5, "five labelled documents");
     let docs = documents(labels, &[root.join("corpus")]).unwrap();
-    let scores = evaluate(&docs, &Taxonomy::embedded()).scores();
+    let scores = evaluate(&docs, &Tagger::embedded()).scores();
     eprintln!(
         "dev set: micro P={:.3} R={:.3} F1={:.3}; polarity accuracy={:?}",
         scores.micro_p, scores.micro_r, scores.micro_f1, scores.polarity_acc
@@ -49,7 +49,7 @@ fn test_the_rules_alone_still_hold_on_the_dev_set() {
         &[root.join("corpus")],
     )
     .unwrap();
-    let scores = evaluate(&docs, &Taxonomy::embedded().without_model()).scores();
+    let scores = evaluate(&docs, &Tagger::embedded().without_model()).scores();
     assert!(
         scores.micro_f1 >= 0.84,
         "rules micro-F1 {}",

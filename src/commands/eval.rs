@@ -9,7 +9,7 @@ use crate::cli::{EvalArgs, GlobalArgs};
 use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &EvalArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_taxonomy(global)?;
+    let tagger = super::load_tagger(global)?;
     let labels = read_labels(&args.labels)?;
     let texts: Vec<PathBuf> = if args.texts.is_empty() {
         let base = if args.labels.is_file() {
@@ -44,9 +44,9 @@ pub fn run(global: &GlobalArgs, args: &EvalArgs) -> anyhow::Result<Exit> {
                 extra_texts.insert(0, path.join("corpus"));
                 extra.extend(training_units_from(path, &extra_texts)?.0);
             }
-            cross_validate(&docs, &extra, &taxonomy, k as usize, &options)
+            cross_validate(&docs, &extra, tagger.taxonomy(), k as usize, &options)
         }
-        None => evaluate(&docs, &taxonomy),
+        None => evaluate(&docs, &tagger),
     };
     let scores = tally.scores();
     if args.json {

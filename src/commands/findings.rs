@@ -10,7 +10,7 @@ use crate::output::{self, Style};
 use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &FindingsArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_index_taxonomy(global)?;
+    let tagger = super::load_index_tagger(global)?;
     let request = FindingsRequest {
         region: super::resolve_region(args.region.as_deref())?,
         min_reports: args.min_reports,
@@ -19,8 +19,8 @@ pub fn run(global: &GlobalArgs, args: &FindingsArgs) -> anyhow::Result<Exit> {
         max_reports: args.max_reports,
         min_region_share: args.min_share,
     };
-    let index = super::open_index(global, &taxonomy)?;
-    let report = findings(&index, &taxonomy, &request)?;
+    let index = super::open_index(global, &tagger)?;
+    let report = findings(&index, &tagger, &request)?;
     let found =
         !report.systemic.is_empty() || report.regions.iter().any(|r| !r.findings.is_empty());
     let mut out = output::stdout();

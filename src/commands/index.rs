@@ -9,13 +9,13 @@ use crate::output;
 use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &IndexArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_index_taxonomy(global)?;
+    let tagger = super::load_index_tagger(global)?;
     let mut options = IndexOptions::new(&global.corpus, &global.index);
     options.rebuild = args.rebuild;
     options.max_file_bytes = args.max_file_size;
     options.cancel = Some(super::cancel_flag());
     let progress = output::Progress::new(global.quiet || args.json);
-    let summary = build_index(&options, &taxonomy, &progress)?;
+    let summary = build_index(&options, &tagger, &progress)?;
     drop(progress);
     for problem in &summary.problems {
         output::report_problem(problem);

@@ -17,7 +17,7 @@ mod train;
 
 use std::path::Path;
 
-use themis::themes::Taxonomy;
+use themis::themes::{Tagger, Taxonomy};
 
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::output;
@@ -43,20 +43,20 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
-/// The taxonomy from `--themes FILE` and the model from `--model FILE` (`none`: rules alone),
-/// or the built-in ones. Validated before anything else runs. For commands that do not read
-/// the index; those that do use [`load_index_taxonomy`].
-pub fn load_taxonomy(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
+/// The tagger of the taxonomy from `--themes FILE` and the model from `--model FILE` (`none`:
+/// rules alone), or the built-in ones. Validated before anything else runs. For commands that
+/// do not read the index; those that do use [`load_index_tagger`].
+pub fn load_tagger(global: &GlobalArgs) -> anyhow::Result<Tagger> {
     let themes = tagger::themes_option(global).flatten();
     let model = tagger::model_option(global).unwrap_or(tagger::ModelChoice::Builtin);
     let explicit = global.themes.is_some() || global.model.is_some();
     tagger::build(themes.as_deref(), &model, global.quiet || !explicit)
 }
 
-/// The taxonomy and model an index is tagged with: those given by `--themes` / `--model`
-/// (which the index then records, so later commands keep them), else those it recorded, else
-/// the built-in ones.
-pub fn load_index_taxonomy(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
+/// The tagger (taxonomy and model) an index is tagged with: those given by `--themes` /
+/// `--model` (which the index then records, so later commands keep them), else those it
+/// recorded, else the built-in ones.
+pub fn load_index_tagger(global: &GlobalArgs) -> anyhow::Result<Tagger> {
     tagger::load_for_index(global)
 }
 
@@ -66,11 +66,11 @@ pub fn load_index_taxonomy(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
 /// incremental (only changed files are read again), with a progress bar.
 pub fn open_index(
     global: &GlobalArgs,
-    taxonomy: &Taxonomy,
+    tagger: &Tagger,
 ) -> anyhow::Result<themis::index::ThemisIndex> {
     use themis::index::{Freshness, ThemisIndex};
     // A damaged or foreign index is an error here, reported with what to do about it.
-    let why = match ThemisIndex::freshness(&global.index, &global.corpus, taxonomy)? {
+    let why = match ThemisIndex::freshness(&global.index, &global.corpus, tagger)? {
         Freshness::Fresh(index) => return Ok(*index),
         Freshness::Stale(why) => why,
     };
@@ -84,7 +84,7 @@ pub fn open_index(
     let mut options = themis::index::IndexOptions::new(&global.corpus, &global.index);
     options.cancel = Some(cancel_flag());
     let progress = output::Progress::new(global.quiet);
-    let summary = themis::index::build_index(&options, taxonomy, &progress)?;
+    let summary = themis::index::build_index(&options, tagger, &progress)?;
     drop(progress);
     for problem in &summary.problems {
         output::report_problem(problem);
@@ -147,9 +147,9 @@ pub fn check_theme<'a>(
 /// Every indexed report's record (metadata and structured parts), building the index if needed.
 pub fn indexed_reports(
     global: &GlobalArgs,
-    taxonomy: &Taxonomy,
+    tagger: &Tagger,
 ) -> anyhow::Result<Vec<themis::index::IndexedReport>> {
-    let index = open_index(global, taxonomy)?;
+    let index = open_index(global, tagger)?;
     let searcher = index.reader()?.searcher();
     Ok(index.reports(&searcher)?)
 }

@@ -35,12 +35,12 @@ struct Group<'a> {
 }
 
 pub fn run(global: &GlobalArgs, args: &RecommendationsArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_index_taxonomy(global)?;
+    let tagger = super::load_index_tagger(global)?;
     let region = super::resolve_region(args.region.as_deref())?;
     if let Some(theme) = &args.theme {
-        super::check_theme(&taxonomy, theme)?;
+        super::check_theme(tagger.taxonomy(), theme)?;
     }
-    let reports = super::indexed_reports(global, &taxonomy)?;
+    let reports = super::indexed_reports(global, &tagger)?;
     let no_themes: Vec<String> = Vec::new();
     let mut items: Vec<(Item, &Recommendation)> = Vec::new();
     for report in &reports {

@@ -11,7 +11,7 @@ use crate::output;
 use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_index_taxonomy(global)?;
+    let tagger = super::load_index_tagger(global)?;
     let by: GroupBy = args.by.parse().map_err(anyhow::Error::msg)?;
     let metric: Metric = args.metric.parse().map_err(anyhow::Error::msg)?;
     let format: Format = if args.json {
@@ -22,9 +22,9 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<Exit> {
     .parse()
     .map_err(anyhow::Error::msg)?;
     let filter = PolarityFilter::parse(&args.polarity)?;
-    let index = super::open_index(global, &taxonomy)?;
-    let table = CountTable::load(&index, &taxonomy)?;
-    let report = table.frequency(&taxonomy, by, metric, filter);
+    let index = super::open_index(global, &tagger)?;
+    let table = CountTable::load(&index, &tagger)?;
+    let report = table.frequency(tagger.taxonomy(), by, metric, filter);
     match args.out.as_deref().filter(|p| !super::is_stdin(p)) {
         Some(path) => {
             let file = std::fs::File::create(path)

@@ -132,8 +132,8 @@ fn report_label(r: &IndexedReport) -> String {
 }
 
 pub fn run_scores(global: &GlobalArgs, args: &TableArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_index_taxonomy(global)?;
-    let reports = super::indexed_reports(global, &taxonomy)?;
+    let tagger = super::load_index_tagger(global)?;
+    let reports = super::indexed_reports(global, &tagger)?;
     let scored: Vec<(&IndexedReport, &Scores)> = reports
         .iter()
         .filter_map(|r| r.structured.scores.as_ref().map(|s| (r, s)))
@@ -247,8 +247,8 @@ pub fn run_scores(global: &GlobalArgs, args: &TableArgs) -> anyhow::Result<Exit>
 }
 
 pub fn run_facts(global: &GlobalArgs, args: &TableArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_index_taxonomy(global)?;
-    let reports = super::indexed_reports(global, &taxonomy)?;
+    let tagger = super::load_index_tagger(global)?;
+    let reports = super::indexed_reports(global, &tagger)?;
     let with_facts: Vec<&IndexedReport> = reports
         .iter()
         .filter(|r| !r.structured.facts.is_empty())

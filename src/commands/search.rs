@@ -12,9 +12,10 @@ use crate::output::{self, Style};
 use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_index_taxonomy(global)?;
-    let filters = resolve_filters(args, &taxonomy)?;
-    let index = super::open_index(global, &taxonomy)?;
+    let tagger = super::load_index_tagger(global)?;
+    let taxonomy = tagger.taxonomy();
+    let filters = resolve_filters(args, taxonomy)?;
+    let index = super::open_index(global, &tagger)?;
     let (limit, per_report) = if args.all {
         (usize::MAX, usize::MAX)
     } else {
@@ -44,7 +45,7 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
             let style = Style {
                 color: output::use_color(global.color),
             };
-            render_text(&mut out, &results, &taxonomy, style)?;
+            render_text(&mut out, &results, taxonomy, style)?;
         }
         SearchFormat::Csv => render_csv(&mut out, &results)?,
         SearchFormat::Md => render_markdown(&mut out, &results)?,

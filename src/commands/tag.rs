@@ -6,7 +6,7 @@ use anyhow::Context;
 use serde::Serialize;
 use themis::corpus::{self, CorpusFile, Manifest, ReportMeta};
 use themis::eval::tag_source;
-use themis::themes::{Polarity, TagReason, Taxonomy};
+use themis::themes::{Polarity, TagReason, Tagger};
 
 use crate::cli::{GlobalArgs, TagArgs};
 use crate::output::{self, Style};
@@ -43,7 +43,7 @@ struct SentenceRecord<'a> {
 }
 
 pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_taxonomy(global)?;
+    let tagger = super::load_tagger(global)?;
     let style = Style {
         color: output::use_color(global.color),
     };
@@ -87,7 +87,7 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
             rel: name.clone(),
         };
         let meta = ReportMeta::resolve(&file, &source, &no_manifest);
-        write_file(&mut out, &name, &meta, &source, &taxonomy, args, style)?;
+        write_file(&mut out, &name, &meta, &source, &tagger, args, style)?;
     }
     output::finish(out)?;
     Ok(exit)
@@ -98,7 +98,7 @@ fn write_file(
     name: &str,
     meta: &ReportMeta,
     source: &corpus::SourceText,
-    taxonomy: &Taxonomy,
+    tagger: &Tagger,
     args: &TagArgs,
     style: Style,
 ) -> anyhow::Result<()> {
@@ -133,13 +133,13 @@ fn write_file(
             style.dim(&format!("{region} · {year} · {}", meta.report_type))
         )?;
     }
-    for sentence in tag_source(source, taxonomy) {
+    for sentence in tag_source(source, tagger) {
         let range = sentence.text_range.clone();
         let text = &source.text[range.clone()];
         let section = sentence.section.as_deref();
         let tags = &sentence.tags;
         let reasons = explain.then(|| {
-            taxonomy
+            tagger
                 .explain_tags(text, &themis::analysis::analyze(text), section)
                 .1
         });
@@ -163,7 +163,12 @@ fn write_file(
             let labels: Vec<&str> = tags
                 .themes
                 .iter()
-                .map(|id| taxonomy.theme(id).map_or(id.as_str(), |t| t.label.as_str()))
+                .map(|id| {
+                    tagger
+                        .taxonomy()
+                        .theme(id)
+                        .map_or(id.as_str(), |t| t.label.as_str())
+                })
                 .collect();
             writeln!(
                 out,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use themis::model::Model;
-use themis::themes::Taxonomy;
+use themis::themes::{Tagger, Taxonomy};
 
 use crate::cli::GlobalArgs;
 
@@ -46,26 +46,27 @@ struct Recorded {
     model: String,
 }
 
-/// Builds the taxonomy (`None`: the built-in one) with the chosen model, saying on stderr
-/// (unless `quiet`) which of its themes the model does not cover.
-pub fn build(themes: Option<&Path>, model: &ModelChoice, quiet: bool) -> anyhow::Result<Taxonomy> {
+/// Builds the tagger of the taxonomy (`None`: the built-in one) with the chosen model, saying on
+/// stderr (unless `quiet`) which of its themes the model does not cover.
+pub fn build(themes: Option<&Path>, model: &ModelChoice, quiet: bool) -> anyhow::Result<Tagger> {
     let taxonomy = match themes {
         Some(path) => Taxonomy::from_file(path)
             .with_context(|| format!("cannot use the taxonomy {}", path.display()))?,
         None => Taxonomy::embedded(),
     };
-    let taxonomy = match model {
-        ModelChoice::Builtin => taxonomy,
-        ModelChoice::None => taxonomy.without_model(),
+    let tagger = Tagger::new(taxonomy);
+    let tagger = match model {
+        ModelChoice::Builtin => tagger,
+        ModelChoice::None => tagger.with_model(None),
         ModelChoice::File(path) => {
             let model = Model::from_file(path)
                 .with_context(|| format!("cannot use the model {}", path.display()))?;
-            taxonomy.with_model(Some(Arc::new(model)))
+            tagger.with_model(Some(Arc::new(model)))
         }
     };
     if !quiet {
         // Only when asked: it parses the model, which commands that read the index never need.
-        let (uncovered, unknown) = taxonomy.model_coverage();
+        let (uncovered, unknown) = tagger.model_coverage();
         if !uncovered.is_empty() {
             eprintln!(
                 "themis: the model does not cover {} of the taxonomy's themes ({}): they are tagged by their rules alone; `themis train` learns them from labelled sentences",
@@ -80,11 +81,11 @@ pub fn build(themes: Option<&Path>, model: &ModelChoice, quiet: bool) -> anyhow:
             );
         }
     }
-    Ok(taxonomy)
+    Ok(tagger)
 }
 
-/// See [`super::load_index_taxonomy`].
-pub fn load_for_index(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
+/// See [`super::load_index_tagger`].
+pub fn load_for_index(global: &GlobalArgs) -> anyhow::Result<Tagger> {
     let dir = &global.index;
     let recorded = read_recorded(dir);
     let themes = themes_option(global)
@@ -96,7 +97,7 @@ pub fn load_for_index(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
     });
     let explicit = global.themes.is_some() || global.model.is_some();
     let built = build(themes.as_deref(), &model, global.quiet || !explicit);
-    let taxonomy = if explicit {
+    let tagger = if explicit {
         built?
     } else {
         built.with_context(|| {
@@ -111,7 +112,7 @@ pub fn load_for_index(global: &GlobalArgs) -> anyhow::Result<Taxonomy> {
             format!("cannot record the taxonomy and model in {}", dir.display())
         })?;
     }
-    Ok(taxonomy)
+    Ok(tagger)
 }
 
 /// What `--themes` asks for: `None` when not given, `Some(None)` for the built-in taxonomy

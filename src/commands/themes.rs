@@ -30,9 +30,10 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
     if let Some(ThemesCommand::Show(show)) = &args.show {
         return run_show(global, show);
     }
-    let taxonomy = super::load_index_taxonomy(global)?;
-    let index = super::open_index(global, &taxonomy)?;
-    let table = CountTable::load(&index, &taxonomy)?;
+    let tagger = super::load_index_tagger(global)?;
+    let index = super::open_index(global, &tagger)?;
+    let table = CountTable::load(&index, &tagger)?;
+    let taxonomy = tagger.taxonomy();
     let totals = table.theme_totals(PolarityFilter::All);
     let entries: Vec<ThemeEntry> = taxonomy
         .themes
@@ -86,14 +87,14 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
 }
 
 fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_index_taxonomy(global)?;
-    let theme = super::check_theme(&taxonomy, &args.id)?;
+    let tagger = super::load_index_tagger(global)?;
+    let theme = super::check_theme(tagger.taxonomy(), &args.id)?;
     let region = super::resolve_region(args.region.as_deref())?;
     let filter = PolarityFilter::parse(&args.polarity)?;
-    let index = super::open_index(global, &taxonomy)?;
+    let index = super::open_index(global, &tagger)?;
     let excerpts = theme_excerpts(
         &index,
-        &taxonomy,
+        &tagger,
         &theme.id,
         region.as_deref(),
         filter,

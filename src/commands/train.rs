@@ -8,7 +8,7 @@ use crate::cli::{GlobalArgs, TrainArgs};
 use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &TrainArgs) -> anyhow::Result<Exit> {
-    let taxonomy = super::load_taxonomy(global)?;
+    let tagger = super::load_tagger(global)?;
     let mut units = Vec::new();
     let mut without_text = 0;
     for path in &args.labels {
@@ -48,7 +48,7 @@ pub fn run(global: &GlobalArgs, args: &TrainArgs) -> anyhow::Result<Exit> {
     if let Some(n) = args.min_examples {
         options.min_positives = n.max(1);
     }
-    let (model, summary) = train(&units, &taxonomy, &options);
+    let (model, summary) = train(&units, tagger.taxonomy(), &options);
     if let Some(parent) = args.out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::corpus::{self, manifest::MANIFEST_FILE};
 use crate::error::{Error, Result};
-use crate::themes::Taxonomy;
+use crate::themes::Tagger;
 
 use super::{exists, ThemisIndex, PIPELINE_VERSION};
 
@@ -65,14 +65,14 @@ pub enum Freshness {
 }
 
 impl ThemisIndex {
-    /// Decides whether the index at `dir` answers for `corpus` tagged with `taxonomy`. A damaged
+    /// Decides whether the index at `dir` answers for `corpus` tagged by `tagger`. A damaged
     /// or foreign index is an error (with what to do), not "stale".
-    pub fn freshness(dir: &Path, corpus: &Path, taxonomy: &Taxonomy) -> Result<Freshness> {
+    pub fn freshness(dir: &Path, corpus: &Path, tagger: &Tagger) -> Result<Freshness> {
         if !exists(dir) {
             return Ok(Freshness::Stale(Staleness::Missing));
         }
         let index = ThemisIndex::open(dir)?;
-        if let Some(stale) = index.tagging_staleness(taxonomy) {
+        if let Some(stale) = index.tagging_staleness(tagger) {
             return Ok(Freshness::Stale(stale));
         }
         let Some(recorded) = CorpusState::read(dir) else {
@@ -84,11 +84,11 @@ impl ThemisIndex {
         })
     }
 
-    /// Why the index's tags are not those `taxonomy` would give, if they are not.
-    pub fn tagging_staleness(&self, taxonomy: &Taxonomy) -> Option<Staleness> {
+    /// Why the index's tags are not those `tagger` would give, if they are not.
+    pub fn tagging_staleness(&self, tagger: &Tagger) -> Option<Staleness> {
         if self.info.pipeline != PIPELINE_VERSION {
             Some(Staleness::OtherPipeline(self.info.pipeline.clone()))
-        } else if self.info.taxonomy != taxonomy.fingerprint() {
+        } else if self.info.taxonomy != tagger.fingerprint() {
             Some(Staleness::OtherTaxonomy)
         } else {
             None

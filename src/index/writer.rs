@@ -23,7 +23,7 @@ use crate::corpus::manifest::MANIFEST_FILE;
 use crate::corpus::{self, CorpusFile, FileProblem, Manifest, ReportMeta, SourceText};
 use crate::error::{Error, Result};
 use crate::segment::{segment, Segmented};
-use crate::themes::{Polarity, Taxonomy};
+use crate::themes::{Polarity, Tagger, Taxonomy};
 
 /// What to index, where.
 #[derive(Debug, Clone)]
@@ -108,7 +108,7 @@ fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::O
 /// files deleted, unchanged files left alone; a changed taxonomy re-tags everything.
 pub fn build_index(
     options: &IndexOptions,
-    taxonomy: &Taxonomy,
+    tagger: &Tagger,
     progress: &dyn IndexProgress,
 ) -> Result<IndexSummary> {
     let started = Instant::now();
@@ -146,7 +146,7 @@ pub fn build_index(
 
     // A new index is committed even when the corpus is empty, so that it exists afterwards.
     let fresh = !exists(&options.index_dir);
-    let (index, fields, previous, rebuilt) = open_for_writing(options, taxonomy)?;
+    let (index, fields, previous, rebuilt) = open_for_writing(options, tagger)?;
     summary.rebuilt = rebuilt;
     let mut writer =
         open_writer(&index, &options.index_dir, options.memory_budget).map_err(|e| match e {
@@ -209,7 +209,7 @@ pub fn build_index(
                         manifest,
                         known_now,
                         &fields,
-                        taxonomy,
+                        tagger,
                         &mut tokens,
                     );
                     if sender.send((i, prepared)).is_err() {
@@ -293,7 +293,7 @@ pub fn build_index(
         let info = CommitInfo {
             program: "themis".into(),
             format: FORMAT_VERSION,
-            taxonomy: taxonomy.fingerprint().to_string(),
+            taxonomy: tagger.fingerprint().to_string(),
             pipeline: PIPELINE_VERSION.to_string(),
             corpus: options.corpus.display().to_string(),
         };
@@ -346,7 +346,7 @@ fn open_writer(
 type WritableIndex = (Index, Fields, BTreeMap<String, String>, Option<String>);
 
 /// Opens (or creates) the index for writing.
-fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<WritableIndex> {
+fn open_for_writing(options: &IndexOptions, tagger: &Tagger) -> Result<WritableIndex> {
     let dir = &options.index_dir;
     let (schema, fields) = build_schema();
     let mut rebuilt = None;
@@ -359,7 +359,7 @@ fn open_for_writing(options: &IndexOptions, taxonomy: &Taxonomy) -> Result<Writa
         });
         match opened {
             Ok((opened, files)) => {
-                let known = match opened.tagging_staleness(taxonomy) {
+                let known = match opened.tagging_staleness(tagger) {
                     None => files,
                     Some(Staleness::OtherPipeline(by)) => {
                         rebuilt = Some(format!(
@@ -460,7 +460,7 @@ fn prepare_report(
     manifest: &Manifest,
     known: &BTreeMap<String, String>,
     fields: &Fields,
-    taxonomy: &Taxonomy,
+    tagger: &Tagger,
     tokens: &mut Vec<analysis::AnalyzedToken>,
 ) -> Prepared {
     let (source, warning) = match corpus::read_source(file, options.max_file_bytes) {
@@ -473,7 +473,7 @@ fn prepare_report(
         return Prepared::Unchanged(warning);
     }
     let (documents, passages, mut problems) =
-        report_documents(fields, taxonomy, &meta, &source, hash, tokens);
+        report_documents(fields, tagger, &meta, &source, hash, tokens);
     problems.splice(0..0, warning);
     Prepared::Ready(ReadyReport {
         documents,
@@ -502,7 +502,7 @@ fn theme_counts(taxonomy: &Taxonomy, tags: &[crate::themes::SentenceTags]) -> Ve
 /// its structured parts (recommendations, scores, ratings, facts) as warnings.
 fn report_documents(
     fields: &Fields,
-    taxonomy: &Taxonomy,
+    tagger: &Tagger,
     meta: &ReportMeta,
     source: &SourceText,
     hash: String,
@@ -555,7 +555,7 @@ fn report_documents(
     for (i, sentence) in segmented.sentences.iter().enumerate() {
         let slice = &text[sentence.start..sentence.end];
         analysis::analyze_into(slice, tokens);
-        tags.push(taxonomy.tag_for_index(slice, tokens, section_of(sentence.section)));
+        tags.push(tagger.tag_for_index(slice, tokens, section_of(sentence.section)));
         let n = passage_of[i];
         if let (Some(joiner), Some(passage)) = (joiners.get_mut(n), segmented.passages.get(n)) {
             if passage.start <= sentence.start && sentence.end <= passage.end {
@@ -620,7 +620,7 @@ fn report_documents(
     for recommendation in &mut structured.recommendations {
         recommendation.start += base;
         recommendation.end += base;
-        recommendation_themes.push(taxonomy.themes(&recommendation.text));
+        recommendation_themes.push(tagger.themes(&recommendation.text));
     }
     let problems = structured
         .problems
@@ -662,7 +662,7 @@ fn report_documents(
     if let Some(date) = &meta.date {
         doc.add_text(fields.date, date);
     }
-    for packed in theme_counts(taxonomy, &tags) {
+    for packed in theme_counts(tagger.taxonomy(), &tags) {
         doc.add_u64(fields.theme_counts, packed);
     }
     doc.add_text(
@@ -685,7 +685,7 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
         let discovery = corpus::discover(&dir).unwrap();
         let manifest = Manifest::load(&dir).unwrap();
-        let taxonomy = Taxonomy::embedded();
+        let tagger = Tagger::embedded();
         let (_, fields) = build_schema();
         let mut passages = 0;
         for file in &discovery.files {
@@ -693,7 +693,7 @@ mod tests {
             let meta = ReportMeta::resolve(file, &source, &manifest);
             let (documents, count, _) = report_documents(
                 &fields,
-                &taxonomy,
+                &tagger,
                 &meta,
                 &source,
                 String::new(),

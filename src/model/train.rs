@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use super::features::feature_names;
 use super::{polarity_index, Model, POLARITIES};
 use crate::analysis::analyze;
-use crate::themes::{Polarity, Taxonomy};
+use crate::themes::{Polarity, Tagger, Taxonomy};
 
 /// One labelled sentence.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
@@ -100,7 +100,7 @@ pub fn train(
     taxonomy: &Taxonomy,
     options: &TrainOptions,
 ) -> (Model, TrainSummary) {
-    let rules = taxonomy.without_model();
+    let rules = Tagger::new(taxonomy.clone()).with_model(None);
     let mut summary = TrainSummary {
         units: units.len(),
         ..TrainSummary::default()
