@@ -69,38 +69,48 @@ pub enum Command {
     /// Incremental: unchanged files are skipped (by content hash), changed files replaced,
     /// removed files deleted; the taxonomy changing re-tags everything. One atomic commit at the
     /// end: an interrupted run leaves the previous index intact.
+    #[command(after_help = INDEX_HELP)]
     Index(IndexArgs),
     /// Search the reports: ranked, highlighted excerpts grouped by report.
     ///
     /// QUERY uses tantivy syntax: words (all must match), "exact phrases", AND / OR / NOT,
-    /// +required -excluded, parentheses, and field:value (title:, region:, type:, report:,
-    /// section:, theme:). Words are stemmed, so delays finds delay and delayed. Builds the index
-    /// first if there is none.
+    /// -excluded, parentheses, word^2 (boost), and field:value (title:, region:, type:, report:,
+    /// section:, theme:; region, type, theme and report values are checked). Once a word is
+    /// marked +required, unmarked words are optional (they rank passages higher). Words are
+    /// stemmed, so delays finds delay and delayed. Builds or updates the index first when there
+    /// is none or the corpus changed.
     Search(SearchArgs),
     /// Tag files with themes and polarity, sentence by sentence, without touching the index.
     Tag(TagArgs),
     /// The theme taxonomy with counts per theme; `themes show ID` quotes a theme's sentences.
+    #[command(after_help = THEMES_HELP)]
     Themes(ThemesArgs),
     /// Recurring findings: per region, the themes raised in at least N of its reports.
     ///
     /// For each theme: the reports and years it appears in, first and last year seen, concern
     /// and strength counts, and the most representative sentence of each report. With
     /// --across-regions: systemic themes raised in at least N regions, one excerpt per region.
+    #[command(after_help = FINDINGS_HELP)]
     Findings(FindingsArgs),
     /// Theme frequency report: a themes x groups matrix with totals, in several formats.
+    #[command(after_help = REPORT_HELP)]
     Report(ReportArgs),
     /// Verify the index: format version, file checksums and document counts.
+    #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
     /// Recommendations pulled out of the reports, with addressee, number and themes.
     ///
     /// --recurring groups recommendations that ask for the same thing in different reports:
     /// two recommendations match when they share at least 4 content words and those make up at
     /// least 75% of the shorter one's content words; groups spanning 2+ reports, largest first.
+    #[command(after_help = RECOMMENDATIONS_HELP)]
     Recommendations(RecommendationsArgs),
     /// Key-question scores (% 'Yes') of each report side by side, with the corpus average, and
     /// PDU ratings.
+    #[command(after_help = SCORES_HELP)]
     Scores(TableArgs),
     /// Key contextual facts (people supervised, staffing, caseloads, ...) side by side.
+    #[command(after_help = FACTS_HELP)]
     Facts(TableArgs),
     /// Train the learned half of the tagger from labelled sentences and write a model file.
     ///
@@ -121,6 +131,7 @@ pub enum Command {
     Eval(EvalArgs),
     /// Print a report's text as themis reads it: for PDF and HTML, the extracted text that
     /// `start`/`end` offsets of "extracted" results refer to.
+    #[command(after_help = SHOW_HELP)]
     Show(ShowArgs),
 }
 
@@ -365,6 +376,65 @@ pub struct TagArgs {
     #[arg(long)]
     pub explain: bool,
 }
+
+const INDEX_HELP: &str = "\
+Examples:
+  themis index
+  themis index --corpus ~/reports --index ~/reports-index --json
+  themis index --rebuild
+
+Other commands update the index themselves when the corpus changed; `index` does it explicitly
+and prints what it did. Exit codes: 0 done, 2 error (some files failed: named on stderr).";
+
+const THEMES_HELP: &str = "\
+Examples:
+  themis themes
+  themis themes show vetting-recruitment --region \"Greater Manchester\" --polarity concern
+  themis themes --json";
+
+const FINDINGS_HELP: &str = "\
+Examples:
+  themis findings --region \"Greater Manchester\"
+  themis findings --across-regions --min-share 0.5
+  themis findings --polarity strength --min-reports 3 --format md > strengths.md
+
+Exit codes: 0 findings listed, 1 none, 2 error.";
+
+const REPORT_HELP: &str = "\
+Examples:
+  themis report
+  themis report --by year --metric per10k --polarity concern
+  themis report --format html --out themes.html
+  themis report --by report --format csv > themes.csv";
+
+const CHECK_HELP: &str = "\
+Examples:
+  themis check
+  themis check --index ~/reports-index --json
+
+Exit codes: 0 the index is sound, 2 it is damaged (run `themis index --rebuild`).";
+
+const RECOMMENDATIONS_HELP: &str = "\
+Examples:
+  themis recommendations --addressee hmpps
+  themis recommendations --recurring
+  themis recommendations --theme vetting-recruitment --format csv > vetting.csv";
+
+const SCORES_HELP: &str = "\
+Examples:
+  themis scores
+  themis scores --format csv > scores.csv";
+
+const FACTS_HELP: &str = "\
+Examples:
+  themis facts
+  themis facts --json";
+
+const SHOW_HELP: &str = "\
+Examples:
+  themis show sw-dipp-2026
+  themis show report.pdf --page 3
+  themis show gm-dipp-2026 --json";
 
 const SEARCH_HELP: &str = "\
 Examples:
