@@ -185,6 +185,44 @@ fn test_damaged_index_gets_a_clear_message() {
     assert!(search.stderr.contains("--rebuild"), "{}", search.stderr);
 }
 
+/// One flipped byte in the middle of a segment file: `search` notices it when it opens the
+/// index (the checksums of files not verified since they were written), not only `check`.
+#[test]
+fn test_a_flipped_byte_is_noticed_by_search_and_by_check() {
+    for extension in ["idx", "store", "term"] {
+        let ws = Workspace::with_corpus();
+        ws.run(&["index"]).expect_code(0);
+        ws.run(&["search", "vetting"]).expect_code(0);
+        let victim = std::fs::read_dir(ws.index())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == extension))
+            .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+            .unwrap();
+        let mut bytes = std::fs::read(&victim).unwrap();
+        let middle = bytes.len() / 3;
+        bytes[middle] ^= 0x5a;
+        std::fs::write(&victim, &bytes).unwrap();
+
+        let search = ws.run(&["search", "vetting"]);
+        assert_eq!(search.code, 2, "{extension}: {search:?}");
+        assert!(
+            search.stderr.contains("checksum mismatch") && search.stderr.contains("--rebuild"),
+            "{extension}: {}",
+            search.stderr
+        );
+        let check = ws.run(&["check"]);
+        assert_eq!(check.code, 2, "{extension}: {check:?}");
+        assert!(
+            format!("{}{}", check.stdout, check.stderr).contains("checksum mismatch"),
+            "{extension}: {check:?}"
+        );
+        ws.run(&["index", "--rebuild"]).expect_code(0);
+        ws.run(&["search", "vetting"]).expect_code(0);
+    }
+}
+
 #[test]
 fn test_index_from_other_format_version() {
     let ws = Workspace::with_corpus();

@@ -84,8 +84,21 @@ pub fn open_index(
     let mut options = themis::index::IndexOptions::new(&global.corpus, &global.index);
     options.cancel = Some(cancel_flag());
     let progress = output::Progress::new(global.quiet);
-    let summary = themis::index::build_index(&options, tagger, &progress)?;
+    let built = themis::index::build_index(&options, tagger, &progress);
     drop(progress);
+    let summary = match built {
+        // Another process is updating the index: answer from its last commit rather than fail
+        // (that process is bringing it up to date).
+        Err(themis::Error::IndexLocked(_)) if themis::index::exists(&global.index) => {
+            if !global.quiet {
+                eprintln!(
+                    "themis: another themis process is updating the index; answering from its last commit"
+                );
+            }
+            return Ok(ThemisIndex::open(&global.index)?);
+        }
+        other => other?,
+    };
     for problem in &summary.problems {
         output::report_problem(problem);
     }

@@ -106,7 +106,8 @@ pub struct FileStamp {
 }
 
 impl FileStamp {
-    fn of(path: &Path) -> Option<FileStamp> {
+    /// The stamp of the file at `path`, when it can be read.
+    pub fn of(path: &Path) -> Option<FileStamp> {
         let meta = std::fs::metadata(path).ok()?;
         let modified_ns = meta
             .modified()

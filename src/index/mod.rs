@@ -9,6 +9,7 @@ mod freshness;
 mod merge;
 mod queue;
 mod schema;
+mod verify;
 mod writer;
 
 use std::collections::BTreeMap;
@@ -26,6 +27,7 @@ pub use merge::{BoundedMergePolicy, MAX_MERGED_BYTES};
 pub use schema::{
     build_schema, kind, pack_theme_count, unpack_theme_count, Fields, PASSAGE_COUNT, SUMMARY_ID,
 };
+pub use verify::{OPEN_BUDGET_BYTES, VERIFIED_FILE};
 pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgress};
 
 use crate::corpus::ReportMeta;
@@ -127,6 +129,10 @@ impl ThemisIndex {
         if index.schema() != schema {
             return Err(incompatible("has a different schema".into()));
         }
+        verify::verify_on_open(&index, dir).map_err(|detail| Error::CorruptIndex {
+            path: dir.to_path_buf(),
+            detail,
+        })?;
         crate::analysis::register(&index);
         Ok(ThemisIndex {
             index,
