@@ -22,6 +22,8 @@
 //! cache is warm for every measurement (the corpus was just generated or read): "cold start"
 //! means a new process opening the index, not a cold disk.
 
+#[path = "../src/allocator.rs"]
+mod allocator;
 #[path = "synth.rs"]
 mod synth;
 

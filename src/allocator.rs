@@ -1,8 +1,10 @@
-//! The allocator of every program built on the library (the binary, the benchmark, the tests):
-//! mimalloc, tuned. Indexing allocates from several threads at once; with glibc's malloc,
-//! allocation was ~10% of indexing CPU (perf, 100 MB benchmark corpus).
+//! The allocator of the `themis` binary and of the scale benchmark: mimalloc, tuned. Indexing
+//! allocates from several threads at once; with glibc's malloc, allocation was ~10% of indexing
+//! CPU (perf, 100 MB benchmark corpus).
 //!
-//! It lives in the library so that the benchmark measures the allocator users run.
+//! Not part of the library (a library must not choose its users' allocator): `main.rs` and
+//! `benches/scale.rs` include this file with `#[path]`, so the benchmark measures the allocator
+//! users run.
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -31,10 +33,9 @@ extern "C" fn tune_allocator() {
 
 #[cfg(test)]
 mod tests {
-    use super::ARENA_EAGER_COMMIT;
-
     #[test]
     fn test_arenas_commit_on_demand() {
+        use super::ARENA_EAGER_COMMIT;
         // The constructor ran before this test binary's first allocation.
         // SAFETY: reading an option has no preconditions.
         let eager = unsafe { libmimalloc_sys::mi_option_get(ARENA_EAGER_COMMIT) };

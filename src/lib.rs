@@ -23,7 +23,6 @@
 //! ```
 #![warn(missing_docs)]
 
-mod allocator;
 pub mod analysis;
 pub mod corpus;
 pub mod error;

@@ -1,6 +1,7 @@
 //! The `themis` binary: parse the command line, run one command, print errors as one line and
 //! map outcomes to the documented exit codes.
 
+mod allocator;
 mod cli;
 mod commands;
 mod output;
