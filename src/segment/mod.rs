@@ -40,12 +40,6 @@
 //! 6. **Passages**: greedy windows of a paragraph's units bounded by [`PassageLimits`]; heading
 //!    paragraphs have none.
 
-use build::build;
-use furniture::find_furniture;
-use headings::mark_headings;
-use lines::split_lines;
-use paragraphs::group_paragraphs;
-
 mod build;
 mod furniture;
 mod headings;
@@ -57,6 +51,12 @@ mod tests;
 
 use serde::Serialize;
 use std::ops::Range;
+
+use build::build;
+use furniture::find_furniture;
+use headings::mark_headings;
+use lines::split_lines;
+use paragraphs::group_paragraphs;
 
 /// Longest unit (sentence, bullet sentence, table row) we emit, in bytes. A run of text with no
 /// sentence boundary (a 5 MB line, a table dump) is cut at whitespace near this length; ~1,000
