@@ -1,10 +1,11 @@
 //! Assembly: turning grouped paragraphs into the [`Segmented`](super::Segmented) output
 //! (sections, units, paragraphs) and windowing each paragraph's units into passages.
 
-use super::headings::{clean_title, word_count};
+use super::headings::word_count;
 use super::paragraphs::{PBuild, PKind};
 use super::sentences::{cap_span, split_sentences};
 use super::{Paragraph, Passage, PassageLimits, Section, Segmented, Sentence, UnitKind};
+use crate::text::lines::clean_heading;
 
 pub(super) fn build(
     text: &str,
@@ -48,7 +49,7 @@ pub(super) fn build(
         }
         if kind == UnitKind::Heading {
             out.sections.push(Section {
-                title: clean_title(&text[p.start..p.end]),
+                title: clean_heading(&text[p.start..p.end]),
                 start: p.start,
                 end: p.end,
             });

@@ -1,7 +1,5 @@
 //! Headings: which single-line paragraphs are headings (title, "Label:" lines, short
-//! capitalised lines) and the cleaned section title of a heading line.
-
-use super::lines::strip_back_to_top;
+//! capitalised lines). A heading's section title is [`crate::text::lines::clean_heading`].
 
 use super::paragraphs::{
     ends_terminal, is_function_word, is_terminal, last_word, starts_lowercase, PBuild, PKind,
@@ -125,29 +123,4 @@ pub(super) fn is_bare_heading(t: &str) -> bool {
             .count()
             >= 2
     })
-}
-
-/// The section title for a heading line: markers, "(Back to top)", trailing ':' and emphasis removed.
-pub(super) fn clean_title(t: &str) -> String {
-    let mut s = t.trim();
-    s = s.trim_start_matches('#').trim_start();
-    s = s.trim_end_matches('#').trim_end();
-    if let Some(head) = strip_back_to_top(s) {
-        s = head.trim_end();
-    }
-    s = s.trim_end_matches(':').trim_end();
-    s = s.trim_matches(|c| c == '*' || c == '_').trim();
-    // A fully quoted sub-heading ("'Insufficient risk prevention'") is titled without quotes.
-    for (open, close) in [('\'', '\''), ('"', '"'), ('‘', '’'), ('“', '”')] {
-        if let Some(inner) = s.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
-            s = inner.trim();
-            break;
-        }
-    }
-    let title = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.is_empty() {
-        t.split_whitespace().collect::<Vec<_>>().join(" ")
-    } else {
-        title
-    }
 }

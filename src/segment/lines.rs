@@ -2,6 +2,8 @@
 //! heading, "(Back to top)" heading, table row, list item or text), the first step of
 //! segmentation.
 
+use crate::text::lines::{atx_heading, lines, strip_back_to_top};
+
 /// One non-blank physical line: `cs..ce` is its whitespace-trimmed content. Blank lines are
 /// not stored (a text of 200 MB of newlines must not cost gigabytes); they only set `gap_before`.
 #[derive(Debug, Clone, Copy)]
@@ -21,63 +23,26 @@ impl Line {
     }
 }
 
-/// Splits into lines on "\n", "\r\n", "\r" and the other Unicode line/page breaks (form feeds
-/// mark PDF page breaks, so they must separate lines rather than indent the next one).
+/// The non-blank lines of `text` (lines end as [`crate::text::lines`] says: form feeds mark PDF
+/// page breaks, so they separate lines rather than indent the next one).
 pub(super) fn split_lines(text: &str) -> Vec<Line> {
-    let b = text.as_bytes();
-    let mut lines = Vec::new();
+    let mut out = Vec::new();
     let mut gap = false;
-    let mut start = 0;
-    let mut i = 0;
-    // Only ASCII bytes and UTF-8 lead bytes are compared, and both occur only at char
-    // boundaries, so every offset recorded here is a char boundary.
-    while i < b.len() {
-        let brk = match b[i] {
-            b'\n' | 0x0B | 0x0C => 1,
-            b'\r' => {
-                if b.get(i + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                }
-            }
-            0xC2 if b.get(i + 1) == Some(&0x85) => 2,
-            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => 3,
-            _ => 0,
-        };
-        if brk > 0 {
-            push_line(text, start, i, &mut gap, &mut lines);
-            i += brk;
-            start = i;
-        } else {
-            i += 1;
+    for line in lines(text) {
+        let (cs, t) = line.trimmed();
+        if t.is_empty() {
+            gap = true;
+            continue;
         }
+        out.push(Line {
+            cs,
+            ce: cs + t.len(),
+            indented: cs > line.start,
+            gap_before: std::mem::take(&mut gap),
+            kind: classify_line(t),
+        });
     }
-    if start < b.len() {
-        push_line(text, start, b.len(), &mut gap, &mut lines);
-    }
-    lines
-}
-
-pub(super) fn push_line(
-    text: &str,
-    start: usize,
-    end: usize,
-    gap: &mut bool,
-    lines: &mut Vec<Line>,
-) {
-    let (cs, ce) = trim_span(text, start, end);
-    if cs == ce {
-        *gap = true;
-        return;
-    }
-    lines.push(Line {
-        cs,
-        ce,
-        indented: cs > start,
-        gap_before: std::mem::take(gap),
-        kind: classify_line(&text[cs..ce]),
-    });
+    out
 }
 
 /// Trims whitespace (Unicode `White_Space`, as `str::trim`) from both ends of `start..end`.
@@ -125,7 +90,7 @@ pub(super) fn classify_line(t: &str) -> LineKind {
         return LineKind::Table;
     }
     if t.len() <= MAX_FORCED_HEADING_BYTES {
-        if is_hash_heading(t) {
+        if atx_heading(t).is_some() {
             return LineKind::Hash;
         }
         if let Some(rest) = strip_back_to_top(t) {
@@ -135,28 +100,6 @@ pub(super) fn classify_line(t: &str) -> LineKind {
         }
     }
     LineKind::Text
-}
-
-pub(super) fn is_hash_heading(t: &str) -> bool {
-    let hashes = t.bytes().take_while(|&b| b == b'#').count();
-    if hashes == 0 || hashes > 6 {
-        return false;
-    }
-    let rest = &t[hashes..];
-    rest.starts_with(char::is_whitespace)
-        && !rest
-            .trim_matches(|c: char| c == '#' || c.is_whitespace())
-            .is_empty()
-}
-
-/// Returns the text before a trailing "(Back to top)" (ASCII case-insensitive), if present.
-pub(super) fn strip_back_to_top(t: &str) -> Option<&str> {
-    const TAIL: &str = "(back to top)";
-    if t.len() < TAIL.len() || !t.is_char_boundary(t.len() - TAIL.len()) {
-        return None;
-    }
-    let (head, tail) = t.split_at(t.len() - TAIL.len());
-    tail.eq_ignore_ascii_case(TAIL).then_some(head)
 }
 
 pub(super) const BULLET_CHARS: &[char] = &[

@@ -80,7 +80,8 @@ pub enum UnitKind {
 /// A section of the document, opened by a heading line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Section {
-    /// The cleaned heading: `#` markers, "(Back to top)", a trailing ':' and `**` removed.
+    /// The cleaned heading ([`crate::text::lines::clean_heading`]): `#` markers, "(Back to top)",
+    /// a trailing ':', emphasis and the quotes of a fully quoted heading removed.
     pub title: String,
     /// Byte offset of the heading line's (trimmed) text.
     pub start: usize,

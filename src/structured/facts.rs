@@ -40,7 +40,7 @@ static NUMBER: Lazy<Regex> = Lazy::new(|| {
 /// Reads "16,013", "24.88%", "35.71%7" (a footnote marker after the '%'), "72 per cent",
 /// "Not available", "–". `None` when it is none of these.
 fn parse_value(s: &str) -> Option<Value> {
-    let s = normalise_ws(s.trim().trim_matches('|'));
+    let s = collapse_ws(s.trim().trim_matches('|'));
     let lower = s.to_lowercase();
     if matches!(
         lower.as_str(),
@@ -168,7 +168,7 @@ fn classify_row(t: &str) -> Row {
     if delimited {
         let cells: Vec<String> = t
             .split(['|', '\t'])
-            .map(normalise_ws)
+            .map(collapse_ws)
             .filter(|c| !c.is_empty())
             .collect();
         if cells.len() >= 2 {
@@ -198,7 +198,7 @@ fn classify_row(t: &str) -> Row {
             glued: false,
         };
     }
-    let t = normalise_ws(t);
+    let t = collapse_ws(t);
     if let Some(cols) = column_tokens(&t).filter(|c| c.len() >= 2) {
         return Row::Columns(cols);
     }
@@ -363,7 +363,7 @@ fn footnote_count(lines: &[Line]) -> usize {
     lines[i + 1..]
         .iter()
         .map(|l| l.text.trim())
-        .take_while(|t| !is_hard_heading(t))
+        .take_while(|t| !is_marked_heading(t))
         .filter(|t| !t.is_empty())
         .count()
 }
@@ -452,7 +452,7 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
         if t.is_empty() {
             continue;
         }
-        if is_hard_heading(t) || heading_is(t, "footnotes") || more_words_than(t, 40) {
+        if is_marked_heading(t) || heading_is(t, "footnotes") || more_words_than(t, 40) {
             break;
         }
         rows.push((l.no, classify_row(t)));
@@ -507,7 +507,7 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
                 } else {
                     tail.as_str()
                 };
-                let label = normalise_ws(label);
+                let label = collapse_ws(label);
                 if tail.trim().is_empty() {
                     flush(&mut group, &mut columns, problems);
                     group = Some((line, label));
@@ -588,7 +588,7 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
                     if let Value::Number(value, pct) = v {
                         out.push(KeyFact {
                             name: format!("{prefix}_{key}{suffix}"),
-                            label: normalise_ws(&format!("{glabel} – {}", spelling.trim())),
+                            label: collapse_ws(&format!("{glabel} – {}", spelling.trim())),
                             value,
                             unit: unit_of(pct, unit),
                             line,

@@ -40,7 +40,7 @@ static OVERALL: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?i)^[\s|]*overall rating\b(.*)$").expect("static regex"));
 
 fn canonical_rating(s: &str) -> String {
-    let l = normalise_ws(&s.to_lowercase());
+    let l = collapse_ws(&s.to_lowercase());
     let mut c = l.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
@@ -81,7 +81,7 @@ pub(super) fn ratings(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<Rating
             || FIELDWORK.is_match(t)
             || OVERALL.is_match(t)
             || STANDARD.is_match(t);
-        if is_hard_heading(t)
+        if is_marked_heading(t)
             || (t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("annex")) && is_heading_like(t))
             || (started && !is_row && more_words_than(t, 25))
         {
@@ -142,7 +142,7 @@ pub(super) fn ratings(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<Rating
                     out.push(Rating {
                         subject: subject.clone(),
                         standard: Some(c[1].to_string()),
-                        name: (!name.is_empty()).then(|| normalise_ws(name)),
+                        name: (!name.is_empty()).then(|| collapse_ws(name)),
                         rating: canonical_rating(&r[1]),
                         score: None,
                     })
@@ -152,7 +152,7 @@ pub(super) fn ratings(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<Rating
                     what: format!(
                         "standard {} of {subject} has no recognisable rating: '{}'",
                         &c[1],
-                        normalise_ws(separators_trimmed(rest))
+                        collapse_ws(separators_trimmed(rest))
                     ),
                     expected: expected.into(),
                 }),

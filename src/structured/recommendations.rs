@@ -72,7 +72,7 @@ pub(super) fn report_region(lines: &[Line]) -> Option<String> {
         .filter(|l| !l.text.is_ascii() || WORD.is_match(l.text))
         .filter(|l| !more_words_than(l.text, 16))
         .find_map(|l| TITLE.captures(l.text.trim()))
-        .map(|c| normalise_ws(&c[1]))
+        .map(|c| collapse_ws(&c[1]))
         .filter(|r| !r.is_empty())
 }
 
@@ -128,7 +128,7 @@ fn addressee_from_heading(
     } else if lower.contains("annex") || lower.contains("appendix") || lower == "recommendations" {
         None
     } else {
-        let name = normalise_ws(
+        let name = collapse_ws(
             &heading
                 .replace("recommendations", "")
                 .replace("Recommendations", ""),
@@ -210,7 +210,7 @@ pub(super) fn recommendations(
 
     fn close_item(recs: &mut [Recommendation], open: &mut Option<usize>, pieces: &mut Vec<&str>) {
         if let Some(i) = open.take() {
-            recs[i].text = normalise_ws(&pieces.join(" "));
+            recs[i].text = collapse_ws(&pieces.join(" "));
         }
         pieces.clear();
     }
@@ -281,7 +281,7 @@ pub(super) fn recommendations(
                 line: line.no,
                 addressee,
                 name,
-                heading: normalise_ws(t),
+                heading: collapse_ws(t),
                 items: 0,
                 check_empty: true,
             });
@@ -313,7 +313,7 @@ pub(super) fn recommendations(
             pieces.push(body_trim);
             continue;
         }
-        if is_hard_heading(t) {
+        if is_marked_heading(t) {
             close_item(&mut recs, &mut open, &mut pieces);
             close_lead(&mut lead, problems);
             close_block(&mut block, problems);

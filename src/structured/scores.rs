@@ -103,7 +103,7 @@ fn is_key_question_header(t: &str) -> bool {
     {
         return false;
     }
-    let c = normalise_ws(&t.replace(['|', '\t'], " ")).to_lowercase();
+    let c = collapse_ws(&t.replace(['|', '\t'], " ")).to_lowercase();
     c.starts_with("key question") && !more_words_than(&c, 6)
 }
 

@@ -1,7 +1,7 @@
 //! Tests of structured extraction on miniature reports in each layout the readers handle.
 
 use super::facts::column_tokens;
-use super::helpers::normalise_ws;
+use super::helpers::collapse_ws;
 use super::*;
 use proptest::prelude::*;
 
@@ -134,7 +134,7 @@ fn test_web_numbered_recommendations_keep_numbers() {
 fn test_offsets_cover_the_recommendation_text() {
     for text in [WEB_PIPES, WEB_GLUED, LETTER] {
         for r in extract(text).recommendations {
-            assert_eq!(normalise_ws(&text[r.start..r.end]), r.text);
+            assert_eq!(collapse_ws(&text[r.start..r.end]), r.text);
         }
     }
 }
@@ -482,7 +482,7 @@ fn test_crlf_and_cr_line_endings() {
     assert_eq!(s.recommendations.len(), 4);
     assert_eq!(s.facts.len(), 6);
     for r in &s.recommendations {
-        assert_eq!(normalise_ws(&text[r.start..r.end]), r.text);
+        assert_eq!(collapse_ws(&text[r.start..r.end]), r.text);
     }
     assert_eq!(extract(&WEB_PIPES.replace('\n', "\r")).facts.len(), 6);
 }

@@ -4,6 +4,8 @@
 use once_cell::sync::Lazy;
 use regex::Regex;
 
+use crate::text::lines::lines;
+
 use super::dates::is_reference_line;
 use super::re;
 use super::{HEAD_LINES, LEAD_CHARS};
@@ -19,16 +21,10 @@ pub(super) struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     pub(super) fn new(text: &'a str) -> Doc<'a> {
-        let mut lines = Vec::new();
-        let mut offset = 0;
-        for raw in text.split_inclusive('\n') {
-            let trimmed = raw.trim();
-            if !trimmed.is_empty() {
-                let lead = raw.len() - raw.trim_start().len();
-                lines.push((offset + lead, trimmed));
-            }
-            offset += raw.len();
-        }
+        let lines: Vec<(usize, &str)> = lines(text)
+            .map(|l| l.trimmed())
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
         let related_cut = lines
             .iter()
             .find(|(_, l)| RE_RELATED_MARKER.is_match(l))

@@ -3,6 +3,8 @@
 use once_cell::sync::Lazy;
 use regex::Regex;
 
+use crate::text::lines::{atx_heading, collapse_ws, lines};
+
 use super::dates::is_date_line;
 use super::doc::Doc;
 use super::re;
@@ -51,9 +53,11 @@ pub(super) static RE_ORG_PREFIX: Lazy<Regex> = Lazy::new(|| {
 /// opens with running prose and no heading.
 pub fn extract_title(text: &str) -> Option<String> {
     let mut paragraphs = 0;
-    let lines: Vec<&str> = text
-        .lines()
-        .map(|l| without_heading_marks(l.trim()))
+    let lines: Vec<&str> = lines(text)
+        .map(|l| {
+            let t = l.text.trim();
+            atx_heading(t).unwrap_or(t)
+        })
         .filter(|l| !l.is_empty())
         .take(HEAD_LINES)
         .collect();
@@ -80,17 +84,6 @@ pub fn extract_title(text: &str) -> Option<String> {
     None
 }
 
-/// The text of a Markdown ATX heading (`# Title`, `## Title ##`); other lines unchanged.
-pub(super) fn without_heading_marks(line: &str) -> &str {
-    let marks = line.len() - line.trim_start_matches('#').len();
-    let rest = &line[marks..];
-    if (1..=6).contains(&marks) && rest.starts_with([' ', '\t']) {
-        rest.trim().trim_end_matches('#').trim_end()
-    } else {
-        line
-    }
-}
-
 pub(super) fn is_heading_like(line: &str) -> bool {
     let chars = line.chars().count();
     let first = line.chars().next().unwrap_or(' ');
@@ -112,7 +105,7 @@ pub(super) fn is_heading_like(line: &str) -> bool {
 pub(super) fn clean_title(line: &str) -> String {
     let line = line.trim_start_matches(|c: char| c == '#' || c.is_whitespace());
     let line = line.trim_end_matches(|c: char| c == '#' || c.is_whitespace());
-    let collapsed = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let collapsed = collapse_ws(line);
     let without_org = RE_ORG_PREFIX.replace(&collapsed, "").into_owned();
     let base = if without_org.chars().count() >= 4 {
         without_org
