@@ -37,6 +37,8 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::ReportMeta;
+
 pub use facts::KeyFact;
 pub use ratings::Rating;
 pub use recommendations::{Addressee, Recommendation};
@@ -75,13 +77,16 @@ pub struct Structured {
 
 /// Extracts recommendations, scores, ratings and key facts from a report's text.
 ///
+/// `meta` is the report's resolved metadata (manifest entry or inference, see
+/// [`ReportMeta::resolve`]): what the text alone does not settle is taken from it rather than
+/// guessed again, namely the region that "Regional recommendations" are addressed to.
+///
 /// Never panics; linear in the input (each pass reads every line once).
-pub fn extract(text: &str) -> Structured {
+pub fn extract(text: &str, meta: &ReportMeta) -> Structured {
     let lines = split_lines(text);
     let mut out = Structured::default();
-    let region = recommendations::report_region(&lines);
     out.recommendations =
-        recommendations::recommendations(&lines, region.as_deref(), &mut out.problems);
+        recommendations::recommendations(&lines, meta.region.as_deref(), &mut out.problems);
     out.scores = scores::scores(&lines, &mut out.problems);
     out.ratings = ratings::ratings(&lines, &mut out.problems);
     out.facts = facts::facts(&lines, &mut out.problems);

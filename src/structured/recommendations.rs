@@ -40,8 +40,8 @@ pub struct Recommendation {
     /// Who it is addressed to.
     pub addressee: Addressee,
     /// The addressee's name: the PDU ("Manchester North"), the region ("Greater Manchester
-    /// Region", or the region named in the report title for "Regional recommendations"), or
-    /// "HMPPS"; `None` when the text does not say.
+    /// Region", or the report's own region, from its metadata, for "Regional recommendations"),
+    /// or "HMPPS"; `None` when neither the text nor the metadata says.
     pub addressee_name: Option<String>,
     /// The item's number ("3." → 3), `None` for a bullet without a number.
     pub number: Option<u32>,
@@ -54,26 +54,6 @@ pub struct Recommendation {
     /// The heading it came under: the lead-in line ("The PDU should:") when there is one,
     /// otherwise the cleaned section heading ("HMPPS recommendations").
     pub heading: String,
-}
-
-/// The region named in the report title ("Dynamic Inspection of Public Protection in South West
-/// region" → "South West"), used as the addressee of "Regional recommendations".
-pub(super) fn report_region(lines: &[Line]) -> Option<String> {
-    static TITLE: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i)^.*\binspection\b.*\bin (?:the )?([A-Z][A-Za-z ,&'’-]*?)(?: region)?\s*$")
-            .expect("static regex")
-    });
-    // The title pattern's captures are slow to rule a line out; an ASCII line without the word
-    // cannot match (other lines may hold a case-folded form of it, so they go to the pattern).
-    static WORD: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i-u)inspection").expect("static regex"));
-    lines
-        .iter()
-        .take(60)
-        .filter(|l| !l.text.is_ascii() || WORD.is_match(l.text))
-        .filter(|l| !more_words_than(l.text, 16))
-        .find_map(|l| TITLE.captures(l.text.trim()))
-        .map(|c| collapse_ws(&c[1]))
-        .filter(|r| !r.is_empty())
 }
 
 static ITEM: Lazy<Regex> = Lazy::new(|| {

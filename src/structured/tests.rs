@@ -5,6 +5,28 @@ use super::helpers::collapse_ws;
 use super::*;
 use proptest::prelude::*;
 
+/// The metadata the index resolves for a test report; only its region matters to extraction.
+fn meta(region: Option<&str>) -> ReportMeta {
+    ReportMeta {
+        id: "test".into(),
+        file: "test.txt".into(),
+        title: "Test report".into(),
+        publisher: None,
+        region: region.map(str::to_string),
+        date: None,
+        year: None,
+        report_type: "other".into(),
+        source: None,
+        licence: None,
+        inferred: true,
+    }
+}
+
+/// Extraction from a test report whose metadata names no region.
+fn extract(text: &str) -> Structured {
+    super::extract(text, &meta(None))
+}
+
 /// A 2026 web report in miniature: bulleted regional recommendations, an unmarked-heading
 /// HMPPS block, a `| … |` score table and a `| … |` facts table with a glued footnote.
 const WEB_PIPES: &str = "Dynamic Inspection of Public Protection in Greater Manchester\n\
@@ -102,8 +124,8 @@ fn names(s: &Structured) -> Vec<(&str, f64)> {
 }
 
 #[test]
-fn test_web_bulleted_recommendations_take_addressee_from_heading_and_title() {
-    let s = extract(WEB_PIPES);
+fn test_web_bulleted_recommendations_take_addressee_from_heading_and_metadata() {
+    let s = super::extract(WEB_PIPES, &meta(Some("Greater Manchester")));
     let r = &s.recommendations;
     assert_eq!(r.len(), 4);
     assert_eq!(r[0].addressee, Addressee::Region);
@@ -118,8 +140,19 @@ fn test_web_bulleted_recommendations_take_addressee_from_heading_and_title() {
 }
 
 #[test]
+fn test_regional_recommendations_name_the_metadata_region_only() {
+    // The title names Greater Manchester, but the report's region is what its metadata says;
+    // without one the addressee's name is unknown rather than read off the title.
+    let r = super::extract(WEB_PIPES, &meta(Some("North West"))).recommendations;
+    assert_eq!(r[0].addressee_name.as_deref(), Some("North West"));
+    let r = extract(WEB_PIPES).recommendations;
+    assert_eq!(r[0].addressee, Addressee::Region);
+    assert_eq!(r[0].addressee_name, None);
+}
+
+#[test]
 fn test_web_numbered_recommendations_keep_numbers() {
-    let s = extract(WEB_GLUED);
+    let s = super::extract(WEB_GLUED, &meta(Some("South West")));
     let r = &s.recommendations;
     assert_eq!(r.len(), 3);
     assert_eq!(r[0].addressee_name.as_deref(), Some("South West"));
