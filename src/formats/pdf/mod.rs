@@ -46,7 +46,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pdf_extract::Document;
 
-use super::{describe_start, Extracted, FormatError};
+use super::{describe_start, find, Extracted, FormatError};
 use document::{clean_title, ensure_media_box, info_string, pdf_date, rewrite_quote_operators};
 use glyphs::Collector;
 use layout::layout;
@@ -161,10 +161,6 @@ fn extract(bytes: &[u8]) -> Result<Extracted, FormatError> {
 fn is_password_problem(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
     m.contains("decrypt") || m.contains("password") || m.contains("encrypt")
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn trim_end(bytes: &[u8]) -> &[u8] {
