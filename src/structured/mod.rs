@@ -4,7 +4,8 @@
 //!
 //! - **Recommendations** ([`Recommendation`]): the items under a recommendations heading
 //!   ("Regional recommendations", "HMPPS recommendations", "Annexe one – Recommendations"),
-//!   with their addressee taken from the heading or from a lead-in line such as
+//!   with their addressee taken from the heading (a regional one is the report's region, from
+//!   its metadata) or from a lead-in line such as
 //!   "The PDU should:" / "Greater Manchester Region should:" (a PDU lead-in borrows the name of
 //!   the "X PDU" sub-heading above it). Items are bulleted and/or numbered; hard-wrapped
 //!   continuation lines are joined.
@@ -22,9 +23,14 @@
 //! read is reported as a [`Problem`] (line, what was found, what was expected) and yields no
 //! value. A stated absence ("Not available", "–") is not a problem and yields no value either.
 //!
-//! Everything works line by line over the raw text (byte offsets are into the text given), in
-//! time linear in the input, and never panics. [`recurring_groups`] then compares
-//! recommendations across reports.
+//! Everything works line by line over the raw text (lines and headings' text as
+//! [`crate::text::lines`] defines them; byte offsets are into the text given), in time linear
+//! in the input, and never panics. [`recurring_groups`] then compares recommendations across
+//! reports.
+//!
+//! One file per part: `recommendations.rs`, `scores.rs`, `ratings.rs`, `facts.rs` and
+//! `recurring.rs`, with the heading and sentence tests they share in `helpers.rs`; this file
+//! holds what they return and [`extract`], which runs them.
 
 mod facts;
 mod helpers;
