@@ -36,6 +36,7 @@ pub mod search;
 pub mod segment;
 pub mod stats;
 pub mod structured;
+pub mod text;
 pub mod themes;
 
 pub use error::{Error, Result};

@@ -3,11 +3,11 @@
 //! This module owns the *data* side of region inference: loading the gazetteer
 //! (`data/gazetteer.toml`, embedded at compile time), normalising names the way writers vary
 //! them, resolving a user-typed region name to its canonical form ([`Gazetteer::canonical_region`])
-//! and scoring every mention in a document ([`Gazetteer::infer_region`]).
+//! and scoring every mention in a document ([`Gazetteer::infer_region_with_title`]).
 //!
 //! Matching is one pass of one compiled regex (an alternation of every term, longest first), so
 //! a document costs O(text) however big the gazetteer grows. The scoring rule is documented on
-//! [`Gazetteer::infer_region`].
+//! [`Gazetteer::infer_region_with_title`].
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -371,8 +371,9 @@ impl Gazetteer {
     /// The region a document is about, or `None` when unknown or ambiguous.
     ///
     /// Scoring rule:
-    /// 1. The title (first heading-like line) is matched first: if it names exactly one region
-    ///    by name, variant or abbreviation, that region decides.
+    /// 1. The title, when given, is matched first: if it names exactly one region by name,
+    ///    variant or abbreviation, that region decides. (Metadata inference passes the first
+    ///    heading-like line, or a letter's subject line: see [`super::infer::infer_metadata`].)
     /// 2. Otherwise every mention counts with a weight by specificity — region name/variant 5,
     ///    PDU or single-region legacy body 4, police force/combined authority/council 3,
     ///    local area or town 2, a body spanning several regions 1 to each of them — times 4 in
@@ -384,13 +385,6 @@ impl Gazetteer {
     ///    ("London SW1H 9AJ": an address), and compass phrases ("the North East of the
     ///    borough").
     /// 4. The best region wins if it scores at least 8 and at least twice the runner-up.
-    pub fn infer_region(&self, text: &str) -> Option<&'static str> {
-        let title = super::infer::extract_title(text);
-        self.infer_region_with_title(title.as_deref(), text)
-    }
-
-    /// [`Gazetteer::infer_region`] with the title already known (it may be a line that is not
-    /// the first heading, such as a letter's subject line).
     pub fn infer_region_with_title(&self, title: Option<&str>, text: &str) -> Option<&'static str> {
         let mut scores = [0.0f64; 12];
         if let Some(title) = title {
@@ -766,7 +760,7 @@ mod tests {
         "#;
         let gz = Gazetteer::from_toml_str(src).expect("parses");
         assert_eq!(
-            gz.infer_region("Work in Aberporth. Aberporth again. And Aberporth."),
+            gz.infer_region_with_title(None, "Work in Aberporth. Aberporth again. And Aberporth."),
             Some("Wales")
         );
     }
@@ -801,111 +795,6 @@ mod tests {
         ] {
             assert_eq!(g().canonical_region(input), None, "{input}");
         }
-    }
-
-    #[test]
-    fn test_region_from_title() {
-        let text = "Dynamic Inspection of Public Protection in South West region\n\
-                    We met leaders in London and Cardiff during the inspection.";
-        assert_eq!(g().infer_region(text), Some("South West"));
-    }
-
-    #[test]
-    fn test_region_from_pdu_names() {
-        let text = "Summary of findings\nWe inspected the Swindon and Wiltshire PDU and the \
-                    Devon and Torbay PDU. Cases in Bristol and South Gloucestershire were also \
-                    reviewed.";
-        assert_eq!(g().infer_region(text), Some("South West"));
-    }
-
-    #[test]
-    fn test_region_from_police_and_local_authority_names() {
-        let text = "Partnership working\nStaff worked closely with West Yorkshire Police and \
-                    Leeds City Council. Bradford and Kirklees teams shared premises.";
-        assert_eq!(g().infer_region(text), Some("Yorkshire and the Humber"));
-        let text = "Partners\nMerseyside Police and Liverpool City Council attended. Wirral too.";
-        assert_eq!(g().infer_region(text), Some("North West"));
-    }
-
-    #[test]
-    fn test_shared_legacy_body_alone_is_none() {
-        let text = "Findings\nThe Cheshire and Greater Manchester CRC had high sickness rates. \
-                    The Cheshire and Greater Manchester CRC recruited staff.";
-        assert_eq!(g().infer_region(text), None);
-        let text = "Findings\nNPS South West South Central managed the cases well.";
-        assert_eq!(g().infer_region(text), None);
-    }
-
-    #[test]
-    fn test_shared_legacy_body_with_clarifying_text() {
-        let text = "Findings\nThe Cheshire and Greater Manchester CRC had high sickness rates. \
-                    This was an inspection of probation work in Greater Manchester.";
-        assert_eq!(g().infer_region(text), Some("Greater Manchester"));
-    }
-
-    #[test]
-    fn test_england_and_wales_is_not_wales() {
-        let text = "Overview\nProbation services in England and Wales are organised in 12 \
-                    regions. Across England & Wales caseloads rose.";
-        assert_eq!(g().infer_region(text), None);
-    }
-
-    #[test]
-    fn test_hmip_manchester_address_alone_is_none() {
-        let text = "HM Inspectorate of Probation\n1st Floor, Manchester Civil Justice Centre, \
-                    1 Bridge Street West, Manchester M3 3FX\nThematic findings on staffing.";
-        assert_eq!(g().infer_region(text), None);
-    }
-
-    #[test]
-    fn test_bbc_footer_alone_is_not_decisive() {
-        let text = "Probation staff shortages\nInspectors found problems nationally.\n\
-                    Why not follow BBC North West on Facebook? Send ideas to BBC North West.";
-        assert_eq!(g().infer_region(text), None);
-    }
-
-    #[test]
-    fn test_compass_phrase_and_street_names_do_not_count() {
-        let text = "Office moves\nThe office is on London Road in the North East of the \
-                    borough. Write to 102 Petty France, London SW1H 9AJ.";
-        assert_eq!(g().infer_region(text), None);
-    }
-
-    #[test]
-    fn test_clear_winner_required() {
-        let text = "Two regions\nWe visited Greater Manchester and Wales. Greater Manchester \
-                    and Wales both had staffing gaps.";
-        assert_eq!(g().infer_region(text), None);
-    }
-
-    #[test]
-    fn test_london_as_a_city_is_weak_evidence() {
-        let text = "A thematic inspection of women\nThis thematic inspection visited Cardiff, \
-                    Leeds, Bristol and London.";
-        assert_eq!(g().infer_region(text), None);
-        let text = "An inspection of probation services in: London\nWe inspected 18 PDUs.";
-        assert_eq!(g().infer_region(text), Some("London"));
-        assert_eq!(g().canonical_region("london"), Some("London"));
-    }
-
-    #[test]
-    fn test_single_passing_mention_is_not_enough() {
-        let text = "Staffing in probation\nProbation staff nationally were stretched. One \
-                    manager had worked with Greater Manchester Police before.";
-        assert_eq!(g().infer_region(text), None);
-    }
-
-    #[test]
-    fn test_north_wales_police_is_wales() {
-        let text = "Partnerships\nNorth Wales Police and Wrexham council worked with the PDU. \
-                    North Wales Police attended MAPPA meetings.";
-        assert_eq!(g().infer_region(text), Some("Wales"));
-    }
-
-    #[test]
-    fn test_all_caps_title_matches() {
-        let text = "AN INSPECTION OF PROBATION SERVICES IN KENT, SURREY AND SUSSEX\nBody text.";
-        assert_eq!(g().infer_region(text), Some("Kent, Surrey and Sussex"));
     }
 
     #[test]

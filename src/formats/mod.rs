@@ -76,6 +76,12 @@ pub enum FormatError {
     Empty,
 }
 
+/// The first position of `needle` in `haystack` (a byte scan for markers in files read as
+/// bytes: `%%EOF` in a PDF, `<meta` in a web page).
+pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// A short, printable description of how `bytes` start, for [`FormatError::NotPdf`] and
 /// [`FormatError::NotHtml`]: a known signature's name, else the first few characters quoted.
 pub(crate) fn describe_start(bytes: &[u8]) -> String {

@@ -615,7 +615,7 @@ fn report_documents(
         documents.push(QueuedDocument::with_tokens(doc, prepared));
     }
 
-    let mut structured = crate::structured::extract(text);
+    let mut structured = crate::structured::extract(text, meta);
     let mut recommendation_themes = Vec::with_capacity(structured.recommendations.len());
     for recommendation in &mut structured.recommendations {
         recommendation.start += base;
