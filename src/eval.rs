@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::analyze;
-use crate::corpus::{self, CorpusFile, SourceText};
+use crate::corpus::{self, CorpusFile, Manifest, ReportMeta, SourceText};
 use crate::model::train::{train, LabelledUnit, TrainOptions};
+use crate::pipeline::{analyze_report, AnalyzeOptions};
 use crate::segment::segment;
 use crate::themes::{Polarity, SentenceTags, Tagger, Taxonomy};
 
@@ -206,27 +206,29 @@ pub struct TaggedSentence {
     pub tags: SentenceTags,
 }
 
-/// Tags a decoded file sentence by sentence: segmentation, the analysis chain and the tagger
-/// in context, as `themis tag` does.
+/// Tags a decoded file sentence by sentence as `themis tag` does: through
+/// [`crate::pipeline::analyze_report`] with [`AnalyzeOptions::TAG`].
 pub fn tag_source(source: &SourceText, tagger: &Tagger) -> Vec<TaggedSentence> {
-    let segmented = segment(&source.text);
-    segmented
-        .sentences
-        .iter()
-        .map(|sentence| {
-            let text = &source.text[sentence.start..sentence.end];
-            let section = sentence
-                .section
-                .and_then(|i| segmented.sections.get(i))
-                .map(|s| s.title.clone());
-            let tags = tagger.tag_in_context(text, &analyze(text), section.as_deref());
-            TaggedSentence {
-                start: sentence.start + source.offset_base,
-                end: sentence.end + source.offset_base,
-                text_range: sentence.start..sentence.end,
-                section,
-                tags,
-            }
+    let unnamed = CorpusFile {
+        path: PathBuf::new(),
+        rel: String::new(),
+    };
+    let meta = ReportMeta::resolve(&unnamed, source, &Manifest::default());
+    let report = analyze_report(
+        source.clone(),
+        meta,
+        tagger,
+        AnalyzeOptions::TAG,
+        &mut Vec::new(),
+    );
+    report
+        .sentences()
+        .map(|unit| TaggedSentence {
+            start: unit.file_range.start,
+            end: unit.file_range.end,
+            text_range: unit.range,
+            section: unit.section.map(str::to_string),
+            tags: unit.tags.clone(),
         })
         .collect()
 }

@@ -31,6 +31,7 @@ pub mod findings;
 pub mod formats;
 pub mod index;
 pub mod model;
+pub mod pipeline;
 pub mod report;
 pub mod search;
 pub mod segment;

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use anyhow::Context;
 use serde::Serialize;
 use themis::corpus::{self, CorpusFile, Manifest, ReportMeta};
-use themis::eval::tag_source;
+use themis::pipeline::{analyze_report, AnalyzeOptions, AnalyzedReport};
 use themis::themes::{Polarity, TagReason, Tagger};
 
 use crate::cli::{GlobalArgs, TagArgs};
@@ -50,6 +50,7 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
     let mut out = output::stdout();
     let mut exit = Exit::Success;
     let no_manifest = Manifest::default();
+    let mut tokens = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
         let decoded = if super::is_stdin(path) {
@@ -87,7 +88,8 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
             rel: name.clone(),
         };
         let meta = ReportMeta::resolve(&file, &source, &no_manifest);
-        write_file(&mut out, &name, &meta, &source, &tagger, args, style)?;
+        let report = analyze_report(source, meta, &tagger, AnalyzeOptions::TAG, &mut tokens);
+        write_file(&mut out, &name, &report, &tagger, args, style)?;
     }
     output::finish(out)?;
     Ok(exit)
@@ -96,13 +98,13 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
 fn write_file(
     out: &mut impl Write,
     name: &str,
-    meta: &ReportMeta,
-    source: &corpus::SourceText,
+    report: &AnalyzedReport,
     tagger: &Tagger,
     args: &TagArgs,
     style: Style,
 ) -> anyhow::Result<()> {
     let (json, explain) = (args.json, args.explain);
+    let (meta, source) = (&report.meta, &report.source);
     if json {
         let record = DocumentRecord {
             kind: "document",
@@ -133,11 +135,11 @@ fn write_file(
             style.dim(&format!("{region} · {year} · {}", meta.report_type))
         )?;
     }
-    for sentence in tag_source(source, tagger) {
-        let range = sentence.text_range.clone();
-        let text = &source.text[range.clone()];
-        let section = sentence.section.as_deref();
-        let tags = &sentence.tags;
+    for sentence in report.sentences() {
+        let range = sentence.range.clone();
+        let text = sentence.text;
+        let section = sentence.section;
+        let tags = sentence.tags;
         let reasons = explain.then(|| {
             tagger
                 .explain_tags(text, &themis::analysis::analyze(text), section)
@@ -147,8 +149,8 @@ fn write_file(
             let record = SentenceRecord {
                 kind: "sentence",
                 file: name,
-                start: sentence.start,
-                end: sentence.end,
+                start: sentence.file_range.start,
+                end: sentence.file_range.end,
                 section,
                 text,
                 themes: &tags.themes,

@@ -5,6 +5,7 @@
 //! the taxonomy fingerprint. An index without that payload, or with another version, is not
 //! trusted: commands say to run `themis index --rebuild`, and `themis index` rebuilds it.
 
+mod documents;
 mod freshness;
 mod merge;
 mod queue;

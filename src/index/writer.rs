@@ -12,18 +12,19 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tantivy::indexer::UserOperation;
-use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+use tantivy::{Index, IndexWriter, Term};
 
+use super::documents::report_documents;
 use super::freshness::{CorpusState, Staleness};
 use super::queue::{InFlight, QueuedDocument};
-use super::{build_schema, exists, kind, CommitInfo, Fields, IndexedReport, ThemisIndex};
+use super::{build_schema, exists, kind, CommitInfo, Fields, ThemisIndex};
 use super::{FORMAT_VERSION, PIPELINE_VERSION};
-use crate::analysis::{self, PreparedTokens, TokenJoiner};
+use crate::analysis;
 use crate::corpus::manifest::MANIFEST_FILE;
-use crate::corpus::{self, CorpusFile, FileProblem, Manifest, ReportMeta, SourceText};
+use crate::corpus::{self, CorpusFile, FileProblem, Manifest, SourceText};
 use crate::error::{Error, Result};
-use crate::segment::{segment, Segmented};
-use crate::themes::{Polarity, Tagger, Taxonomy};
+use crate::pipeline::{analyze_report, read_report, AnalyzeOptions};
+use crate::themes::Tagger;
 
 /// What to index, where.
 #[derive(Debug, Clone)]
@@ -453,7 +454,8 @@ struct ReadyReport {
     problems: Vec<FileProblem>,
 }
 
-/// Reads, segments, tags and extracts one file (the parallel part of indexing).
+/// Reads, segments, tags and extracts one file, and makes its documents (the parallel part of
+/// indexing): [`crate::pipeline`], then [`super::documents`].
 fn prepare_report(
     file: &CorpusFile,
     options: &IndexOptions,
@@ -463,262 +465,29 @@ fn prepare_report(
     tagger: &Tagger,
     tokens: &mut Vec<analysis::AnalyzedToken>,
 ) -> Prepared {
-    let (source, warning) = match corpus::read_source(file, options.max_file_bytes) {
+    let (source, meta, warning) = match read_report(file, options.max_file_bytes, manifest) {
         Ok(read) => read,
         Err(problem) => return Prepared::Failed(problem),
     };
-    let meta = ReportMeta::resolve(file, &source, manifest);
     let hash = content_hash(&source, manifest, file);
     if known.get(&file.rel).is_some_and(|h| *h == hash) {
         return Prepared::Unchanged(warning);
     }
-    let (documents, passages, mut problems) =
-        report_documents(fields, tagger, &meta, &source, hash, tokens);
-    problems.splice(0..0, warning);
-    Prepared::Ready(ReadyReport {
-        documents,
-        passages,
-        problems,
-    })
-}
-
-/// A report's tagged sentences per theme and polarity, packed for the `theme_counts` fast field.
-fn theme_counts(taxonomy: &Taxonomy, tags: &[crate::themes::SentenceTags]) -> Vec<u64> {
-    let mut counts: BTreeMap<(usize, Polarity), u32> = BTreeMap::new();
-    for tagged in tags {
-        for theme in &tagged.themes {
-            if let Some(n) = taxonomy.themes.iter().position(|t| t.id == *theme) {
-                *counts.entry((n, tagged.polarity)).or_default() += 1;
-            }
-        }
-    }
-    counts
-        .into_iter()
-        .map(|((theme, polarity), count)| super::pack_theme_count(theme, polarity, count))
-        .collect()
-}
-
-/// Adds one report's documents; returns the number of passages and what could not be read of
-/// its structured parts (recommendations, scores, ratings, facts) as warnings.
-fn report_documents(
-    fields: &Fields,
-    tagger: &Tagger,
-    meta: &ReportMeta,
-    source: &SourceText,
-    hash: String,
-    tokens: &mut Vec<analysis::AnalyzedToken>,
-) -> (Vec<QueuedDocument>, u64, Vec<FileProblem>) {
-    let mut documents = Vec::new();
-    let text = &source.text;
-    let base = source.offset_base;
-    let segmented: Segmented = segment(text);
-    let common = |doc: &mut TantivyDocument, k: &str| {
-        doc.add_text(fields.kind, k);
-        doc.add_text(fields.report, &meta.id);
-        doc.add_text(fields.file, &meta.file);
-        if let Some(region) = &meta.region {
-            doc.add_text(fields.region, region);
-        }
-        if let Some(year) = meta.year.and_then(|y| u64::try_from(y).ok()) {
-            doc.add_u64(fields.year, year);
-        }
-        doc.add_text(fields.report_type, &meta.report_type);
-    };
-    let section_of = |idx: Option<usize>| -> Option<&str> {
-        idx.and_then(|i| segmented.sections.get(i))
-            .map(|s| s.title.as_str())
-            .filter(|t| !t.is_empty())
-    };
-
-    let header = serde_json::to_string(&super::ReportHeader {
-        report: meta.id.clone(),
-        title: meta.title.clone(),
-        region: meta.region.clone(),
-        year: meta.year,
-        report_type: meta.report_type.clone(),
-        file: meta.file.clone(),
-    })
-    .unwrap_or_default();
-    // A passage's tokens are its sentences' tokens, made here for tagging anyway; handed to
-    // tantivy with the passage, they spare analysing its text again.
-    let mut joiners: Vec<TokenJoiner> = Vec::with_capacity(segmented.passages.len());
-    let mut passage_of = vec![usize::MAX; segmented.sentences.len()];
-    for (n, passage) in segmented.passages.iter().enumerate() {
-        joiners.push(PreparedTokens::joiner(&text[passage.start..passage.end]));
-        for i in passage.sentences.clone() {
-            if let Some(slot) = passage_of.get_mut(i) {
-                *slot = n;
-            }
-        }
-    }
-    let mut tags = Vec::with_capacity(segmented.sentences.len());
-    for (i, sentence) in segmented.sentences.iter().enumerate() {
-        let slice = &text[sentence.start..sentence.end];
-        analysis::analyze_into(slice, tokens);
-        tags.push(tagger.tag_for_index(slice, tokens, section_of(sentence.section)));
-        let n = passage_of[i];
-        if let (Some(joiner), Some(passage)) = (joiners.get_mut(n), segmented.passages.get(n)) {
-            if passage.start <= sentence.start && sentence.end <= passage.end {
-                joiner.push(
-                    sentence.start - passage.start..sentence.end - passage.start,
-                    tokens,
-                );
-            } else {
-                joiner.give_up();
-            }
-        }
-    }
-    let mut joiners = joiners.into_iter();
-    let tagged_sentences = tags.iter().filter(|t| !t.themes.is_empty()).count() as u64;
-
-    for passage in &segmented.passages {
-        let mut doc = TantivyDocument::default();
-        common(&mut doc, kind::PASSAGE);
-        doc.add_text(fields.text, &text[passage.start..passage.end]);
-        let paragraph = segmented.paragraphs.get(passage.paragraph);
-        if let Some(section) = section_of(paragraph.and_then(|p| p.section)) {
-            doc.add_text(fields.section, section);
-        }
-        doc.add_u64(fields.start, (passage.start + base) as u64);
-        doc.add_u64(fields.end, (passage.end + base) as u64);
-        if let Some(page) = source.page_of(passage.start) {
-            doc.add_u64(fields.page, u64::from(page));
-        }
-        // Serialised as `super::StoredSentence`, borrowing the tags instead of copying them.
-        let mut stored: Vec<(usize, usize, Polarity, &[String])> = Vec::new();
-        let mut themes: BTreeSet<&str> = BTreeSet::new();
-        for i in passage.sentences.clone() {
-            let (Some(sentence), Some(tagged)) = (segmented.sentences.get(i), tags.get(i)) else {
-                continue;
-            };
-            if tagged.themes.is_empty() {
-                continue;
-            }
-            themes.extend(tagged.themes.iter().map(String::as_str));
-            stored.push((
-                sentence.start + base,
-                sentence.end + base,
-                tagged.polarity,
-                &tagged.themes,
-            ));
-        }
-        for theme in themes {
-            doc.add_text(fields.theme, theme);
-        }
-        if !stored.is_empty() {
-            doc.add_text(
-                fields.data,
-                serde_json::to_string(&stored).unwrap_or_default(),
-            );
-        }
-        let prepared = joiners.next().and_then(TokenJoiner::finish);
-        documents.push(QueuedDocument::with_tokens(doc, prepared));
-    }
-
-    let mut structured = crate::structured::extract(text, meta);
-    let mut recommendation_themes = Vec::with_capacity(structured.recommendations.len());
-    for recommendation in &mut structured.recommendations {
-        recommendation.start += base;
-        recommendation.end += base;
-        recommendation_themes.push(tagger.themes(&recommendation.text));
-    }
-    let problems = structured
-        .problems
-        .iter()
-        .map(|p| FileProblem {
-            file: meta.file.clone(),
-            message: format!(
-                "line {}: could not read {} (expected {})",
-                p.line, p.what, p.expected
-            ),
-            is_error: false,
-        })
-        .collect();
-    let record = IndexedReport {
-        meta: meta.clone(),
-        hash: hash.clone(),
-        sentences: segmented.sentences.len() as u64,
-        tagged_sentences,
-        passages: segmented.passages.len() as u64,
-        offset_base: base,
-        extracted: source.extracted,
-        structured,
-        recommendation_themes,
-    };
-    let mut doc = TantivyDocument::default();
-    common(&mut doc, kind::REPORT);
-    doc.add_text(fields.hash, &hash);
-    doc.add_u64(fields.sentence_count, record.sentences);
-    doc.add_u64(fields.passage_count, record.passages);
-    doc.add_text(fields.title, &meta.title);
-    doc.add_text(fields.report_title, &meta.title);
-    doc.add_text(fields.header, &header);
-    doc.add_text(fields.summary_id, &meta.id);
-    doc.add_text(fields.summary_file, &meta.file);
-    if let Some(region) = &meta.region {
-        doc.add_text(fields.summary_region, region);
-    }
-    doc.add_text(fields.summary_type, &meta.report_type);
-    if let Some(date) = &meta.date {
-        doc.add_text(fields.date, date);
-    }
-    for packed in theme_counts(tagger.taxonomy(), &tags) {
-        doc.add_u64(fields.theme_counts, packed);
-    }
-    doc.add_text(
-        fields.data,
-        serde_json::to_string(&record).unwrap_or_default(),
-    );
-    documents.push(QueuedDocument::new(doc));
-    (documents, record.passages, problems)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tantivy::schema::Value;
-
-    #[test]
-    fn test_every_passage_of_the_shipped_corpus_carries_its_own_tokens() {
-        // The hand-over only pays if the sentences' tokens can stand for the passages'; and
-        // whatever is handed over must be exactly what the analyser makes of the passage.
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let discovery = corpus::discover(&dir).unwrap();
-        let manifest = Manifest::load(&dir).unwrap();
-        let tagger = Tagger::embedded();
-        let (_, fields) = build_schema();
-        let mut passages = 0;
-        for file in &discovery.files {
-            let (source, _) = corpus::read_source(file, u64::MAX).unwrap();
-            let meta = ReportMeta::resolve(file, &source, &manifest);
-            let (documents, count, _) = report_documents(
-                &fields,
-                &tagger,
-                &meta,
-                &source,
-                String::new(),
-                &mut Vec::new(),
-            );
-            assert_eq!(documents.len() as u64, count + 1, "{}", file.rel);
-            for queued in &documents[..documents.len() - 1] {
-                let text = queued
-                    .document()
-                    .get_first(fields.text)
-                    .and_then(|v| v.as_str())
-                    .unwrap();
-                let prepared = queued.prepared_tokens().expect("passage tokens");
-                assert_eq!(prepared.text(), text);
-                let mut handed = Vec::new();
-                prepared.for_each(&mut |term, from, to| handed.push((term.to_owned(), from, to)));
-                let made: Vec<_> = analysis::analyze(text)
-                    .into_iter()
-                    .map(|t| (t.term, t.start, t.end))
-                    .collect();
-                assert_eq!(handed, made, "{}", file.rel);
-                passages += 1;
-            }
-            assert!(documents.last().unwrap().prepared_tokens().is_none());
-        }
-        assert!(passages > 400, "{passages} passages");
+    let report = analyze_report(source, meta, tagger, AnalyzeOptions::INDEX, tokens);
+    let passages = report.segmented.passages.len() as u64;
+    let mut problems: Vec<FileProblem> = warning.into_iter().collect();
+    problems.extend(report.problems.iter().cloned());
+    let file_name = report.meta.file.clone();
+    match report_documents(fields, tagger.taxonomy(), report, hash) {
+        Ok(documents) => Prepared::Ready(ReadyReport {
+            documents,
+            passages,
+            problems,
+        }),
+        Err(err) => Prepared::Failed(FileProblem {
+            file: file_name,
+            message: err.to_string(),
+            is_error: true,
+        }),
     }
 }

@@ -15,6 +15,7 @@ use tantivy::{Score, TantivyDocument, Term};
 use crate::corpus::{self, CorpusFile};
 use crate::error::{Error, Result};
 use crate::index::{kind, Fields, ReportHeader, ThemisIndex};
+use crate::pipeline;
 use crate::segment::{self, UnitKind};
 
 mod collect;
@@ -377,8 +378,8 @@ impl SourceCache {
                 path: corpus.join(rel),
                 rel: rel.to_string(),
             };
-            let (source, _) = corpus::read_source(&file, corpus::DEFAULT_MAX_FILE_BYTES).ok()?;
-            let segmented = segment::segment(&source.text);
+            let (source, segmented) =
+                pipeline::read_segmented(&file, corpus::DEFAULT_MAX_FILE_BYTES)?;
             Some((source.text, source.offset_base, segmented))
         });
         let Some((text, base, segmented)) = entry else {

@@ -6,6 +6,7 @@
 //! nothing, oversized rules) is reported at that point with the file name, the theme id and
 //! the TOML line. Tagging with it is the [`Tagger`](super::Tagger)'s, and cannot fail.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use once_cell::sync::Lazy;
@@ -148,8 +149,12 @@ impl Theme {
 /// it tags with, and how, is the [`Tagger`](super::Tagger)'s.
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
-    /// The themes, in file order.
+    /// The themes, in file order (read-only: a taxonomy is built from its file, and
+    /// `positions` indexes this list).
     pub themes: Vec<Theme>,
+    /// Theme id → position in `themes`: theme lookups by id are hashed, not a scan of the list
+    /// (the indexer looks up every tag of every sentence).
+    positions: HashMap<String, usize>,
     pub(super) polarity: PolarityEngine,
     pub(super) prefilter: Prefilter,
     /// SHA-256 of the taxonomy text and the engine version: what the rules are.
@@ -260,6 +265,7 @@ impl Taxonomy {
     pub fn embedded() -> Taxonomy {
         Self::try_embedded().unwrap_or_else(|_| Taxonomy {
             themes: Vec::new(),
+            positions: HashMap::new(),
             polarity: PolarityEngine::default(),
             prefilter: Prefilter::default(),
             rules_fingerprint: fingerprint_of(DEFAULT_TAXONOMY),
@@ -425,8 +431,14 @@ impl Taxonomy {
         };
 
         let prefilter = Prefilter::new(themes.iter().flat_map(|t| t.matchers.iter()));
+        let positions = themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
         Ok(Taxonomy {
             themes,
+            positions,
             polarity,
             prefilter,
             rules_fingerprint: fingerprint_of(src),
@@ -441,7 +453,13 @@ impl Taxonomy {
 
     /// The theme with this id.
     pub fn theme(&self, id: &str) -> Option<&Theme> {
-        self.themes.iter().find(|t| t.id == id)
+        self.position(id).map(|i| &self.themes[i])
+    }
+
+    /// The position of the theme with this id in [`Taxonomy::themes`] (its number in the
+    /// index's theme counts).
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.positions.get(id).copied()
     }
 
     /// Theme ids in taxonomy order.
