@@ -70,18 +70,39 @@ pub enum Error {
     /// The run was interrupted (Ctrl-C) before its commit; the index is as it was.
     #[error("interrupted: nothing was committed, the index is as it was before this run")]
     Interrupted,
-    /// Any other tantivy failure, wrapped so its debug text is not the whole message.
-    #[error("index error: {0} (`themis check` verifies the index; `themis index --rebuild` rebuilds it)")]
-    Index(String),
+    /// Any other failure of the index, with what themis was doing and the underlying error
+    /// (tantivy's, or the operating system's) as its source.
+    #[error("index error: {message} (`themis check` verifies the index; `themis index --rebuild` rebuilds it)")]
+    Index {
+        /// What themis was doing.
+        message: String,
+        /// What failed underneath, when something did.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
 }
 
 impl From<tantivy::TantivyError> for Error {
     fn from(err: tantivy::TantivyError) -> Self {
-        Error::Index(err.to_string())
+        Error::Index {
+            message: "tantivy failed".into(),
+            source: Some(Box::new(err)),
+        }
     }
 }
 
 impl Error {
+    /// An index failure: what themis was doing, and what failed underneath.
+    pub fn index(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Error::Index {
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

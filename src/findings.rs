@@ -454,7 +454,7 @@ fn theme_passages(
         let postings = reader.inverted_index(fields.report)?;
         let held = postings
             .doc_freq(&report_term)
-            .map_err(|e| Error::Index(format!("unreadable term dictionary: {e}")))?;
+            .map_err(|e| Error::index("unreadable term dictionary", e))?;
         if held == 0 {
             continue;
         }

@@ -109,10 +109,13 @@ impl CountTable {
     /// Reads the counts from the report documents' fast fields (tagged at index time).
     pub fn load(index: &ThemisIndex, tagger: &Tagger) -> Result<CountTable> {
         if index.info.taxonomy != tagger.fingerprint() {
-            return Err(Error::Index(format!(
-                "the index at {} was tagged with another taxonomy; run `themis index` to re-tag it",
-                index.path.display()
-            )));
+            return Err(Error::Index {
+                message: format!(
+                    "the index at {} was tagged with another taxonomy; run `themis index` to re-tag it",
+                    index.path.display()
+                ),
+                source: None,
+            });
         }
         let taxonomy = tagger.taxonomy();
         let searcher = index.reader()?.searcher();

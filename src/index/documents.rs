@@ -149,8 +149,7 @@ fn add_common(doc: &mut TantivyDocument, fields: &Fields, meta: &ReportMeta, kin
 /// A stored record as JSON. Serialising these plain structs cannot fail; if it ever did, the
 /// report is not indexed with an empty record in its place.
 fn json(value: &impl serde::Serialize) -> Result<String> {
-    serde_json::to_string(value)
-        .map_err(|e| Error::Index(format!("cannot serialise a stored record: {e}")))
+    serde_json::to_string(value).map_err(|e| Error::index("cannot serialise a stored record", e))
 }
 
 /// A report's tagged sentences per theme and polarity, packed for the `theme_counts` fast field.

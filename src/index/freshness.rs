@@ -177,7 +177,7 @@ impl CorpusState {
         let path = index_dir.join(STATE_FILE);
         let temporary = index_dir.join(format!("{STATE_FILE}.tmp"));
         let json = serde_json::to_vec(self)
-            .map_err(|e| Error::Index(format!("cannot record the corpus state: {e}")))?;
+            .map_err(|e| Error::index("cannot record the corpus state", e))?;
         std::fs::write(&temporary, json).map_err(|e| Error::io(&temporary, e))?;
         std::fs::rename(&temporary, &path).map_err(|e| Error::io(&path, e))
     }

@@ -253,8 +253,8 @@ impl ThemisIndex {
             |reader| {
                 let fast = reader.fast_fields();
                 Ok((
-                    TextColumn::open(fast, "summary_file")?,
-                    TextColumn::open(fast, "hash")?,
+                    TextColumn::open(fast, schema::fast::SUMMARY_FILE)?,
+                    TextColumn::open(fast, schema::fast::HASH)?,
                 ))
             },
             |(file, hash), doc| {
@@ -332,7 +332,7 @@ impl TextColumn {
         let terms = match &column {
             Some(column) => {
                 let unreadable =
-                    |e: std::io::Error| Error::Index(format!("unreadable fast field {name}: {e}"));
+                    |e: std::io::Error| Error::index(format!("unreadable fast field {name}"), e);
                 let mut terms = Vec::with_capacity(column.num_terms());
                 let mut stream = column.dictionary().stream().map_err(unreadable)?;
                 while stream.advance() {
@@ -360,13 +360,13 @@ impl SummaryColumns {
         let text = |name: &str| TextColumn::open(fast, name);
         Ok(SummaryColumns {
             id: text(SUMMARY_ID)?,
-            title: text("report_title")?,
-            region: text("summary_region")?,
-            date: text("date")?,
-            report_type: text("summary_type")?,
-            year: fast.u64("year")?,
-            sentences: fast.u64("sentences")?,
-            theme_counts: fast.u64("theme_counts")?,
+            title: text(schema::fast::REPORT_TITLE)?,
+            region: text(schema::fast::SUMMARY_REGION)?,
+            date: text(schema::fast::DATE)?,
+            report_type: text(schema::fast::SUMMARY_TYPE)?,
+            year: fast.u64(schema::fast::YEAR)?,
+            sentences: fast.u64(schema::fast::SENTENCES)?,
+            theme_counts: fast.u64(schema::fast::THEME_COUNTS)?,
         })
     }
 

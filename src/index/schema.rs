@@ -31,11 +31,33 @@ pub mod kind {
     pub const PASSAGE: &str = "passage";
 }
 
-/// Name of the [`Fields::passage_count`] fast field.
-pub const PASSAGE_COUNT: &str = "passages";
-
-/// Name of the [`Fields::summary_id`] fast field (a report document's id).
-pub const SUMMARY_ID: &str = "summary_id";
+/// Names of the fast fields read by name (through `fast_fields().u64(..)`/`.str(..)`), so a
+/// reader cannot misspell what the schema wrote.
+pub mod fast {
+    /// [`super::Fields::passage_count`].
+    pub const PASSAGE_COUNT: &str = "passages";
+    /// [`super::Fields::summary_id`]: a report document's id.
+    pub const SUMMARY_ID: &str = "summary_id";
+    /// [`super::Fields::summary_file`].
+    pub const SUMMARY_FILE: &str = "summary_file";
+    /// [`super::Fields::summary_region`].
+    pub const SUMMARY_REGION: &str = "summary_region";
+    /// [`super::Fields::summary_type`].
+    pub const SUMMARY_TYPE: &str = "summary_type";
+    /// [`super::Fields::report_title`].
+    pub const REPORT_TITLE: &str = "report_title";
+    /// [`super::Fields::date`].
+    pub const DATE: &str = "date";
+    /// [`super::Fields::hash`].
+    pub const HASH: &str = "hash";
+    /// [`super::Fields::year`].
+    pub const YEAR: &str = "year";
+    /// [`super::Fields::sentence_count`].
+    pub const SENTENCES: &str = "sentences";
+    /// [`super::Fields::theme_counts`].
+    pub const THEME_COUNTS: &str = "theme_counts";
+}
+pub use fast::{PASSAGE_COUNT, SUMMARY_ID};
 
 /// Handles to every field.
 #[derive(Debug, Clone, Copy)]
@@ -150,7 +172,7 @@ pub fn build_schema() -> (Schema, Fields) {
         report: builder.add_text_field("report", filter_key.clone()),
         file: builder.add_text_field("file", filter_key.clone()),
         region: builder.add_text_field("region", filter_key.clone()),
-        year: builder.add_u64_field("year", INDEXED | FAST),
+        year: builder.add_u64_field(fast::YEAR, INDEXED | FAST),
         report_type: builder.add_text_field("type", filter_key.clone()),
         section: builder.add_text_field("section", keyword.clone()),
         start: builder.add_u64_field("start", STORED),
@@ -158,16 +180,17 @@ pub fn build_schema() -> (Schema, Fields) {
         page: builder.add_u64_field("page", STORED),
         theme: builder.add_text_field("theme", keyword),
         data: builder.add_text_field("data", STORED),
-        hash: builder.add_text_field("hash", fast_only.clone()),
-        sentence_count: builder.add_u64_field("sentences", FAST),
+        hash: builder.add_text_field(fast::HASH, fast_only.clone()),
+        sentence_count: builder.add_u64_field(fast::SENTENCES, FAST),
         passage_count: builder.add_u64_field(PASSAGE_COUNT, FAST),
-        report_title: builder.add_text_field("report_title", fast_only.clone()),
-        date: builder.add_text_field("date", fast_only.clone()),
+        report_title: builder.add_text_field(fast::REPORT_TITLE, fast_only.clone()),
+        date: builder.add_text_field(fast::DATE, fast_only.clone()),
         summary_id: builder.add_text_field(SUMMARY_ID, fast_only.clone()),
-        summary_file: builder.add_text_field("summary_file", fast_only.clone()),
-        summary_region: builder.add_text_field("summary_region", fast_only.clone()),
-        summary_type: builder.add_text_field("summary_type", fast_only),
-        theme_counts: builder.add_u64_field("theme_counts", NumericOptions::default().set_fast()),
+        summary_file: builder.add_text_field(fast::SUMMARY_FILE, fast_only.clone()),
+        summary_region: builder.add_text_field(fast::SUMMARY_REGION, fast_only.clone()),
+        summary_type: builder.add_text_field(fast::SUMMARY_TYPE, fast_only),
+        theme_counts: builder
+            .add_u64_field(fast::THEME_COUNTS, NumericOptions::default().set_fast()),
         header: builder.add_text_field("header", STORED),
     };
     (builder.build(), fields)

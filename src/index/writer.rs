@@ -393,10 +393,10 @@ fn open_for_writing(options: &IndexOptions, tagger: &Tagger) -> Result<WritableI
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let index = Index::create_in_dir(dir, schema).map_err(|e| match e {
         tantivy::TantivyError::LockFailure(..) => Error::IndexLocked(dir.clone()),
-        other => Error::Index(format!(
-            "cannot create an index in {}: {other}",
-            dir.display()
-        )),
+        other => Error::index(
+            format!("cannot create an index in {}", dir.display()),
+            other,
+        ),
     })?;
     analysis::register(&index);
     Ok((index, fields, BTreeMap::new(), rebuilt))
