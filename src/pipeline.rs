@@ -126,7 +126,8 @@ impl AnalyzedReport {
     }
 }
 
-fn section_title(segmented: &Segmented, index: Option<usize>) -> Option<&str> {
+/// The title of section `index` of `segmented`, when there is one with a title.
+pub(crate) fn section_title(segmented: &Segmented, index: Option<usize>) -> Option<&str> {
     index
         .and_then(|i| segmented.sections.get(i))
         .map(|s| s.title.as_str())

@@ -15,7 +15,7 @@ use super::queue::QueuedDocument;
 use super::{kind, pack_theme_count, Fields, IndexedReport, ReportHeader};
 use crate::corpus::ReportMeta;
 use crate::error::{Error, Result};
-use crate::pipeline::AnalyzedReport;
+use crate::pipeline::{section_title, AnalyzedReport};
 use crate::themes::{Polarity, SentenceTags, Taxonomy};
 
 /// The documents of one report, passages first, ready to add in one batch. `hash` identifies
@@ -38,11 +38,7 @@ pub fn report_documents(
     } = report;
     let text = &source.text;
     let base = source.offset_base;
-    let section_of = |idx: Option<usize>| -> Option<&str> {
-        idx.and_then(|i| segmented.sections.get(i))
-            .map(|s| s.title.as_str())
-            .filter(|t| !t.is_empty())
-    };
+    let section_of = |idx: Option<usize>| section_title(&segmented, idx);
 
     let mut documents = Vec::with_capacity(segmented.passages.len() + 1);
     let mut passage_tokens = passage_tokens.into_iter();
