@@ -10,6 +10,7 @@ use tantivy::query::{BooleanQuery, EnableScoring, Query};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
+use crate::corpus::ReportType;
 use crate::error::{Error, Result};
 use crate::index::{
     for_each_live_match, kind, must_term, Fields, ReportSummary, StoredSentence, ThemisIndex,
@@ -91,7 +92,7 @@ pub struct ReportMention {
     pub year: Option<i32>,
     /// Report type.
     #[serde(rename = "type")]
-    pub report_type: String,
+    pub report_type: ReportType,
     /// Concern sentences.
     pub concern: u64,
     /// Strength sentences.
@@ -308,7 +309,7 @@ pub fn findings(
                     report: report.id.clone(),
                     title: report.title.clone(),
                     year: report.year,
-                    report_type: report.report_type.clone(),
+                    report_type: report.report_type,
                     concern: cell.concern,
                     strength: cell.strength,
                     evidence: representative(
@@ -526,7 +527,7 @@ pub struct ThemeReportExcerpts {
     pub year: Option<i32>,
     /// Type.
     #[serde(rename = "type")]
-    pub report_type: String,
+    pub report_type: ReportType,
     /// The sentences, in document order.
     pub sentences: Vec<Evidence>,
 }
@@ -591,7 +592,7 @@ pub fn theme_excerpts(
             title: report.title.clone(),
             region: report.region.clone(),
             year: report.year,
-            report_type: report.report_type.clone(),
+            report_type: report.report_type,
             sentences,
         });
     }

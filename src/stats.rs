@@ -190,7 +190,7 @@ impl CountTable {
                     let year = r.year.map_or("unknown".into(), |y| y.to_string());
                     (year.clone(), year)
                 }
-                GroupBy::Type => (r.report_type.clone(), r.report_type.clone()),
+                GroupBy::Type => (r.report_type.to_string(), r.report_type.to_string()),
             }
         };
         let mut group_index: BTreeMap<String, usize> = BTreeMap::new();

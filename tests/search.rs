@@ -115,7 +115,7 @@ fn test_filters_region_type_year_report() {
     assert!(letters
         .reports
         .iter()
-        .all(|r| r.report_type == "regional-letter"));
+        .all(|r| r.report_type.as_str() == "regional-letter"));
 
     let old = search(&ws, &["probation", "--year", "2017"]);
     assert!(!old.reports.is_empty());

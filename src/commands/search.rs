@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::bail;
 use themis::corpus::infer::REPORT_TYPES;
+use themis::corpus::ReportType;
 use themis::search::{search_in, Filters, SearchRequest, SearchResults};
 use themis::themes::Taxonomy;
 
@@ -61,20 +62,22 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
 /// Validates and canonicalises the filter flags before any work is done.
 pub fn resolve_filters(args: &SearchArgs, taxonomy: &Taxonomy) -> anyhow::Result<Filters> {
     let region = super::resolve_region(args.region.as_deref())?;
-    if let Some(t) = &args.report_type {
-        if !REPORT_TYPES.contains(&t.as_str()) {
-            bail!(
+    let report_type = match args.report_type.as_deref() {
+        None => None,
+        Some(t) => match ReportType::parse(t) {
+            Some(t) => Some(t),
+            None => bail!(
                 "unknown report type `{t}`; types are: {}",
                 REPORT_TYPES.join(", ")
-            );
-        }
-    }
+            ),
+        },
+    };
     for theme in &args.theme {
         super::check_theme(taxonomy, theme)?;
     }
     Ok(Filters {
         region,
-        report_type: args.report_type.clone(),
+        report_type,
         year: args.year,
         since: args.since,
         report: args.report.clone(),
@@ -190,7 +193,7 @@ fn rows(results: &SearchResults) -> impl Iterator<Item = [String; 14]> + '_ {
                 report.title.clone(),
                 report.region.clone().unwrap_or_default(),
                 report.year.map(|y| y.to_string()).unwrap_or_default(),
-                report.report_type.clone(),
+                report.report_type.to_string(),
                 report.file.clone(),
                 report.offsets.clone(),
                 e.section.clone().unwrap_or_default(),

@@ -114,7 +114,7 @@ fn write_file(
             region: meta.region.as_deref(),
             date: meta.date.as_deref(),
             year: meta.year,
-            report_type: &meta.report_type,
+            report_type: meta.report_type.as_str(),
         };
         serde_json::to_writer(&mut *out, &record)?;
         writeln!(out)?;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::gazetteer::Gazetteer;
 use super::infer::REPORT_TYPES;
-use super::ReportMeta;
+use super::{ReportMeta, ReportType};
 use crate::error::{Error, Result};
 
 /// The manifest's file name inside the corpus folder.
@@ -56,7 +56,8 @@ impl ManifestEntry {
             year: self
                 .year
                 .or_else(|| self.date.as_deref().and_then(|d| d.get(..4)?.parse().ok())),
-            report_type: self.report_type.clone(),
+            // Checked when the manifest was parsed.
+            report_type: ReportType::parse(&self.report_type).unwrap_or(ReportType::Other),
             source: self.source.clone(),
             licence: self.licence.clone(),
             inferred: false,

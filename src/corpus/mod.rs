@@ -8,6 +8,7 @@
 pub mod gazetteer;
 pub mod infer;
 pub mod manifest;
+mod report_type;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 pub use manifest::{Manifest, ManifestEntry, MANIFEST_FILE};
+pub use report_type::ReportType;
 
 /// Extensions themis reads: plain text and Markdown as they are, PDF and HTML through
 /// [`crate::formats`].
@@ -342,9 +344,9 @@ pub struct ReportMeta {
     pub date: Option<String>,
     /// Year, when known.
     pub year: Option<i32>,
-    /// Report type (see [`infer::REPORT_TYPES`]).
+    /// Report type.
     #[serde(rename = "type")]
-    pub report_type: String,
+    pub report_type: ReportType,
     /// Where the report comes from.
     pub source: Option<String>,
     /// Licence.
@@ -388,7 +390,7 @@ impl ReportMeta {
             region: inferred.region,
             date: inferred.date,
             year: inferred.year,
-            report_type: inferred.report_type.unwrap_or_else(|| "other".into()),
+            report_type: inferred.report_type.unwrap_or(ReportType::Other),
             source: None,
             licence: None,
             inferred: true,

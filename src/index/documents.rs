@@ -88,7 +88,7 @@ pub fn report_documents(
         title: meta.title.clone(),
         region: meta.region.clone(),
         year: meta.year,
-        report_type: meta.report_type.clone(),
+        report_type: meta.report_type,
         file: meta.file.clone(),
     })?;
     let record = IndexedReport {
@@ -116,7 +116,7 @@ pub fn report_documents(
     if let Some(region) = &meta.region {
         doc.add_text(fields.summary_region, region);
     }
-    doc.add_text(fields.summary_type, &meta.report_type);
+    doc.add_text(fields.summary_type, meta.report_type.as_str());
     if let Some(date) = &meta.date {
         doc.add_text(fields.date, date);
     }
@@ -139,7 +139,7 @@ fn add_common(doc: &mut TantivyDocument, fields: &Fields, meta: &ReportMeta, kin
     if let Some(year) = meta.year.and_then(|y| u64::try_from(y).ok()) {
         doc.add_u64(fields.year, year);
     }
-    doc.add_text(fields.report_type, &meta.report_type);
+    doc.add_text(fields.report_type, meta.report_type.as_str());
 }
 
 /// A stored record as JSON. Serialising these plain structs cannot fail; if it ever did, the

@@ -31,7 +31,7 @@ pub use schema::{
 pub use verify::{OPEN_BUDGET_BYTES, VERIFIED_FILE};
 pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgress};
 
-use crate::corpus::ReportMeta;
+use crate::corpus::{ReportMeta, ReportType};
 use crate::error::{Error, Result};
 
 /// The tags of one tagged sentence, stored with its passage: `(start, end, polarity, themes)`,
@@ -397,7 +397,11 @@ impl SummaryColumns {
             region: self.region.get(doc),
             date: self.date.get(doc),
             year: self.year.first(doc).and_then(|y| i32::try_from(y).ok()),
-            report_type: self.report_type.get(doc).unwrap_or_default(),
+            report_type: self
+                .report_type
+                .get(doc)
+                .and_then(|t| ReportType::parse(&t))
+                .unwrap_or_default(),
             sentences: self.sentences.first(doc).unwrap_or(0),
             theme_counts,
         }
@@ -417,7 +421,7 @@ pub struct ReportHeader {
     pub year: Option<i32>,
     /// Report type.
     #[serde(rename = "type")]
-    pub report_type: String,
+    pub report_type: ReportType,
     /// Corpus-relative file.
     pub file: String,
 }
@@ -436,7 +440,7 @@ pub struct ReportSummary {
     /// Year, when known.
     pub year: Option<i32>,
     /// Report type.
-    pub report_type: String,
+    pub report_type: ReportType,
     /// Sentences in the report.
     pub sentences: u64,
     /// Tagged sentences per theme, in taxonomy order (themes with none left out).

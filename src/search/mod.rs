@@ -12,7 +12,7 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Score, TantivyDocument, Term};
 
-use crate::corpus::{self, CorpusFile};
+use crate::corpus::{self, CorpusFile, ReportType};
 use crate::error::{Error, Result};
 use crate::index::{kind, Fields, ReportHeader, ThemisIndex};
 use crate::pipeline;
@@ -28,7 +28,7 @@ pub struct Filters {
     /// Canonical region name.
     pub region: Option<String>,
     /// Report type.
-    pub report_type: Option<String>,
+    pub report_type: Option<ReportType>,
     /// Exactly this year.
     pub year: Option<i32>,
     /// This year or later.
@@ -98,7 +98,7 @@ pub struct ReportHits {
     pub year: Option<i32>,
     /// Report type.
     #[serde(rename = "type")]
-    pub report_type: String,
+    pub report_type: ReportType,
     /// File, relative to the corpus folder.
     pub file: String,
     /// How many of the report's passages match (all of them, not only the excerpts shown).
@@ -279,7 +279,7 @@ fn filtered(query: Box<dyn Query>, fields: &Fields, filters: &Filters) -> Boolea
         clauses.push((Occur::Must, term(fields.region, region)));
     }
     if let Some(report_type) = &filters.report_type {
-        clauses.push((Occur::Must, term(fields.report_type, report_type)));
+        clauses.push((Occur::Must, term(fields.report_type, report_type.as_str())));
     }
     if let Some(report) = &filters.report {
         clauses.push((Occur::Must, term(fields.report, report)));

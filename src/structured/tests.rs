@@ -15,7 +15,7 @@ fn meta(region: Option<&str>) -> ReportMeta {
         region: region.map(str::to_string),
         date: None,
         year: None,
-        report_type: "other".into(),
+        report_type: crate::corpus::ReportType::Other,
         source: None,
         licence: None,
         inferred: true,

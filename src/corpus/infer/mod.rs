@@ -44,7 +44,7 @@ use title::letter_subject;
 
 pub use title::extract_title;
 
-/// Report types themis knows, as stored in the index.
+/// Report types themis knows, as stored in the index (the names of [`ReportType::ALL`]).
 pub const REPORT_TYPES: [&str; 9] = [
     "dynamic-inspection",
     "regional-inspection",
@@ -56,6 +56,8 @@ pub const REPORT_TYPES: [&str; 9] = [
     "annual-report",
     "other",
 ];
+
+use super::ReportType;
 
 /// Metadata inferred from a report's text; every field is `None` when the text does not show it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -69,8 +71,8 @@ pub struct InferredMetadata {
     pub date: Option<String>,
     /// Publication year: from `date`, or estimated (see the module docs' year rule).
     pub year: Option<i32>,
-    /// One of [`REPORT_TYPES`].
-    pub report_type: Option<String>,
+    /// Its type, when the text shows it.
+    pub report_type: Option<ReportType>,
     /// One of the 12 canonical regions (see [`super::gazetteer::REGIONS`]).
     pub region: Option<String>,
 }
@@ -115,7 +117,7 @@ pub fn infer_metadata(text: &str, file_name: &str) -> InferredMetadata {
         publisher: publisher.map(str::to_string),
         date,
         year,
-        report_type: report_type.map(str::to_string),
+        report_type: report_type.and_then(ReportType::parse),
         region: region.map(str::to_string),
     }
 }

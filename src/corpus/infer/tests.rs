@@ -140,7 +140,10 @@ fn test_date_year_from_file_name_only_as_fallback() {
 #[test]
 fn test_type_dynamic_inspection() {
     let m = meta("Dynamic Inspection of Public Protection in Greater Manchester\nChief Inspector’s judgment (Back to top)\nWe inspected 72 cases.");
-    assert_eq!(m.report_type.as_deref(), Some("dynamic-inspection"));
+    assert_eq!(
+        m.report_type.map(ReportType::as_str),
+        Some("dynamic-inspection")
+    );
     assert_eq!(m.publisher.as_deref(), Some(HMIP));
     assert_eq!(
         m.title.as_deref(),
@@ -151,7 +154,10 @@ fn test_type_dynamic_inspection() {
 #[test]
 fn test_type_regional_letter() {
     let m = meta("HM Inspectorate of Probation\n\n25 May 2023\n\nTo:\nChris Edwards, Regional Probation Director\n\nDear Chris,\n\nMany thanks for your cooperation during the recent regional review of Probation Service – Greater Manchester region.\nHM Inspectorate of Probation: Regional review letter to Greater Manchester RPD\nYours sincerely");
-    assert_eq!(m.report_type.as_deref(), Some("regional-letter"));
+    assert_eq!(
+        m.report_type.map(ReportType::as_str),
+        Some("regional-letter")
+    );
     assert_eq!(m.publisher.as_deref(), Some(HMIP));
     assert_eq!(m.region.as_deref(), Some("Greater Manchester"));
     assert_eq!(
@@ -163,14 +169,20 @@ fn test_type_regional_letter() {
 #[test]
 fn test_type_letter_without_subject_gets_constructed_title() {
     let m = meta("25 May 2023\n\nDear Chris,\n\nThank you for the regional review of probation work in Wales. Staff in Cardiff and Swansea were helpful.\n\nYours sincerely");
-    assert_eq!(m.report_type.as_deref(), Some("regional-letter"));
+    assert_eq!(
+        m.report_type.map(ReportType::as_str),
+        Some("regional-letter")
+    );
     assert_eq!(m.title.as_deref(), Some("Regional review letter: Wales"));
 }
 
 #[test]
 fn test_type_pdu_inspection() {
     let m = meta("An inspection of probation services in: Wigan PDU\nHM Inspectorate of Probation\nMay 2023\nThis inspection of the Wigan Probation Delivery Unit found...");
-    assert_eq!(m.report_type.as_deref(), Some("pdu-inspection"));
+    assert_eq!(
+        m.report_type.map(ReportType::as_str),
+        Some("pdu-inspection")
+    );
     assert_eq!(m.date.as_deref(), Some("2023-05"));
     assert_eq!(m.region.as_deref(), Some("Greater Manchester"));
 }
@@ -182,7 +194,10 @@ fn test_title_joins_split_title_page() {
         m.title.as_deref(),
         Some("An inspection of probation services in: Bolton PDU")
     );
-    assert_eq!(m.report_type.as_deref(), Some("pdu-inspection"));
+    assert_eq!(
+        m.report_type.map(ReportType::as_str),
+        Some("pdu-inspection")
+    );
     assert_eq!(m.region.as_deref(), Some("Greater Manchester"));
     assert_eq!(m.date.as_deref(), Some("2022-06"));
     assert_eq!(m.publisher.as_deref(), Some(HMIP));
@@ -195,35 +210,41 @@ fn test_title_joins_split_title_page() {
 #[test]
 fn test_type_regional_inspection() {
     let m = meta("An inspection of probation services in: Wales\nHM Inspectorate of Probation\nOctober 2022\nWe inspected the region.");
-    assert_eq!(m.report_type.as_deref(), Some("regional-inspection"));
+    assert_eq!(
+        m.report_type.map(ReportType::as_str),
+        Some("regional-inspection")
+    );
     assert_eq!(m.region.as_deref(), Some("Wales"));
 }
 
 #[test]
 fn test_type_thematic_inspection() {
     let m = meta("A thematic inspection of the recruitment and retention of probation practitioners\nAn inspection by HM Inspectorate of Probation\nJanuary 2025\nThis thematic inspection examined staffing in England and Wales.");
-    assert_eq!(m.report_type.as_deref(), Some("thematic-inspection"));
+    assert_eq!(
+        m.report_type.map(ReportType::as_str),
+        Some("thematic-inspection")
+    );
     assert_eq!(m.date.as_deref(), Some("2025-01"));
     assert_eq!(m.region, None);
     // A thematic cited only in footnotes does not make a report thematic.
     let m = meta("Probation in numbers\nSome data here.\nFootnotes\n- HM Inspectorate of Probation (2025). A thematic inspection of staffing. ↩︎");
-    assert_eq!(m.report_type.as_deref(), Some("other"));
+    assert_eq!(m.report_type.map(ReportType::as_str), Some("other"));
 }
 
 #[test]
 fn test_type_press_release() {
     let m = meta("The two organisations providing probation services in Greater Manchester were working well in some respects, said Dame Glenys Stacey, HM Chief Inspector of Probation.\n\nThe CRC also needed to do more, she added as she published the report.\n\nPlease enter your comment!");
-    assert_eq!(m.report_type.as_deref(), Some("press-release"));
+    assert_eq!(m.report_type.map(ReportType::as_str), Some("press-release"));
     assert_eq!(m.publisher.as_deref(), Some(HMIP));
     assert_eq!(m.region.as_deref(), Some("Greater Manchester"));
     let m = meta("Inspection finds problems in Kent\nInspectors found problems.\nNotes to editors\n1. HM Inspectorate of Probation is the independent inspector.");
-    assert_eq!(m.report_type.as_deref(), Some("press-release"));
+    assert_eq!(m.report_type.map(ReportType::as_str), Some("press-release"));
 }
 
 #[test]
 fn test_type_news_article() {
     let m = meta("Greater Manchester probation services criticised amid safety fears\n- Published\nThree probation services have been ordered to improve.\nChief Inspector Justin Russell said it was disappointing.\nWhy not follow BBC North West on Facebook?\nRelated topics\n- Published16 February 2017");
-    assert_eq!(m.report_type.as_deref(), Some("news-article"));
+    assert_eq!(m.report_type.map(ReportType::as_str), Some("news-article"));
     assert_eq!(m.publisher.as_deref(), Some(BBC));
     assert_eq!(m.region.as_deref(), Some("Greater Manchester"));
     assert_eq!(m.date, None);
@@ -232,14 +253,16 @@ fn test_type_news_article() {
 #[test]
 fn test_type_annual_report() {
     let m = meta("Annual Report 2023/24\nHM Chief Inspector of Probation\nThis annual report summarises our inspections across England and Wales.");
-    assert_eq!(m.report_type.as_deref(), Some("annual-report"));
+    assert_eq!(m.report_type.map(ReportType::as_str), Some("annual-report"));
     assert_eq!(m.region, None);
 }
 
 #[test]
 fn test_type_other_and_empty() {
     assert_eq!(
-        meta("Shopping list\nEggs and milk.").report_type.as_deref(),
+        meta("Shopping list\nEggs and milk.")
+            .report_type
+            .map(ReportType::as_str),
         Some("other")
     );
     assert_eq!(meta("").report_type, None);

@@ -1,0 +1,87 @@
+//! What kind of document a report is. One closed list, as the manifest, inference, the index,
+//! the `--type` filter and `type:` in queries know it; spelled in kebab case everywhere a user
+//! sees it (JSON, the manifest, results).
+
+use serde::{Deserialize, Serialize};
+
+/// A report's type.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportType {
+    /// A dynamic inspection (e.g. of public protection in a region).
+    DynamicInspection,
+    /// A regional inspection.
+    RegionalInspection,
+    /// A regional review letter.
+    RegionalLetter,
+    /// An inspection of a probation delivery unit.
+    PduInspection,
+    /// A thematic inspection.
+    ThematicInspection,
+    /// A press release.
+    PressRelease,
+    /// A news article.
+    NewsArticle,
+    /// An annual report.
+    AnnualReport,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+impl ReportType {
+    /// Every type, in the order they are listed to users.
+    pub const ALL: [ReportType; 9] = [
+        ReportType::DynamicInspection,
+        ReportType::RegionalInspection,
+        ReportType::RegionalLetter,
+        ReportType::PduInspection,
+        ReportType::ThematicInspection,
+        ReportType::PressRelease,
+        ReportType::NewsArticle,
+        ReportType::AnnualReport,
+        ReportType::Other,
+    ];
+
+    /// Its name as users write it (`dynamic-inspection`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportType::DynamicInspection => "dynamic-inspection",
+            ReportType::RegionalInspection => "regional-inspection",
+            ReportType::RegionalLetter => "regional-letter",
+            ReportType::PduInspection => "pdu-inspection",
+            ReportType::ThematicInspection => "thematic-inspection",
+            ReportType::PressRelease => "press-release",
+            ReportType::NewsArticle => "news-article",
+            ReportType::AnnualReport => "annual-report",
+            ReportType::Other => "other",
+        }
+    }
+
+    /// The type with this name, if there is one.
+    pub fn parse(name: &str) -> Option<ReportType> {
+        ReportType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for ReportType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_names_round_trip_and_match_serde() {
+        for t in ReportType::ALL {
+            assert_eq!(ReportType::parse(t.as_str()), Some(t));
+            assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{t}\""));
+        }
+        assert_eq!(ReportType::parse("bogus"), None);
+    }
+}
