@@ -31,12 +31,13 @@ pub mod findings;
 pub mod formats;
 pub mod index;
 pub mod model;
-pub mod report;
+pub mod render;
 pub mod search;
 pub mod segment;
 pub mod stats;
 pub mod structured;
 pub mod text;
 pub mod themes;
+pub mod views;
 
 pub use error::{Error, Result};

@@ -3,8 +3,9 @@
 use std::io::Write;
 
 use anyhow::Context;
-use themis::report::{render, Format, GroupBy, Metric};
+use themis::render::frequency::{render, Format};
 use themis::stats::{CountTable, PolarityFilter};
+use themis::views::frequency::{GroupBy, Metric};
 
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::output;
