@@ -6,7 +6,9 @@
 //! passages ([`segment`]), tags every sentence with recurring themes and a polarity ([`themes`]),
 //! and stores passages in a tantivy index ([`index`]) analysed by one shared chain
 //! ([`analysis`]), so that what is indexed, tagged and searched are the same tokens. [`search`]
-//! answers queries with highlighted excerpts grouped by report.
+//! answers queries with highlighted excerpts grouped by report. [`views`] computes what the
+//! reporting commands show (the frequency matrix, scores, facts, recommendations) and
+//! [`render`] draws it: text, Markdown and CSV tables from one table model, JSON and HTML.
 //!
 //! ```no_run
 //! use themis::index::{build_index, IndexOptions, NoProgress};
