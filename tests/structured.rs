@@ -263,13 +263,19 @@ fn test_facts_text_table_keeps_long_labels_distinct() {
     let text = ws.run(&["facts"]).expect_code(0).stdout;
     assert!(!text.contains('…'), "{text}");
     assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
-    // A row starts on a line that is not indented; wrapped continuation lines are.
+    // A row starts on a line that is not indented, its values at the end; wrapped
+    // continuation lines are indented and hold only the rest of the label.
     let mut labels: Vec<String> = Vec::new();
     for line in text.lines().skip(1) {
-        let words: Vec<&str> = line
-            .split_whitespace()
-            .filter(|w| w.parse::<f64>().is_err() && *w != "–")
-            .collect();
+        let mut words: Vec<&str> = line.split_whitespace().collect();
+        if !line.starts_with("  ") {
+            while words
+                .last()
+                .is_some_and(|w| w.parse::<f64>().is_ok() || *w == "–")
+            {
+                words.pop();
+            }
+        }
         if line.starts_with("  ") {
             let last = labels.last_mut().expect("a row before its continuation");
             last.push(' ');
