@@ -37,10 +37,10 @@ use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions}
 use tantivy::{doc, Index, IndexWriter};
 use themis::findings::{findings, FindingsRequest};
 use themis::index::{build_index, IndexOptions, NoProgress, ThemisIndex};
-use themis::report::{GroupBy, Metric};
 use themis::search::search_in;
 use themis::stats::{CountTable, PolarityFilter};
 use themis::themes::Tagger;
+use themis::views::frequency::{GroupBy, Metric};
 
 use synth::{ensure_corpus, query_mix, Pool, SEED};
 

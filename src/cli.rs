@@ -1,8 +1,15 @@
-//! The command line: clap derive structs only. `main` turns them into library calls.
+//! The command line: clap derive structs, and the value enums of options with a fixed set of
+//! values, each converted into its library type. `main` turns them into library calls.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use themis::render::frequency::Format;
+use themis::render::TableFormat;
+use themis::stats::PolarityFilter;
+use themis::structured::Addressee;
+use themis::themes::Polarity;
+use themis::views::frequency::{GroupBy, Metric};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -153,8 +160,8 @@ pub struct RecommendationsArgs {
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// Only recommendations to: pdu, region, hmpps or other.
-    #[arg(long, value_name = "WHO", value_parser = ["pdu", "region", "hmpps", "other"])]
-    pub addressee: Option<String>,
+    #[arg(long, value_name = "WHO", value_enum)]
+    pub addressee: Option<AddresseeArg>,
     /// Only recommendations tagged with this theme.
     #[arg(long, value_name = "ID")]
     pub theme: Option<String>,
@@ -165,8 +172,8 @@ pub struct RecommendationsArgs {
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
     /// Output format: text, md or csv.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "md", "csv"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value = "text")]
+    pub format: TableFormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -175,8 +182,70 @@ pub struct TableArgs {
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
     /// Output format: text, md or csv.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "md", "csv"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value = "text")]
+    pub format: TableFormatArg,
+}
+
+/// `--format` of `recommendations`, `scores` and `facts`. (Plain comments on the values: doc
+/// comments would change `--help`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormatArg {
+    // Aligned text for the terminal.
+    Text,
+    // Markdown.
+    Md,
+    // RFC 4180 CSV.
+    Csv,
+}
+
+impl From<TableFormatArg> for TableFormat {
+    fn from(format: TableFormatArg) -> TableFormat {
+        match format {
+            TableFormatArg::Text => TableFormat::Text,
+            TableFormatArg::Md => TableFormat::Markdown,
+            TableFormatArg::Csv => TableFormat::Csv,
+        }
+    }
+}
+
+/// `--addressee` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AddresseeArg {
+    Pdu,
+    Region,
+    Hmpps,
+    Other,
+}
+
+impl From<AddresseeArg> for Addressee {
+    fn from(who: AddresseeArg) -> Addressee {
+        match who {
+            AddresseeArg::Pdu => Addressee::Pdu,
+            AddresseeArg::Region => Addressee::Region,
+            AddresseeArg::Hmpps => Addressee::Hmpps,
+            AddresseeArg::Other => Addressee::Other,
+        }
+    }
+}
+
+/// `--polarity` values: which sentences count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolarityArg {
+    All,
+    Concern,
+    Strength,
+    Neutral,
+}
+
+impl From<PolarityArg> for PolarityFilter {
+    fn from(polarity: PolarityArg) -> PolarityFilter {
+        match polarity {
+            PolarityArg::All => PolarityFilter::All,
+            PolarityArg::Concern => PolarityFilter::Only(Polarity::Concern),
+            PolarityArg::Strength => PolarityFilter::Only(Polarity::Strength),
+            PolarityArg::Neutral => PolarityFilter::Only(Polarity::Neutral),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -209,8 +278,8 @@ pub struct ThemeShowArgs {
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
     /// Only sentences of this polarity: all, concern, strength, neutral.
-    #[arg(long, value_name = "P", default_value = "all")]
-    pub polarity: String,
+    #[arg(long, value_name = "P", default_value = "all", value_parser = polarity)]
+    pub polarity: PolarityArg,
     /// Show the sentences of the newest N reports (all are counted); 0 shows every report.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_reports: usize,
@@ -232,8 +301,8 @@ pub struct FindingsArgs {
     #[arg(long, value_name = "SHARE", default_value_t = themis::findings::DEFAULT_MIN_REGION_SHARE, value_parser = share)]
     pub min_share: f64,
     /// Which sentences count: concern (problems, the default), strength, neutral or all.
-    #[arg(long, value_name = "P", default_value = "concern")]
-    pub polarity: String,
+    #[arg(long, value_name = "P", default_value = "concern", value_parser = polarity)]
+    pub polarity: PolarityArg,
     /// Systemic findings: themes raised in at least N regions (--min-reports, at least 2) and in
     /// at least --min-share of the regions compared.
     #[arg(long)]
@@ -245,30 +314,98 @@ pub struct FindingsArgs {
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
     /// Output format: text or md.
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "md"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value = "text")]
+    pub format: FindingsFormat,
+}
+
+/// `--format` of `findings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FindingsFormat {
+    Text,
+    Md,
 }
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Columns: region, report, year or type.
-    #[arg(long, value_name = "GROUP", default_value = "region", value_parser = ["region", "report", "year", "type"])]
-    pub by: String,
+    #[arg(long, value_name = "GROUP", value_enum, default_value = "region")]
+    pub by: GroupByArg,
     /// Numbers: sentences, reports (reports raising the theme) or per10k (per 10,000 sentences).
-    #[arg(long, value_name = "METRIC", default_value = "sentences", value_parser = ["sentences", "reports", "per10k"])]
-    pub metric: String,
+    #[arg(long, value_name = "METRIC", value_enum, default_value = "sentences")]
+    pub metric: MetricArg,
     /// Which sentences count: all, concern, strength, neutral.
-    #[arg(long, value_name = "P", default_value = "all")]
-    pub polarity: String,
+    #[arg(long, value_name = "P", default_value = "all", value_parser = polarity)]
+    pub polarity: PolarityArg,
     /// table (fits 100 columns), md, csv, json or html (self-contained, with charts).
-    #[arg(long, value_name = "FORMAT", default_value = "table", value_parser = ["table", "md", "csv", "json", "html"])]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value = "table")]
+    pub format: ReportFormat,
     /// Same as --format json.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
     /// Write to FILE instead of stdout (`-` is stdout).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// `report --by` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupByArg {
+    Region,
+    Report,
+    Year,
+    Type,
+}
+
+impl From<GroupByArg> for GroupBy {
+    fn from(by: GroupByArg) -> GroupBy {
+        match by {
+            GroupByArg::Region => GroupBy::Region,
+            GroupByArg::Report => GroupBy::Report,
+            GroupByArg::Year => GroupBy::Year,
+            GroupByArg::Type => GroupBy::Type,
+        }
+    }
+}
+
+/// `report --metric` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricArg {
+    Sentences,
+    Reports,
+    #[value(name = "per10k")]
+    Per10k,
+}
+
+impl From<MetricArg> for Metric {
+    fn from(metric: MetricArg) -> Metric {
+        match metric {
+            MetricArg::Sentences => Metric::Sentences,
+            MetricArg::Reports => Metric::Reports,
+            MetricArg::Per10k => Metric::Per10k,
+        }
+    }
+}
+
+/// `report --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Md,
+    Csv,
+    Json,
+    Html,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(format: ReportFormat) -> Format {
+        match format {
+            ReportFormat::Table => Format::Table,
+            ReportFormat::Md => Format::Markdown,
+            ReportFormat::Csv => Format::Csv,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Html => Format::Html,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -338,6 +475,14 @@ pub enum SearchFormat {
     Csv,
     /// A Markdown table, one row per excerpt.
     Md,
+}
+
+/// A `--polarity` value, in any case and with spaces around it accepted (as themis always read
+/// polarities). A parser rather than `value_enum` so that clap does not add a list of possible
+/// values to `--help`: each option's help names them already.
+fn polarity(s: &str) -> Result<PolarityArg, String> {
+    <PolarityArg as ValueEnum>::from_str(s.trim(), true)
+        .map_err(|_| "expected all, concern, strength or neutral".into())
 }
 
 /// A share between 0 and 1.

@@ -6,7 +6,9 @@
 //! passages ([`segment`]), tags every sentence with recurring themes and a polarity ([`themes`]),
 //! and stores passages in a tantivy index ([`index`]) analysed by one shared chain
 //! ([`analysis`]), so that what is indexed, tagged and searched are the same tokens. [`search`]
-//! answers queries with highlighted excerpts grouped by report.
+//! answers queries with highlighted excerpts grouped by report. [`views`] computes what the
+//! reporting commands show (the frequency matrix, scores, facts, recommendations) and
+//! [`render`] draws it: text, Markdown and CSV tables from one table model, JSON and HTML.
 //!
 //! ```no_run
 //! use themis::index::{build_index, IndexOptions, NoProgress};
@@ -32,12 +34,13 @@ pub mod formats;
 pub mod index;
 pub mod model;
 pub mod pipeline;
-pub mod report;
+pub mod render;
 pub mod search;
 pub mod segment;
 pub mod stats;
 pub mod structured;
 pub mod text;
 pub mod themes;
+pub mod views;
 
 pub use error::{Error, Result};

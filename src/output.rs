@@ -52,24 +52,8 @@ impl Style {
     }
 }
 
-/// Replaces control characters (except tab) and bidirectional overrides with visible escapes,
-/// so a hostile report cannot move the cursor or reorder what the terminal shows. Newlines
-/// become spaces: excerpts are printed one per line.
-pub fn sanitize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\n' | '\r' => out.push(' '),
-            '\t' => out.push(c),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
-            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-                out.push_str(&format!("\\u{{{:04x}}}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Sanitising untrusted text for the terminal is the library's (text tables do it too).
+pub use themis::render::text::sanitize;
 
 /// Renders `text` with the byte ranges in `highlights` (relative to `text`) emphasised.
 pub fn highlighted(text: &str, highlights: &[(usize, usize)], style: Style) -> String {
@@ -178,13 +162,6 @@ pub fn finish(mut out: impl Write) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn test_sanitize_escapes_controls_and_bidi() {
-        assert_eq!(sanitize("a\x1b[2Jb"), "a\\u{001b}[2Jb");
-        assert_eq!(sanitize("x\u{202e}y"), "x\\u{202e}y");
-        assert_eq!(sanitize("line\nnext"), "line next");
-    }
 
     #[test]
     fn test_highlighted_plain() {

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::index::{ReportSummary, ThemisIndex};
-use crate::report::{FrequencyReport, Group, GroupBy, Metric};
 use crate::themes::{Polarity, Tagger, Taxonomy};
+use crate::views::frequency::{FrequencyReport, Group, GroupBy, Metric};
 
 /// Which sentences to count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -211,3 +211,120 @@ fn test_malformed_score_table_is_reported_not_guessed() {
         "a table cut short is not guessed: {report}"
     );
 }
+
+/// Asserts RFC 4180 line endings: every record ends with CRLF, no bare LF.
+fn assert_crlf(csv: &str) {
+    assert!(csv.ends_with("\r\n"), "{csv:?}");
+    assert_eq!(
+        csv.matches("\r\n").count(),
+        csv.matches('\n').count(),
+        "LF without CR: {csv:?}"
+    );
+}
+
+#[test]
+fn test_every_csv_output_has_crlf_line_endings() {
+    let ws = Workspace::with_corpus();
+    for args in [
+        &["scores", "--format", "csv"][..],
+        &["facts", "--format", "csv"],
+        &["recommendations", "--format", "csv"],
+        &["recommendations", "--recurring", "--format", "csv"],
+        &["report", "--format", "csv"],
+        &["search", "vetting", "--format", "csv"],
+    ] {
+        let csv = ws.run(args).expect_code(0).stdout;
+        assert!(csv.lines().count() > 1, "{args:?}: {csv}");
+        assert_crlf(&csv);
+    }
+    // Nothing recurs within one region: the CSV is its header alone.
+    let csv = ws
+        .run(&[
+            "recommendations",
+            "--recurring",
+            "--region",
+            "South West",
+            "--format",
+            "csv",
+        ])
+        .expect_code(1)
+        .stdout;
+    assert_eq!(
+        csv,
+        "group,report,year,region,addressee,addressee_name,number,text,themes\r\n"
+    );
+}
+
+/// Two fact labels share their first 70 characters ("Percentage of accredited programme
+/// requirements completed for individuals …"); the text table must still tell them apart.
+#[test]
+fn test_facts_text_table_keeps_long_labels_distinct() {
+    let ws = Workspace::with_corpus();
+    let text = ws.run(&["facts"]).expect_code(0).stdout;
+    assert!(!text.contains('…'), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+    // A row starts on a line that is not indented, its values at the end; wrapped
+    // continuation lines are indented and hold only the rest of the label.
+    let mut labels: Vec<String> = Vec::new();
+    for line in text.lines().skip(1) {
+        let mut words: Vec<&str> = line.split_whitespace().collect();
+        if !line.starts_with("  ") {
+            while words
+                .last()
+                .is_some_and(|w| w.parse::<f64>().is_ok() || *w == "–")
+            {
+                words.pop();
+            }
+        }
+        if line.starts_with("  ") {
+            let last = labels.last_mut().expect("a row before its continuation");
+            last.push(' ');
+            last.push_str(&words.join(" "));
+        } else {
+            labels.push(words.join(" "));
+        }
+    }
+    let prefix = "Percentage of accredited programme requirements completed for individuals";
+    for label in [
+        format!(
+            "{prefix} convicted of a sexual offence (in the 12 months prior to inspection) (%)"
+        ),
+        format!(
+            "{prefix} not convicted of a sexual offence (in the 12 months prior to inspection) (%)"
+        ),
+    ] {
+        assert!(labels.contains(&label), "{label} not in {labels:#?}");
+    }
+    let distinct: std::collections::BTreeSet<&String> = labels.iter().collect();
+    assert_eq!(distinct.len(), labels.len(), "{labels:#?}");
+}
+
+#[test]
+fn test_enum_options_accept_their_spellings_only() {
+    let ws = Workspace::with_corpus();
+    let polarity = ws
+        .run(&["report", "--polarity", "Concern", "--format", "csv"])
+        .expect_code(0)
+        .stdout;
+    let lower = ws
+        .run(&["report", "--polarity", "concern", "--format", "csv"])
+        .expect_code(0)
+        .stdout;
+    assert_eq!(polarity, lower);
+    for args in [
+        &["report", "--by", "colour"][..],
+        &["report", "--metric", "per100k"],
+        &["report", "--polarity", "angry"],
+        &["report", "--format", "xml"],
+        &["scores", "--format", "json"],
+        &["findings", "--format", "csv"],
+        &["recommendations", "--addressee", "HMPPS"],
+    ] {
+        let run = ws.run(args).expect_code(2);
+        assert!(
+            run.stderr.contains("invalid value"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}

@@ -3,9 +3,8 @@
 use std::io::Write;
 
 use themis::findings::{findings, Evidence, FindingsReport, FindingsRequest};
-use themis::stats::PolarityFilter;
 
-use crate::cli::{FindingsArgs, GlobalArgs};
+use crate::cli::{FindingsArgs, FindingsFormat, GlobalArgs};
 use crate::output::{self, Style};
 use crate::Exit;
 
@@ -14,7 +13,7 @@ pub fn run(global: &GlobalArgs, args: &FindingsArgs) -> anyhow::Result<Exit> {
     let request = FindingsRequest {
         region: super::resolve_region(args.region.as_deref())?,
         min_reports: args.min_reports,
-        polarity: PolarityFilter::parse(&args.polarity)?,
+        polarity: args.polarity.into(),
         across_regions: args.across_regions,
         max_reports: args.max_reports,
         min_region_share: args.min_share,
@@ -28,7 +27,7 @@ pub fn run(global: &GlobalArgs, args: &FindingsArgs) -> anyhow::Result<Exit> {
         serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;
     } else {
-        let markdown = args.format == "md";
+        let markdown = args.format == FindingsFormat::Md;
         let style = Style {
             color: !markdown && output::use_color(global.color),
         };

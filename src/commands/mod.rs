@@ -166,17 +166,3 @@ pub fn indexed_reports(
     let searcher = index.reader()?.searcher();
     Ok(index.reports(&searcher)?)
 }
-
-/// Quotes a CSV field when it needs it (RFC 4180).
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// Escapes a Markdown table cell.
-pub fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}

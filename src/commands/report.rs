@@ -3,8 +3,8 @@
 use std::io::Write;
 
 use anyhow::Context;
-use themis::report::{render, Format, GroupBy, Metric};
-use themis::stats::{CountTable, PolarityFilter};
+use themis::render::frequency::{render, Format};
+use themis::stats::CountTable;
 
 use crate::cli::{GlobalArgs, ReportArgs};
 use crate::output;
@@ -12,19 +12,19 @@ use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &ReportArgs) -> anyhow::Result<Exit> {
     let tagger = super::load_index_tagger(global)?;
-    let by: GroupBy = args.by.parse().map_err(anyhow::Error::msg)?;
-    let metric: Metric = args.metric.parse().map_err(anyhow::Error::msg)?;
-    let format: Format = if args.json {
-        "json"
+    let format = if args.json {
+        Format::Json
     } else {
-        args.format.as_str()
-    }
-    .parse()
-    .map_err(anyhow::Error::msg)?;
-    let filter = PolarityFilter::parse(&args.polarity)?;
+        args.format.into()
+    };
     let index = super::open_index(global, &tagger)?;
     let table = CountTable::load(&index, &tagger)?;
-    let report = table.frequency(tagger.taxonomy(), by, metric, filter);
+    let report = table.frequency(
+        tagger.taxonomy(),
+        args.by.into(),
+        args.metric.into(),
+        args.polarity.into(),
+    );
     match args.out.as_deref().filter(|p| !super::is_stdin(p)) {
         Some(path) => {
             let file = std::fs::File::create(path)

@@ -5,8 +5,10 @@ use std::io::Write;
 use anyhow::bail;
 use themis::corpus::infer::REPORT_TYPES;
 use themis::corpus::ReportType;
+use themis::render::{self, markdown, markdown::Flavour};
 use themis::search::{search_in, Filters, SearchRequest, SearchResults};
 use themis::themes::Taxonomy;
+use themis::views::search::excerpt_table;
 
 use crate::cli::{GlobalArgs, SearchArgs, SearchFormat};
 use crate::output::{self, Style};
@@ -48,7 +50,8 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
             };
             render_text(&mut out, &results, taxonomy, style)?;
         }
-        SearchFormat::Csv => render_csv(&mut out, &results)?,
+        // RFC 4180 CSV (CRLF), one row per excerpt shown; with `--all`, every matching passage.
+        SearchFormat::Csv => render::csv::write(&excerpt_table(&results), &mut out)?,
         SearchFormat::Md => render_markdown(&mut out, &results)?,
     }
     output::finish(out)?;
@@ -179,58 +182,13 @@ fn summary_line(results: &SearchResults) -> String {
     )
 }
 
-/// The columns of a CSV or Markdown row: one excerpt with its report.
-const COLUMNS: [&str; 14] = [
-    "report", "title", "region", "year", "type", "file", "offsets", "section", "page", "start",
-    "end", "score", "themes", "text",
-];
-
-fn rows(results: &SearchResults) -> impl Iterator<Item = [String; 14]> + '_ {
-    results.reports.iter().flat_map(|report| {
-        report.excerpts.iter().map(move |e| {
-            [
-                report.report.clone(),
-                report.title.clone(),
-                report.region.clone().unwrap_or_default(),
-                report.year.map(|y| y.to_string()).unwrap_or_default(),
-                report.report_type.to_string(),
-                report.file.clone(),
-                report.offsets.clone(),
-                e.section.clone().unwrap_or_default(),
-                e.page.map(|p| p.to_string()).unwrap_or_default(),
-                e.start.to_string(),
-                e.end.to_string(),
-                format!("{:.4}", e.score),
-                e.themes.join(";"),
-                e.text.clone(),
-            ]
-        })
-    })
-}
-
-/// RFC 4180 CSV (CRLF), one row per excerpt shown; with `--all`, every matching passage.
-fn render_csv(out: &mut impl Write, results: &SearchResults) -> std::io::Result<()> {
-    write!(out, "{}\r\n", COLUMNS.join(","))?;
-    for row in rows(results) {
-        let fields: Vec<String> = row.iter().map(|f| super::csv_field(f)).collect();
-        write!(out, "{}\r\n", fields.join(","))?;
-    }
-    Ok(())
-}
-
 /// A Markdown table, one row per excerpt, under a line saying what matched.
 fn render_markdown(out: &mut impl Write, results: &SearchResults) -> std::io::Result<()> {
     writeln!(
         out,
         "Search `{}`: {}\n",
-        super::md_cell(&results.query).replace('`', "'"),
+        markdown::escape(&results.query, Flavour::Compact).replace('`', "'"),
         summary_line(results)
     )?;
-    writeln!(out, "| {} |", COLUMNS.join(" | "))?;
-    writeln!(out, "|{}", "---|".repeat(COLUMNS.len()))?;
-    for row in rows(results) {
-        let cells: Vec<String> = row.iter().map(|f| super::md_cell(f)).collect();
-        writeln!(out, "| {} |", cells.join(" | "))?;
-    }
-    Ok(())
+    markdown::write(&excerpt_table(results), out, Flavour::Compact)
 }

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 use themis::findings::theme_excerpts;
+use themis::render::text::truncate;
 use themis::stats::{CountTable, PolarityFilter, ThemeTotals};
 
 use crate::cli::{GlobalArgs, ThemeShowArgs, ThemesArgs, ThemesCommand};
@@ -90,7 +91,7 @@ fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
     let tagger = super::load_index_tagger(global)?;
     let theme = super::check_theme(tagger.taxonomy(), &args.id)?;
     let region = super::resolve_region(args.region.as_deref())?;
-    let filter = PolarityFilter::parse(&args.polarity)?;
+    let filter: PolarityFilter = args.polarity.into();
     let index = super::open_index(global, &tagger)?;
     let excerpts = theme_excerpts(
         &index,
@@ -166,15 +167,4 @@ fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Success
     })
-}
-
-/// Cuts `s` to `width` characters with an ellipsis.
-pub fn truncate(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut cut: String = s.chars().take(width.saturating_sub(1)).collect();
-        cut.push('…');
-        cut
-    }
 }

@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{FrequencyReport, Metric, ThemeRow};
+use crate::views::frequency::{FrequencyReport, Metric, ThemeRow};
 
 /// Rough average glyph width of 12px sans-serif text, erring wide so labels never collide.
 const CHAR_W: f64 = 7.0;
@@ -498,9 +498,9 @@ pub(super) fn render(report: &FrequencyReport, out: &mut dyn Write) -> io::Resul
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_fixture::{empty, fixture, fixture_with};
-    use super::super::{render_to_string, Format, Metric};
     use super::*;
+    use crate::render::frequency::{render_to_string, Format};
+    use crate::views::frequency::test_fixture::{empty, fixture, fixture_with};
 
     fn html(r: &FrequencyReport) -> String {
         render_to_string(r, Format::Html, false).unwrap()

@@ -1,5 +1,9 @@
 //! The theme frequency model: a themes × groups matrix of numbers for one metric, with row and
 //! column totals, built and sorted once so every renderer shows the same thing.
+//!
+//! Counting sentences and reports is the caller's job ([`crate::stats`]): it hands raw counts
+//! to [`FrequencyReport::build`], which computes values and totals for the chosen [`Metric`]
+//! and sorts the rows. [`crate::render::frequency`] draws it in every format.
 
 use std::fmt;
 use std::str::FromStr;
@@ -117,57 +121,6 @@ impl FromStr for Metric {
             "per10k" => Ok(Metric::Per10k),
             other => Err(format!(
                 "unknown metric '{other}' (expected sentences, reports or per10k)"
-            )),
-        }
-    }
-}
-
-/// Output format for [`super::render`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Aligned plain-text table fitted to a 100-column terminal.
-    Table,
-    /// GitHub-flavoured Markdown table.
-    Markdown,
-    /// RFC 4180 CSV.
-    Csv,
-    /// Pretty-printed JSON of the model.
-    Json,
-    /// Self-contained HTML page with SVG heatmap and bar chart.
-    Html,
-}
-
-impl Format {
-    /// Stable lowercase name, as used on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Format::Table => "table",
-            Format::Markdown => "md",
-            Format::Csv => "csv",
-            Format::Json => "json",
-            Format::Html => "html",
-        }
-    }
-}
-
-impl fmt::Display for Format {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Format {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "table" => Ok(Format::Table),
-            "md" | "markdown" => Ok(Format::Markdown),
-            "csv" => Ok(Format::Csv),
-            "json" => Ok(Format::Json),
-            "html" => Ok(Format::Html),
-            other => Err(format!(
-                "unknown format '{other}' (expected table, md, csv, json or html)"
             )),
         }
     }
@@ -364,9 +317,72 @@ impl FrequencyReport {
     }
 }
 
+/// Shared fixtures for the model and renderer tests.
+#[cfg(test)]
+pub(crate) mod test_fixture {
+    use super::{FrequencyReport, Group, GroupBy, Metric};
+
+    /// 4 themes × 3 regions; one theme label and one group label exercise escaping.
+    pub(crate) fn fixture_with(metric: Metric) -> FrequencyReport {
+        let group = |key: &str, label: &str, sentences, reports| Group {
+            key: key.into(),
+            label: label.into(),
+            sentences,
+            reports,
+        };
+        let groups = vec![
+            group("north-east", "North East", 2000, 4),
+            group("london", "London", 1500, 3),
+            group("wales", "Wales & the <West>", 500, 2),
+        ];
+        let theme = |id: &str, label: &str, cat: &str| (id.into(), label.into(), cat.into());
+        let themes = vec![
+            theme(
+                "vetting-recruitment",
+                "Vetting and recruitment",
+                "workforce",
+            ),
+            theme("staffing-shortages", "Staffing shortages", "workforce"),
+            theme("information-sharing", "Information sharing", "protection"),
+            theme("risk-harm", r#"Risk | "harm", <safety> & more"#, "practice"),
+        ];
+        let counts = vec![vec![3, 0, 2], vec![10, 7, 4], vec![2, 3, 0], vec![0, 0, 0]];
+        FrequencyReport::build(GroupBy::Region, metric, "all", groups, themes, counts)
+    }
+
+    pub(crate) fn fixture() -> FrequencyReport {
+        fixture_with(Metric::Sentences)
+    }
+
+    /// No groups and no themes.
+    pub(crate) fn empty() -> FrequencyReport {
+        FrequencyReport::build(
+            GroupBy::Year,
+            Metric::Sentences,
+            "concern",
+            vec![],
+            vec![],
+            vec![],
+        )
+    }
+
+    /// Themes but no groups, and groups but no themes.
+    pub(crate) fn half_empty() -> [FrequencyReport; 2] {
+        let mut no_groups = fixture();
+        no_groups.groups.clear();
+        no_groups.column_totals.clear();
+        for r in &mut no_groups.rows {
+            r.values.clear();
+        }
+        let mut no_rows = fixture();
+        no_rows.rows.clear();
+        [no_groups, no_rows]
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::test_fixture::{fixture, fixture_with};
+    use super::test_fixture::{fixture, fixture_with};
     use super::*;
 
     #[test]
@@ -478,15 +494,6 @@ mod tests {
 
     #[test]
     fn test_names_round_trip() {
-        for f in [
-            Format::Table,
-            Format::Markdown,
-            Format::Csv,
-            Format::Json,
-            Format::Html,
-        ] {
-            assert_eq!(f.as_str().parse::<Format>(), Ok(f));
-        }
         for m in [Metric::Sentences, Metric::Reports, Metric::Per10k] {
             assert_eq!(m.as_str().parse::<Metric>(), Ok(m));
         }
@@ -498,6 +505,6 @@ mod tests {
         ] {
             assert_eq!(g.as_str().parse::<GroupBy>(), Ok(g));
         }
-        assert!("xml".parse::<Format>().is_err());
+        assert!("colour".parse::<GroupBy>().is_err());
     }
 }

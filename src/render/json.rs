@@ -1,20 +1,32 @@
-//! JSON: the [`FrequencyReport`] model itself, pretty-printed, with a trailing newline.
+//! JSON of models, pretty-printed, with a trailing newline: the [`FrequencyReport`] in its
+//! fields' order, and the [`crate::views`] with their object keys sorted (the shape `scores`,
+//! `facts` and `recommendations --json` have always printed).
 
 use std::io::{self, Write};
 
-use super::FrequencyReport;
+use serde::Serialize;
 
-/// Writes the model as pretty JSON. Never coloured. Field names are the model's
+use crate::views::frequency::FrequencyReport;
+
+/// Writes the frequency model as pretty JSON. Never coloured. Field names are the model's
 /// (`by`, `metric`, `polarity`, `groups`, `rows`, `column_totals`, `grand_total`).
-pub(super) fn render(report: &FrequencyReport, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(report: &FrequencyReport, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
+    writeln!(out)
+}
+
+/// Writes `value` as pretty JSON with the keys of every object sorted, whatever the order of
+/// its fields (flattened ones included).
+pub fn write_sorted(value: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
+    let value = serde_json::to_value(value)?;
+    serde_json::to_writer_pretty(&mut *out, &value)?;
     writeln!(out)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_fixture::{empty, fixture};
-    use super::super::{render_to_string, Format};
+    use crate::render::frequency::{render_to_string, Format};
+    use crate::views::frequency::test_fixture::{empty, fixture};
     use serde::Deserialize;
 
     /// Mirror of the published shape; `deny_unknown_fields` catches accidental additions.
@@ -70,7 +82,9 @@ mod tests {
 
     #[test]
     fn test_json_metric_names() {
-        let r = super::super::test_fixture::fixture_with(super::super::Metric::Per10k);
+        let r = crate::views::frequency::test_fixture::fixture_with(
+            crate::views::frequency::Metric::Per10k,
+        );
         let doc: Doc =
             serde_json::from_str(&render_to_string(&r, Format::Json, false).unwrap()).unwrap();
         assert_eq!(doc.metric, "per10k");

@@ -8,12 +8,12 @@
 
 use std::io::{self, Write};
 
-use super::FrequencyReport;
+use super::super::table::{Column, Table};
+use super::super::text::{sanitize, truncate, width, write, SEP};
+use crate::views::frequency::FrequencyReport;
 
 /// Maximum line width in characters (a conventional terminal).
 pub(super) const MAX_WIDTH: usize = 100;
-/// Gap between columns.
-const SEP: usize = 2;
 /// Theme column never narrower than this (unless every label is shorter).
 const MIN_LABEL: usize = 18;
 /// Theme column never wider than this, even when there is room: long labels hurt scanning.
@@ -21,42 +21,6 @@ const MAX_LABEL: usize = 40;
 /// Header caps tried in order; the last one is also used when not every group fits. Below 8
 /// characters truncated region names start colliding ("South…" for South East and South West).
 const HEADER_CAPS: [usize; 5] = [20, 14, 12, 10, 8];
-
-const BOLD: &str = "\x1b[1m";
-const RESET: &str = "\x1b[0m";
-
-/// Labels come from report metadata; control characters (newlines, tabs, escapes) would break
-/// the alignment or inject terminal sequences, so they become spaces.
-fn clean(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
-fn width(s: &str) -> usize {
-    s.chars().count()
-}
-
-/// Truncates to at most `w` characters, marking the cut with "…".
-fn truncate(s: &str, w: usize) -> String {
-    if width(s) <= w {
-        s.to_string()
-    } else if w == 0 {
-        String::new()
-    } else {
-        let mut t: String = s.chars().take(w - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
-fn pad_left(s: &str, w: usize) -> String {
-    format!("{}{}", " ".repeat(w.saturating_sub(width(s))), s)
-}
-
-fn pad_right(s: &str, w: usize) -> String {
-    format!("{}{}", s, " ".repeat(w.saturating_sub(width(s))))
-}
 
 /// Column widths chosen for the output.
 struct Layout {
@@ -81,7 +45,7 @@ fn layout(report: &FrequencyReport) -> Layout {
     let header_widths: Vec<usize> = report
         .groups
         .iter()
-        .map(|g| width(&clean(&g.label)))
+        .map(|g| width(&sanitize(&g.label)))
         .collect();
     let total = report
         .rows
@@ -96,7 +60,7 @@ fn layout(report: &FrequencyReport) -> Layout {
     let desired_label = report
         .rows
         .iter()
-        .map(|r| width(&clean(&r.label)))
+        .map(|r| width(&sanitize(&r.label)))
         .chain([width("Theme"), width("Total")])
         .max()
         .unwrap_or(5)
@@ -138,51 +102,36 @@ fn layout(report: &FrequencyReport) -> Layout {
     }
 }
 
-/// Writes the table. `color` makes the header row bold and changes nothing else.
+/// Writes the caption, the table (header, rule, one row per theme, rule, totals) and, when
+/// not every group fits, a note saying how many are left out. `color` makes the header row
+/// bold and changes nothing else.
 pub(super) fn render(report: &FrequencyReport, out: &mut dyn Write, color: bool) -> io::Result<()> {
     let lay = layout(report);
     let shown = lay.groups.len();
-    let line_width =
-        lay.label + lay.groups.iter().map(|w| w + SEP).sum::<usize>() + SEP + lay.total;
+    writeln!(out, "{}", truncate(&sanitize(&report.caption()), MAX_WIDTH))?;
 
-    writeln!(out, "{}", truncate(&clean(&report.caption()), MAX_WIDTH))?;
-
-    let mut header = pad_right("Theme", lay.label);
+    let mut columns = vec![Column::left("Theme").width(lay.label)];
     for (g, &w) in report.groups.iter().zip(&lay.groups) {
-        header.push_str(&" ".repeat(SEP));
-        header.push_str(&pad_left(&truncate(&clean(&g.label), w), w));
+        columns.push(Column::right(g.label.as_str()).width(w));
     }
-    header.push_str(&" ".repeat(SEP));
-    header.push_str(&pad_left("Total", lay.total));
-    if color {
-        writeln!(out, "{BOLD}{header}{RESET}")?;
-    } else {
-        writeln!(out, "{header}")?;
-    }
-    let rule = "-".repeat(line_width);
-    writeln!(out, "{rule}")?;
-
-    let write_row = |out: &mut dyn Write, label: &str, cells: &[f64], total: f64| {
-        let mut line = pad_right(&truncate(&clean(label), lay.label), lay.label);
-        for (&v, &w) in cells.iter().zip(&lay.groups) {
-            line.push_str(&" ".repeat(SEP));
-            line.push_str(&pad_left(&report.format_value(v), w));
-        }
-        line.push_str(&" ".repeat(SEP));
-        line.push_str(&pad_left(&report.format_value(total), lay.total));
-        writeln!(out, "{}", line.trim_end())
-    };
-
-    if report.rows.is_empty() {
-        writeln!(out, "(no themes)")?;
-    }
+    columns.push(Column::right("Total").width(lay.total));
+    let mut table = Table::new(columns);
+    table.empty = Some("(no themes)".into());
     for row in &report.rows {
-        let cells: Vec<f64> = (0..shown).map(|g| report.value(row, g)).collect();
-        write_row(out, &row.label, &cells, row.total)?;
+        table.push_row(
+            [row.label.clone()]
+                .into_iter()
+                .chain((0..shown).map(|g| report.format_value(report.value(row, g))))
+                .chain([report.format_value(row.total)]),
+        );
     }
-    writeln!(out, "{rule}")?;
-    let totals: Vec<f64> = (0..shown).map(|g| report.column_total(g)).collect();
-    write_row(out, "Total", &totals, report.grand_total)?;
+    table.push_footer(
+        ["Total".to_string()]
+            .into_iter()
+            .chain((0..shown).map(|g| report.format_value(report.column_total(g))))
+            .chain([report.format_value(report.grand_total)]),
+    );
+    write(&table, out, color)?;
 
     let hidden = report.groups.len() - shown;
     if hidden > 0 {
@@ -197,9 +146,13 @@ pub(super) fn render(report: &FrequencyReport, out: &mut dyn Write, color: bool)
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_fixture::{empty, fixture, fixture_with};
-    use super::super::{render_to_string, Format, FrequencyReport, Group, GroupBy, Metric};
+    use super::super::{render_to_string, Format};
     use super::*;
+    use crate::views::frequency::test_fixture::{empty, fixture, fixture_with};
+    use crate::views::frequency::{Group, GroupBy, Metric};
+
+    const BOLD: &str = "\x1b[1m";
+    const RESET: &str = "\x1b[0m";
 
     fn table(r: &FrequencyReport) -> String {
         render_to_string(r, Format::Table, false).unwrap()
@@ -339,13 +292,5 @@ mod tests {
         assert_eq!(out.matches(BOLD).count(), 1);
         assert!(out.lines().nth(1).unwrap().starts_with(BOLD));
         assert_eq!(out.replace(BOLD, "").replace(RESET, ""), table(&fixture()));
-    }
-
-    #[test]
-    fn test_truncate_marks_cut() {
-        assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(truncate("abc", 4), "abc");
-        assert_eq!(truncate("abc", 0), "");
-        assert_eq!(clean("a\nb\x1b"), "a b ");
     }
 }
