@@ -298,7 +298,9 @@ pub fn build_index(
             pipeline: PIPELINE_VERSION.to_string(),
             corpus: options.corpus.display().to_string(),
         };
-        let payload = serde_json::to_string(&info).unwrap_or_default();
+        // An empty payload would make the index unreadable as a themis index: fail instead.
+        let payload = serde_json::to_string(&info)
+            .map_err(|e| Error::index("cannot record the commit's payload", e))?;
         let mut prepared = writer.prepare_commit()?;
         prepared.set_payload(&payload);
         prepared.commit()?;
