@@ -97,6 +97,13 @@ fn resolve_field_values(query: &str, theme_ids: Option<&[String]>) -> Result<Str
             continue;
         };
         let after = &rest[field.len() + 1..];
+        if after.starts_with('(') {
+            // A grouped value, `theme:(a OR b)`: tantivy applies the field to each word, which
+            // the values' own checks do not see; leave it to the parser as written.
+            out.push_str(&rest[..field.len() + 1]);
+            rest = after;
+            continue;
+        }
         let (value, len) = if let Some(quoted) = after.strip_prefix('"') {
             match quoted.find('"') {
                 Some(end) => (&quoted[..end], end + 2),
@@ -273,6 +280,30 @@ fn diagnose_syntax(query: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_key_field_values_are_canonicalised_or_rejected() {
+        let ids = vec!["vetting-recruitment".to_string()];
+        let resolve = |q: &str| resolve_field_values(q, Some(&ids));
+        assert_eq!(
+            resolve("vetting region:\"south west\"^2").unwrap(),
+            "vetting region:\"South West\"^2"
+        );
+        assert_eq!(
+            resolve("(region:kss OR theme:vetting-recruitment)").unwrap(),
+            "(region:\"Kent, Surrey and Sussex\" OR theme:\"vetting-recruitment\")"
+        );
+        // Inside a phrase a colon is text, and a grouped value is left to the parser.
+        assert_eq!(resolve("\"theme:bogus\"").unwrap(), "\"theme:bogus\"");
+        assert_eq!(
+            resolve("theme:(vetting-recruitment)").unwrap(),
+            "theme:(vetting-recruitment)"
+        );
+        assert!(resolve("theme:bogus")
+            .unwrap_err()
+            .contains("vetting-recruitment"));
+        assert!(resolve("type:").unwrap_err().contains("needs a value"));
+    }
 
     #[test]
     fn test_and_not_becomes_not_outside_phrases() {
