@@ -7,6 +7,7 @@
 //! to sit in the index, so the same corpus gives the same answer however it was indexed.
 
 use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -20,8 +21,9 @@ use crate::index::{kind, SUMMARY_ID};
 pub struct ReportBucket {
     /// The report document.
     pub report: DocAddress,
-    /// The report's id (for tie-breaks; empty when the index lacks it).
-    pub id: String,
+    /// The ordinal of the report's id in its segment's id dictionary: ids in one segment sort
+    /// as their ordinals do (`u64::MAX` when the index lacks it).
+    pub id_ord: u64,
     /// How many of its passages matched.
     pub hits: u64,
     /// Its best passages, best first (score descending, then passage order).
@@ -34,14 +36,54 @@ impl ReportBucket {
     }
 }
 
-/// Orders reports best first: best passage score, then report id.
-pub fn rank_reports(buckets: &mut [ReportBucket]) {
-    buckets.sort_by(|a, b| {
+/// Orders the first `shown` reports best first: best passage score, then report id; the order
+/// of the rest is left as it falls. `id_of` reads a report's id; it is asked only where equal
+/// scores span segments at a place that is shown (a dictionary lookup each, so a query that
+/// matches thousands of reports does not read thousands of ids).
+pub fn rank_reports(
+    buckets: &mut [ReportBucket],
+    shown: usize,
+    mut id_of: impl FnMut(&ReportBucket) -> String,
+) {
+    // Within a segment, id order is ordinal order.
+    buckets.sort_unstable_by(|a, b| {
         b.best_score()
             .total_cmp(&a.best_score())
-            .then_with(|| a.id.cmp(&b.id))
-            .then_with(|| a.report.cmp(&b.report))
+            .then(a.report.segment_ord.cmp(&b.report.segment_ord))
+            .then(a.id_ord.cmp(&b.id_ord))
+            .then(a.report.doc_id.cmp(&b.report.doc_id))
     });
+    let mut start = 0;
+    while start < buckets.len() && start < shown {
+        let score = buckets[start].best_score();
+        let end = start
+            + buckets[start..]
+                .iter()
+                .take_while(|b| b.best_score().total_cmp(&score).is_eq())
+                .count();
+        let group = &mut buckets[start..end];
+        let first_segment = group[0].report.segment_ord;
+        if group.iter().any(|b| b.report.segment_ord != first_segment) {
+            // Only each segment's first `need` (by id) can be among the shown ones.
+            let need = shown - start;
+            let mut taken: HashMap<u32, usize> = HashMap::new();
+            let mut candidates: Vec<(String, usize)> = Vec::new();
+            for (i, bucket) in group.iter().enumerate() {
+                let count = taken.entry(bucket.report.segment_ord).or_default();
+                if *count < need {
+                    *count += 1;
+                    candidates.push((id_of(bucket), i));
+                }
+            }
+            candidates.sort();
+            let mut order: Vec<usize> = candidates.iter().map(|(_, i)| *i).collect();
+            let chosen: HashSet<usize> = order.iter().copied().collect();
+            order.extend((0..group.len()).filter(|i| !chosen.contains(i)));
+            let reordered: Vec<ReportBucket> = order.iter().map(|&i| group[i].clone()).collect();
+            group.clone_from_slice(&reordered);
+        }
+        start = end;
+    }
 }
 
 /// Collects matching passages into per-report buckets.
@@ -158,18 +200,14 @@ impl SegmentCollector for SegmentReportCollector {
                 continue;
             }
             bucket.trim(self.per_report);
-            let mut id = String::new();
-            if let Some(column) = &self.ids {
-                if let Some(ord) = column.term_ords(report).next() {
-                    // An unreadable id only weakens the tie-break; the report is still shown.
-                    if column.ord_to_str(ord, &mut id).is_err() {
-                        id.clear();
-                    }
-                }
-            }
+            let id_ord = self
+                .ids
+                .as_ref()
+                .and_then(|column| column.term_ords(report).next())
+                .unwrap_or(u64::MAX);
             out.push(ReportBucket {
                 report: DocAddress::new(segment, report),
-                id,
+                id_ord,
                 hits: bucket.hits,
                 best: bucket
                     .best
@@ -202,20 +240,38 @@ mod tests {
     }
 
     #[test]
-    fn test_reports_tie_break_by_id() {
-        let bucket = |id: &str, doc: u32, score: Score| ReportBucket {
-            report: DocAddress::new(0, doc),
-            id: id.into(),
-            hits: 1,
-            best: vec![(score, DocAddress::new(0, doc))],
-        };
-        let mut buckets = vec![
-            bucket("b", 1, 1.0),
-            bucket("a", 2, 1.0),
-            bucket("c", 3, 2.0),
+    fn test_reports_tie_break_by_id_across_segments() {
+        // (segment, ord in that segment's dictionary, id, score)
+        let reports = [
+            (0, 1, "d", 1.0),
+            (0, 0, "b", 1.0),
+            (1, 0, "a", 1.0),
+            (1, 1, "c", 1.0),
+            (1, 2, "e", 2.0),
         ];
-        rank_reports(&mut buckets);
-        let ids: Vec<&str> = buckets.iter().map(|b| b.id.as_str()).collect();
-        assert_eq!(ids, ["c", "a", "b"]);
+        let ids: HashMap<(u32, u64), &str> =
+            reports.iter().map(|&(s, o, id, _)| ((s, o), id)).collect();
+        let mut buckets: Vec<ReportBucket> = reports
+            .iter()
+            .enumerate()
+            .map(|(doc, &(segment, ord, _, score))| ReportBucket {
+                report: DocAddress::new(segment, doc as u32),
+                id_ord: ord,
+                hits: 1,
+                best: vec![(score, DocAddress::new(segment, doc as u32))],
+            })
+            .collect();
+        let mut asked = 0;
+        rank_reports(&mut buckets, 3, |b| {
+            asked += 1;
+            ids[&(b.report.segment_ord, b.id_ord)].to_string()
+        });
+        let order: Vec<&str> = buckets[..3]
+            .iter()
+            .map(|b| ids[&(b.report.segment_ord, b.id_ord)])
+            .collect();
+        assert_eq!(order, ["e", "a", "b"]);
+        // Two places are shown after "e": each segment's first two by id, not all four.
+        assert_eq!(asked, 4);
     }
 }

@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Score, TantivyDocument, Term};
+use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::corpus::{self, CorpusFile, ReportType};
 use crate::error::{Error, Result};
-use crate::index::{kind, Fields, ReportHeader, ThemisIndex};
+use crate::index::{kind, Fields, ReportHeader, ThemisIndex, SUMMARY_ID};
 use crate::pipeline;
 use crate::segment::{self, UnitKind};
 
@@ -171,7 +171,9 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
         &query,
         &collect::ReportCollector::new(fields.kind, request.per_report),
     )?;
-    collect::rank_reports(&mut buckets);
+    collect::rank_reports(&mut buckets, request.limit, |bucket| {
+        report_id(&searcher, bucket.report).unwrap_or_default()
+    });
     let total_hits = buckets.iter().map(|b| b.hits).sum();
     let total_reports = buckets.len() as u64;
 
@@ -301,6 +303,18 @@ fn filtered(query: Box<dyn Query>, fields: &Fields, filters: &Filters) -> Boolea
         ));
     }
     BooleanQuery::new(clauses)
+}
+
+/// A report document's id, from its fast field.
+fn report_id(searcher: &Searcher, report: DocAddress) -> Option<String> {
+    let column = searcher
+        .segment_reader(report.segment_ord)
+        .fast_fields()
+        .str(SUMMARY_ID)
+        .ok()??;
+    let ord = column.term_ords(report.doc_id).next()?;
+    let mut id = String::new();
+    column.ord_to_str(ord, &mut id).ok()?.then_some(id)
 }
 
 fn text(doc: &TantivyDocument, field: Field) -> Option<String> {
