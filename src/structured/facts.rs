@@ -521,11 +521,7 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
             Row::Labelled { label, tail, glued } => {
                 if ambiguous[i] {
                     flush(&mut group, &mut columns, problems);
-                    problems.push(Problem {
-                        line,
-                        what: format!("cannot tell a footnote marker from the value in '{tail}' after '{label}'"),
-                        expected: "a value separated from the label (a '|' or tab cell)".into(),
-                    });
+                    problems.push(marker_or_value(line, tail, label));
                     continue;
                 }
                 let tail = if *glued {
@@ -551,14 +547,7 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
                 flush(&mut group, &mut columns, problems);
                 let (name, unit) = fact_key(&label);
                 if *glued && label.ends_with(')') && is_marker_like(tail) {
-                    problems.push(Problem {
-                        line,
-                        what: format!(
-                            "cannot tell a footnote marker from the value in '{}' after '{label}'",
-                            tail.trim()
-                        ),
-                        expected: "a value separated from the label (a '|' or tab cell)".into(),
-                    });
+                    problems.push(marker_or_value(line, tail, &label));
                     continue;
                 }
                 match parse_value(tail) {
@@ -657,10 +646,13 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
         .map(|(_, t)| t.to_lowercase())
         .collect::<Vec<_>>()
         .join(" ");
-    for (display, key, count) in KNOWN_FACTS {
+    for &(display, key, needle, other) in KNOWN_FACTS {
         let read = out.iter().any(|f| f.name.starts_with(key))
             || absent.iter().any(|a| a.starts_with(key));
-        if read || count(&table) == 0 || named.iter().any(|w| count(w) > 0) {
+        if read
+            || mentions(&table, needle, other) == 0
+            || named.iter().any(|w| mentions(w, needle, other) > 0)
+        {
             continue;
         }
         problems.push(Problem {
@@ -670,6 +662,18 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
         });
     }
     out
+}
+
+/// The problem of a figure glued to a label that may be a footnote marker or the value.
+fn marker_or_value(line: usize, tail: &str, label: &str) -> Problem {
+    Problem {
+        line,
+        what: format!(
+            "cannot tell a footnote marker from the value in '{}' after '{label}'",
+            tail.trim()
+        ),
+        expected: "a value separated from the label (a '|' or tab cell)".into(),
+    }
 }
 
 /// A row label that begins where no label does: lowercase, with a bracket or a digit (the rest
@@ -688,56 +692,61 @@ fn is_marker_like(tail: &str) -> bool {
     (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// How often a text names a fact (the programme completions differ by a "not").
-type Mentions = fn(&str) -> usize;
-
 /// The facts of the standard table, as the safety net after reading it names them: a fact the
 /// table names but that yielded neither a value nor a stated absence nor a problem naming it
 /// gets a problem of its own, so that nothing goes missing unsaid. (Display name, key prefix,
-/// mentions.)
-const KNOWN_FACTS: &[(&str, &str, Mentions)] = &[
-    ("number of people supervised", "people_supervised", |t| {
-        t.matches("people supervised").count()
-    }),
-    ("MAPPA-eligible offenders", "mappa_eligible", |t| {
-        t.matches("mappa").count()
-    }),
+/// what names it in lowercase text, and what names another fact that contains that: the two
+/// programme completions differ by a "not".)
+const KNOWN_FACTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "number of people supervised",
+        "people_supervised",
+        "people supervised",
+        "",
+    ),
+    ("MAPPA-eligible offenders", "mappa_eligible", "mappa", ""),
     (
         "victim satisfaction performance",
         "victim_satisfaction",
-        |t| t.matches("victim satisfaction").count(),
+        "victim satisfaction",
+        "",
     ),
-    ("staffing level", "staffing_", |t| {
-        t.matches("staffing").count()
-    }),
-    ("average caseload", "caseload_", |t| {
-        t.matches("caseload").count()
-    }),
-    ("recall rate", "recall_rate", |t| {
-        t.matches("recall rate").count()
-    }),
-    ("RAR wait time", "rar_wait_time", |t| {
-        t.matches("wait time").count()
-    }),
+    ("staffing level", "staffing_", "staffing", ""),
+    ("average caseload", "caseload_", "caseload", ""),
+    ("recall rate", "recall_rate", "recall rate", ""),
+    ("RAR wait time", "rar_wait_time", "wait time", ""),
     (
         "percentage of RAR days completed",
         "rar_days_completed",
-        |t| t.matches("rar days completed").count(),
+        "rar days completed",
+        "",
     ),
     (
         "programme completion (sexual offence)",
         "programme_completion_sexual",
-        |t| {
-            t.matches("convicted of a sexual").count()
-                - t.matches("not convicted of a sexual").count()
-        },
+        "convicted of a sexual",
+        "not convicted of a sexual",
     ),
     (
         "programme completion (not a sexual offence)",
         "programme_completion_non_sexual",
-        |t| t.matches("not convicted of a sexual").count(),
+        "not convicted of a sexual",
+        "",
     ),
-    ("risk of serious harm classification", "risk_", |t| {
-        t.matches("classification").count()
-    }),
+    (
+        "risk of serious harm classification",
+        "risk_",
+        "classification",
+        "",
+    ),
 ];
+
+/// How often `text` names a fact of [`KNOWN_FACTS`].
+fn mentions(text: &str, needle: &str, other: &str) -> usize {
+    let others = if other.is_empty() {
+        0
+    } else {
+        text.matches(other).count()
+    };
+    text.matches(needle).count().saturating_sub(others)
+}
