@@ -366,3 +366,53 @@ fn test_interrupted_first_run_leaves_no_index_not_a_foreign_one() {
     let run = ws.run(&["search", "vetting", "--json"]).expect_code(0);
     assert!(run.stderr.contains("no index yet"), "{}", run.stderr);
 }
+
+/// One file's memory is bounded whatever its size: a 200 MB file that is a single line is
+/// indexed (its first 32 MiB of text, with a warning naming it) under a 1.5 GiB limit on the
+/// process's data (`prlimit --data`, which counts the memory it has written to, not the address
+/// space it has only reserved). Before the cut at `MAX_TEXT_BYTES` it peaked at 2.7 GB resident
+/// and this run died on an allocation failure. Release builds only (CI's `cargo test
+/// --release`): a debug build takes minutes over the 32 MiB it indexes.
+#[cfg(target_os = "linux")]
+#[test]
+fn test_a_200_mb_single_line_file_is_indexed_under_a_memory_limit() {
+    use std::fmt::Write;
+    if cfg!(debug_assertions) {
+        eprintln!("skipped: release builds only");
+        return;
+    }
+    let ws = Workspace::empty();
+    let mut line = String::with_capacity(200_000_100);
+    line.push_str("Overture: the opening words of a very long report. ");
+    let mut n = 0u64;
+    while line.len() < 200_000_000 {
+        n += 1;
+        write!(
+            line,
+            "Case {n} showed staff vacancies delaying vetting in team {}. ",
+            n % 997
+        )
+        .unwrap();
+    }
+    line.push_str("Coda: the closing words. ");
+    ws.write("one-line.txt", &line);
+    drop(line);
+
+    let out = Command::new("prlimit")
+        .arg(format!("--data={}", 1536u64 << 20))
+        .arg(env!("CARGO_BIN_EXE_themis"))
+        .args(["index", "--quiet", "--corpus"])
+        .arg(ws.corpus())
+        .arg("--index")
+        .arg(ws.index())
+        .output()
+        .expect("run prlimit (util-linux)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("one-line.txt") && stderr.contains("only the first 32.0 MiB"),
+        "{stderr}"
+    );
+    ws.run(&["search", "overture"]).expect_code(0);
+    assert_eq!(ws.run(&["search", "coda"]).code, 1);
+}

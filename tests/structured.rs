@@ -328,3 +328,99 @@ fn test_enum_options_accept_their_spellings_only() {
         );
     }
 }
+
+/// Issue 21, item 13: the South West scoring and key-facts tables as a PDF whose rows wrap in
+/// their cells and run together in the text layer (tests/data/formats/wrapped-tables.pdf, see
+/// its README). Every score and fact is either the shipped text's value or missing with a
+/// warning (printed by the index run, naming the file) that names it: never another number.
+#[test]
+fn test_wrapped_pdf_table_rows_read_as_the_text_or_are_reported_missing() {
+    let ws = Workspace::empty();
+    let formats = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats");
+    std::fs::copy(
+        formats.join("wrapped-tables.pdf"),
+        ws.corpus().join("sw-pdf.pdf"),
+    )
+    .unwrap();
+    std::fs::copy(
+        common::shipped_corpus().join("004_66209604aff7130f.txt"),
+        ws.corpus().join("sw-text.txt"),
+    )
+    .unwrap();
+    let index = ws.run(&["index"]).expect_code(0);
+    let warnings: Vec<String> = index
+        .stderr
+        .lines()
+        .filter(|l| l.contains("sw-pdf.pdf") && l.contains("warning"))
+        .map(str::to_lowercase)
+        .collect();
+    let warned = |what: &str| warnings.iter().any(|w| w.contains(what));
+
+    let scores = json(&ws, &["scores", "--json"]);
+    let report = |id: &str| {
+        scores["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["report"] == id)
+            .unwrap_or_else(|| panic!("{id}: {scores}"))
+            .clone()
+    };
+    let (pdf, text) = (report("sw-pdf"), report("sw-text"));
+    for q in ["assessment", "planning", "implementation", "reviewing"] {
+        assert!(text[q].is_f64(), "{q}: {text}");
+        assert!(
+            pdf[q] == text[q] || (pdf[q].is_null() && warned(q)),
+            "{q}: the PDF reads {} where the text says {} ({warnings:?})",
+            pdf[q],
+            text[q]
+        );
+    }
+
+    let facts = json(&ws, &["facts", "--json"]);
+    let facts_of = |file: &str| -> Vec<(String, f64)> {
+        facts["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r.to_string().contains(file))
+            .map(|r| {
+                r["facts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| {
+                        (
+                            f["name"].as_str().unwrap().to_string(),
+                            f["value"].as_f64().unwrap(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (pdf, text) = (facts_of("sw-pdf"), facts_of("sw-text"));
+    assert_eq!(text.len(), 16, "{text:?}");
+    for fact in &pdf {
+        assert!(text.contains(fact), "{fact:?} is not in the text: {text:?}");
+    }
+    // What a warning would call each fact.
+    let mention = |name: &str| match name.split('_').next().unwrap() {
+        "people" => "people supervised",
+        "mappa" => "mappa",
+        "victim" => "victim satisfaction",
+        "staffing" => "staffing",
+        "caseload" => "caseload",
+        "recall" => "recall rate",
+        "rar" => "rar days",
+        "programme" if name.contains("non_sexual") => "not convicted of a sexual",
+        "programme" => "sexual offence",
+        _ => "classification",
+    };
+    for fact in &text {
+        assert!(
+            pdf.contains(fact) || warned(mention(&fact.0)),
+            "{fact:?} is neither read nor reported: {pdf:?} {warnings:?}"
+        );
+    }
+}

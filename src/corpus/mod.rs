@@ -27,6 +27,18 @@ pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "pdf", "htm
 /// Files larger than this are refused rather than read into memory whole.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Most text read from one file; the rest is cut off with a warning (see [`read_source`]).
+///
+/// A report is indexed in one piece: its passages and its report document go to tantivy as one
+/// batch, which lands in one segment (search relies on it), so indexing holds a report's whole
+/// text several times over (passage copies, their tokens, tantivy's postings): about 15 times
+/// its size at the peak. 32 MiB of text keeps one file under ~0.6 GB however large it is; real
+/// inspection reports hold well under 1 MiB.
+pub const MAX_TEXT_BYTES: usize = 32 << 20;
+
+/// How far back from [`MAX_TEXT_BYTES`] a cut looks for a line break, then for whitespace.
+const CUT_WINDOW: usize = 64 << 10;
+
 /// Deepest folder nesting followed while discovering files; deeper folders are reported.
 const MAX_DEPTH: usize = 64;
 
@@ -212,7 +224,8 @@ impl SourceText {
 /// Reads and decodes one report file.
 ///
 /// Errors (as [`FileProblem`] with `is_error`) for unreadable, oversized, empty or binary files;
-/// a warning in `Ok((_, Some(problem)))` when invalid UTF-8 had to be transcoded.
+/// a warning in `Ok((_, Some(problem)))` when invalid UTF-8 had to be transcoded or the text
+/// was cut at [`MAX_TEXT_BYTES`] (so that one file's memory is bounded whatever its size).
 pub fn read_source(
     file: &CorpusFile,
     max_bytes: u64,
@@ -245,32 +258,65 @@ pub fn read_source(
     };
     if let Some(result) = extracted {
         let extracted = result.map_err(|e| problem(e.to_string(), true))?;
-        return Ok((
-            SourceText {
-                text: extracted.text,
-                offset_base: 0,
-                hash: hex_sha256(&bytes),
-                transcoded: false,
-                extracted: true,
-                pages: extracted.pages,
-                embedded_title: extracted.title,
-                embedded_date: extracted.date,
-            },
-            None,
-        ));
+        let mut source = SourceText {
+            text: extracted.text,
+            offset_base: 0,
+            hash: hex_sha256(&bytes),
+            transcoded: false,
+            extracted: true,
+            pages: extracted.pages,
+            embedded_title: extracted.title,
+            embedded_date: extracted.date,
+        };
+        drop(bytes);
+        let warning = cap_text(&mut source, MAX_TEXT_BYTES).map(|m| problem(m, false));
+        return Ok((source, warning));
     }
-    decode(&bytes)
-        .map_err(|err| problem(err.to_string(), err == DecodeError::Binary))
-        .map(|src| {
-            let warning = src.transcoded.then(|| {
-                problem(
-                    "not valid UTF-8: decoded as Windows-1252; offsets refer to the decoded text"
-                        .into(),
-                    false,
-                )
-            });
-            (src, warning)
-        })
+    let mut source =
+        decode_owned(bytes).map_err(|err| problem(err.to_string(), err == DecodeError::Binary))?;
+    let transcoded = source.transcoded.then(|| {
+        "not valid UTF-8: decoded as Windows-1252; offsets refer to the decoded text".to_string()
+    });
+    let cut = cap_text(&mut source, MAX_TEXT_BYTES);
+    let message = match (transcoded, cut) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    };
+    Ok((source, message.map(|m| problem(m, false))))
+}
+
+/// Cuts `source.text` to at most `limit` bytes, at the last line break (else whitespace) in the
+/// [`CUT_WINDOW`] before the limit, else at a character boundary; pages that start after the
+/// cut go. Returns the warning to give, or `None` when the text is within the limit.
+pub fn cap_text(source: &mut SourceText, limit: usize) -> Option<String> {
+    let total = source.text.len();
+    if total <= limit {
+        return None;
+    }
+    let mut end = limit;
+    while !source.text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = &source.text.as_bytes()[end.saturating_sub(CUT_WINDOW)..end];
+    let back = window
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .or_else(|| window.iter().rposition(u8::is_ascii_whitespace));
+    if let Some(i) = back {
+        end = end - window.len() + i;
+    }
+    source.text.truncate(end);
+    source.text.shrink_to_fit();
+    source.pages.retain(|&start| start == 0 || start < end);
+    let mib = |n: usize| n as f64 / f64::from(1 << 20);
+    Some(format!(
+        "only the first {:.1} MiB of its {:.1} MiB of text are read: one file's text is read \
+         whole into memory, several times over while it is indexed, so it is cut at {} MiB \
+         (split the file to index all of it)",
+        mib(end),
+        mib(total),
+        limit >> 20
+    ))
 }
 
 /// Why bytes could not be decoded as a report.
@@ -286,20 +332,31 @@ pub enum DecodeError {
 
 /// Decodes raw bytes: UTF-8 (BOM stripped), else Windows-1252. Refuses empty and binary input.
 pub fn decode(bytes: &[u8]) -> std::result::Result<SourceText, DecodeError> {
-    let hash = hex_sha256(bytes);
-    let (offset_base, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (3, rest),
-        None => (0, bytes),
+    decode_owned(bytes.to_vec())
+}
+
+/// [`decode`], taking the bytes: valid UTF-8 becomes the text without a copy.
+fn decode_owned(bytes: Vec<u8>) -> std::result::Result<SourceText, DecodeError> {
+    let hash = hex_sha256(&bytes);
+    let offset_base = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
     };
+    let body = &bytes[offset_base..];
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeError::Empty);
     }
     if looks_binary(body) {
         return Err(DecodeError::Binary);
     }
-    let (text, transcoded) = match std::str::from_utf8(body) {
-        Ok(text) => (text.to_owned(), false),
-        Err(_) => {
+    let (text, transcoded) = match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            text.replace_range(..offset_base, "");
+            (text, false)
+        }
+        Err(err) => {
+            let body = &err.as_bytes()[offset_base..];
             let (cow, _, _) = encoding_rs::WINDOWS_1252.decode(body);
             (cow.into_owned(), true)
         }
@@ -440,6 +497,46 @@ mod tests {
     fn test_decode_refuses_empty_and_binary() {
         assert_eq!(decode(b"  \n\n").unwrap_err(), DecodeError::Empty);
         assert_eq!(decode(b"abc\0def").unwrap_err(), DecodeError::Binary);
+    }
+
+    fn source(text: &str, pages: Vec<usize>) -> SourceText {
+        SourceText {
+            pages,
+            ..decode(text.as_bytes()).unwrap()
+        }
+    }
+
+    #[test]
+    fn test_decode_takes_valid_utf8_whole() {
+        let src = decode_owned(b"\xEF\xBB\xBFna\xC3\xAFve text".to_vec()).unwrap();
+        assert_eq!((src.text.as_str(), src.offset_base), ("naïve text", 3));
+        let src = decode_owned(b"\xEF\xBB\xBFcaf\xe9".to_vec()).unwrap();
+        assert_eq!((src.text.as_str(), src.transcoded), ("café", true));
+    }
+
+    #[test]
+    fn test_cap_text_keeps_short_texts_whole() {
+        let mut src = source("short text\n", vec![]);
+        assert_eq!(cap_text(&mut src, 100), None);
+        assert_eq!(src.text, "short text\n");
+    }
+
+    #[test]
+    fn test_cap_text_cuts_at_a_line_break_then_whitespace_then_a_char_boundary() {
+        let mut src = source("first line\nsecond line\nthird", vec![0, 12, 24]);
+        let warning = cap_text(&mut src, 20).unwrap();
+        assert_eq!(src.text, "first line");
+        assert_eq!(src.pages, [0]);
+        assert!(warning.contains("only the first"), "{warning}");
+
+        let mut src = source("one long line of words", vec![]);
+        cap_text(&mut src, 12);
+        assert_eq!(src.text, "one long");
+
+        // No whitespace: the cut backs off to a character boundary ('é' is 2 bytes).
+        let mut src = source("ééééé", vec![]);
+        cap_text(&mut src, 5);
+        assert_eq!(src.text, "éé");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use once_cell::sync::Lazy;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use super::fact_rows::{logical_rows, split_rows};
 use super::helpers::*;
 use super::Problem;
 
@@ -225,6 +226,17 @@ fn classify_row(t: &str) -> Row {
         };
     }
     if let Some(c) = TRAILING_VALUE.captures(&t) {
+        // A number glued to a word is part of it ("SL021"), and so is one inside a bracket
+        // still open ("(in the 12", the rest of the label wrapped away): neither is a value.
+        let glued_to_word = c[1].ends_with(char::is_alphanumeric)
+            && t.as_bytes().get(c[1].len()).is_some_and(u8::is_ascii_digit);
+        if glued_to_word || c[1].matches('(').count() > c[1].matches(')').count() {
+            return Row::Labelled {
+                label: t,
+                tail: String::new(),
+                glued: true,
+            };
+        }
         return Row::Labelled {
             label: c[1].trim().to_string(),
             tail: c[2].to_string(),
@@ -446,17 +458,29 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
     }) else {
         return out;
     };
-    let mut rows: Vec<(usize, Row)> = Vec::new();
+    let first_problem = problems.len();
+    // The table's lines: up to a heading, the footnotes or prose (a row of over 40 words; a
+    // line holding several rows run together counts row by row).
+    let mut region: Vec<(usize, &str)> = Vec::new();
     for l in &lines[start + 1..] {
         let t = l.text.trim();
         if t.is_empty() {
             continue;
         }
-        if is_marked_heading(t) || heading_is(t, "footnotes") || more_words_than(t, 40) {
+        if is_marked_heading(t)
+            || heading_is(t, "footnotes")
+            || split_rows(t).iter().any(|row| more_words_than(row, 40))
+        {
             break;
         }
-        rows.push((l.no, classify_row(t)));
+        region.push((l.no, t));
     }
+    let rows: Vec<(usize, Row)> = logical_rows(&region)
+        .into_iter()
+        .map(|(no, t)| (no, classify_row(&t)))
+        .collect();
+    // Keys of the facts the table states to be absent.
+    let mut absent: Vec<String> = Vec::new();
     let (markers, ambiguous) = resolve_markers(&rows, footnote_count(lines));
 
     let values_expected =
@@ -468,10 +492,13 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
                  columns: &mut Option<(usize, Vec<(&'static str, String)>)>,
                  problems: &mut Vec<Problem>| {
         if let Some((line, cols)) = columns.take() {
+            let of = group
+                .take()
+                .map_or(String::new(), |(_, label)| format!(" of '{label}'"));
             problems.push(Problem {
                 line,
                 what: format!(
-                    "column headers ({}) with no value row",
+                    "column headers ({}){of} with no value row",
                     cols.iter()
                         .map(|c| c.1.as_str())
                         .collect::<Vec<_>>()
@@ -479,7 +506,6 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
                 ),
                 expected: "a row with one value per column".into(),
             });
-            group.take();
         }
         if let Some((line, label)) = group.take() {
             problems.push(Problem {
@@ -495,11 +521,7 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
             Row::Labelled { label, tail, glued } => {
                 if ambiguous[i] {
                     flush(&mut group, &mut columns, problems);
-                    problems.push(Problem {
-                        line,
-                        what: format!("cannot tell a footnote marker from the value in '{tail}' after '{label}'"),
-                        expected: "a value separated from the label (a '|' or tab cell)".into(),
-                    });
+                    problems.push(marker_or_value(line, tail, label));
                     continue;
                 }
                 let tail = if *glued {
@@ -508,6 +530,15 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
                     tail.as_str()
                 };
                 let label = collapse_ws(label);
+                if opens_mid_label(&label) {
+                    flush(&mut group, &mut columns, problems);
+                    problems.push(Problem {
+                        line,
+                        what: format!("a row that starts mid-label ('{label}'): the row it continues was not found"),
+                        expected: "each label whole, on one row with its value".into(),
+                    });
+                    continue;
+                }
                 if tail.trim().is_empty() {
                     flush(&mut group, &mut columns, problems);
                     group = Some((line, label));
@@ -515,6 +546,10 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
                 }
                 flush(&mut group, &mut columns, problems);
                 let (name, unit) = fact_key(&label);
+                if *glued && label.ends_with(')') && is_marker_like(tail) {
+                    problems.push(marker_or_value(line, tail, &label));
+                    continue;
+                }
                 match parse_value(tail) {
                     Some(Value::Number(v, pct)) => out.push(KeyFact {
                         name,
@@ -523,7 +558,7 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
                         unit: unit_of(pct, unit),
                         line,
                     }),
-                    Some(Value::Absent) => {}
+                    Some(Value::Absent) => absent.push(name),
                     None => problems.push(Problem {
                         line,
                         what: format!("non-numeric value '{}' for '{label}'", tail.trim()),
@@ -585,6 +620,9 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
                 };
                 let (prefix, suffix, unit) = group_key(&glabel);
                 for ((key, spelling), v) in cols.iter().zip(values) {
+                    if v == Value::Absent {
+                        absent.push(format!("{prefix}_{key}{suffix}"));
+                    }
                     if let Value::Number(value, pct) = v {
                         out.push(KeyFact {
                             name: format!("{prefix}_{key}{suffix}"),
@@ -599,5 +637,116 @@ pub(super) fn facts(lines: &[Line], problems: &mut Vec<Problem>) -> Vec<KeyFact>
         }
     }
     flush(&mut group, &mut columns, problems);
+    let named: Vec<String> = problems[first_problem..]
+        .iter()
+        .map(|p| p.what.to_lowercase())
+        .collect();
+    let table = region
+        .iter()
+        .map(|(_, t)| t.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for &(display, key, needle, other) in KNOWN_FACTS {
+        let read = out.iter().any(|f| f.name.starts_with(key))
+            || absent.iter().any(|a| a.starts_with(key));
+        if read
+            || mentions(&table, needle, other) == 0
+            || named.iter().any(|w| mentions(w, needle, other) > 0)
+        {
+            continue;
+        }
+        problems.push(Problem {
+            line: lines[start].no,
+            what: format!("the {display}: the table names it but no value was read for it"),
+            expected: values_expected.into(),
+        });
+    }
     out
+}
+
+/// The problem of a figure glued to a label that may be a footnote marker or the value.
+fn marker_or_value(line: usize, tail: &str, label: &str) -> Problem {
+    Problem {
+        line,
+        what: format!(
+            "cannot tell a footnote marker from the value in '{}' after '{label}'",
+            tail.trim()
+        ),
+        expected: "a value separated from the label (a '|' or tab cell)".into(),
+    }
+}
+
+/// A row label that begins where no label does: lowercase, with a bracket or a digit (the rest
+/// of a wrapped label whose first part was not found).
+fn opens_mid_label(label: &str) -> bool {
+    label
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c == '(' || c.is_ascii_digit())
+}
+
+/// One or two bare digits, glued to a label's closing bracket: as likely a footnote marker as
+/// a value.
+fn is_marker_like(tail: &str) -> bool {
+    let t = tail.trim();
+    (1..=2).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The facts of the standard table, as the safety net after reading it names them: a fact the
+/// table names but that yielded neither a value nor a stated absence nor a problem naming it
+/// gets a problem of its own, so that nothing goes missing unsaid. (Display name, key prefix,
+/// what names it in lowercase text, and what names another fact that contains that: the two
+/// programme completions differ by a "not".)
+const KNOWN_FACTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "number of people supervised",
+        "people_supervised",
+        "people supervised",
+        "",
+    ),
+    ("MAPPA-eligible offenders", "mappa_eligible", "mappa", ""),
+    (
+        "victim satisfaction performance",
+        "victim_satisfaction",
+        "victim satisfaction",
+        "",
+    ),
+    ("staffing level", "staffing_", "staffing", ""),
+    ("average caseload", "caseload_", "caseload", ""),
+    ("recall rate", "recall_rate", "recall rate", ""),
+    ("RAR wait time", "rar_wait_time", "wait time", ""),
+    (
+        "percentage of RAR days completed",
+        "rar_days_completed",
+        "rar days completed",
+        "",
+    ),
+    (
+        "programme completion (sexual offence)",
+        "programme_completion_sexual",
+        "convicted of a sexual",
+        "not convicted of a sexual",
+    ),
+    (
+        "programme completion (not a sexual offence)",
+        "programme_completion_non_sexual",
+        "not convicted of a sexual",
+        "",
+    ),
+    (
+        "risk of serious harm classification",
+        "risk_",
+        "classification",
+        "",
+    ),
+];
+
+/// How often `text` names a fact of [`KNOWN_FACTS`].
+fn mentions(text: &str, needle: &str, other: &str) -> usize {
+    let others = if other.is_empty() {
+        0
+    } else {
+        text.matches(other).count()
+    };
+    text.matches(needle).count().saturating_sub(others)
 }

@@ -29,9 +29,11 @@
 //! reports.
 //!
 //! One file per part: `recommendations.rs`, `scores.rs`, `ratings.rs`, `facts.rs` and
-//! `recurring.rs`, with the heading and sentence tests they share in `helpers.rs`; this file
-//! holds what they return and [`extract`], which runs them.
+//! `recurring.rs`, with the heading and sentence tests they share in `helpers.rs` and the
+//! rebuilding of key-facts rows that a PDF's layout wrapped or ran together in
+//! `fact_rows.rs`; this file holds what they return and [`extract`], which runs them.
 
+mod fact_rows;
 mod facts;
 mod helpers;
 mod ratings;

@@ -73,13 +73,7 @@ fn question_of(t: &str) -> Option<(Question, &str)> {
     if !lower_has_q {
         return None;
     }
-    let m = QUESTION.captures(t)?;
-    let q = match m[1].to_lowercase().as_str() {
-        "assessment" => Question::Assessment,
-        "planning" => Question::Planning,
-        "implementation" => Question::Implementation,
-        _ => Question::Reviewing,
-    };
+    let q = question_named(&QUESTION.captures(t)?[1]);
     // The figure is whatever follows the question mark (glued, after a tab or a '|' cell);
     // without a '?', the last delimited cell.
     let rest = if let Some(i) = t.rfind('?') {
@@ -90,6 +84,59 @@ fn question_of(t: &str) -> Option<(Question, &str)> {
         ""
     };
     Some((q, rest))
+}
+
+/// Where a row ends inside a line: a question mark, its percentage, then more text. Text laid
+/// out from a PDF can run the rows of a table into one line ("…other people? 30% Does
+/// reviewing …? 39%"); each such row is read on its own.
+static ROW_END: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\?\s*\d{1,3}(?:\.\d+)?\s*(?:%|per\s*cent|percent)\s+\S").expect("static regex")
+});
+static PERCENT_INSIDE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)\d\s*(?:%|per\s*cent\b|percent\b)").expect("static regex"));
+
+/// `t` cut into rows at each [`ROW_END`] (one piece for an ordinary line).
+fn rows_of(t: &str) -> Vec<&str> {
+    let mut rows = Vec::new();
+    let mut start = 0;
+    for m in ROW_END.find_iter(t) {
+        // The match ends with the first character of the next row.
+        let end = m.end() - t[..m.end()].chars().next_back().map_or(0, char::len_utf8);
+        rows.push(t[start..end].trim());
+        start = end;
+    }
+    rows.push(t[start..].trim());
+    rows
+}
+
+/// When a row holds more than one key question, or a percentage before its question mark, rows
+/// of the table have run together in a way that cannot be taken apart safely: the questions it
+/// names (in order, each once).
+fn merged_questions(row: &str) -> Option<Vec<Question>> {
+    let mut named: Vec<Question> = Vec::new();
+    for m in QUESTION.find_iter(row) {
+        let q = question_named(m.as_str());
+        if !named.contains(&q) {
+            named.push(q);
+        }
+    }
+    let before_mark = row.rfind('?').map_or("", |i| &row[..i]);
+    (named.len() > 1 || PERCENT_INSIDE.is_match(before_mark)).then_some(named)
+}
+
+fn question_named(word: &str) -> Question {
+    match word.to_lowercase().as_str() {
+        "assessment" => Question::Assessment,
+        "planning" => Question::Planning,
+        "implementation" => Question::Implementation,
+        _ => Question::Reviewing,
+    }
+}
+
+/// The second half of a header row wrapped onto a line of its own ("Percentage 'Yes'").
+fn is_header_continuation(t: &str) -> bool {
+    let c = collapse_ws(&t.replace(['|', '\t'], " ")).to_lowercase();
+    c.starts_with("percentage") && !more_words_than(&c, 3) && !c.contains('?')
 }
 
 /// The score-table header row: "Key question | Percentage 'Yes'" in any layout.
@@ -141,52 +188,77 @@ fn score_table(lines: &[Line], start: usize, problems: &mut Vec<Problem>) -> Opt
             expected: "a percentage such as '49%', '49.0%' or '49 per cent'".into(),
         });
     };
-    for l in &lines[start + 1..] {
-        let t = l.text.trim();
-        if t.is_empty() {
+    'lines: for l in &lines[start + 1..] {
+        if l.text.trim().is_empty() {
             continue;
         }
-        if is_key_question_header(t) {
-            header_seen = true;
-            continue;
-        }
-        if let Some((q, rest)) = question_of(t) {
-            pending = None;
-            if found.contains_key(&q) {
-                problems.push(Problem {
-                    line: l.no,
-                    what: format!("second row for the {} question", q.name()),
-                    expected: "each key question once".into(),
-                });
+        for t in rows_of(l.text.trim()) {
+            if is_key_question_header(t) {
+                header_seen = true;
                 continue;
             }
-            let fig = rest.replace(['|', '\t'], " ");
-            if fig.trim().is_empty() {
-                found.insert(q, (l.no, None));
-                pending = Some((q, l.no));
-            } else {
-                let v = parse_percent(&fig);
-                if v.is_none() {
-                    bad_figure(problems, l.no, q, &fig);
+            if header_seen && found.is_empty() && is_header_continuation(t) {
+                continue;
+            }
+            if let Some(named) = question_of(t).and_then(|_| merged_questions(t)) {
+                pending = None;
+                let names: Vec<&str> = named.iter().map(|q| q.name()).collect();
+                for q in named {
+                    if found.contains_key(&q) {
+                        continue;
+                    }
+                    found.insert(q, (l.no, None));
+                    problems.push(Problem {
+                        line: l.no,
+                        what: format!(
+                            "the {} question: rows of the scoring table run together ({})",
+                            q.name(),
+                            names.join(", ")
+                        ),
+                        expected: "each key question on its own row, its percentage after it"
+                            .into(),
+                    });
                 }
-                found.insert(q, (l.no, v));
-            }
-            continue;
-        }
-        if let Some((q, _)) = pending {
-            let fig = t.replace(['|', '\t'], " ");
-            if let Some(v) = parse_percent(&fig) {
-                found.insert(q, (l.no, Some(v)));
-                pending = None;
                 continue;
             }
-            if fig.chars().any(|c| c.is_ascii_digit()) && !more_words_than(&fig, 3) {
-                bad_figure(problems, l.no, q, &fig);
+            if let Some((q, rest)) = question_of(t) {
                 pending = None;
+                if found.contains_key(&q) {
+                    problems.push(Problem {
+                        line: l.no,
+                        what: format!("second row for the {} question", q.name()),
+                        expected: "each key question once".into(),
+                    });
+                    continue;
+                }
+                let fig = rest.replace(['|', '\t'], " ");
+                if fig.trim().is_empty() {
+                    found.insert(q, (l.no, None));
+                    pending = Some((q, l.no));
+                } else {
+                    let v = parse_percent(&fig);
+                    if v.is_none() {
+                        bad_figure(problems, l.no, q, &fig);
+                    }
+                    found.insert(q, (l.no, v));
+                }
                 continue;
             }
+            if let Some((q, _)) = pending {
+                let fig = t.replace(['|', '\t'], " ");
+                if let Some(v) = parse_percent(&fig) {
+                    found.insert(q, (l.no, Some(v)));
+                    pending = None;
+                    continue;
+                }
+                if fig.chars().any(|c| c.is_ascii_digit()) && !more_words_than(&fig, 3) {
+                    bad_figure(problems, l.no, q, &fig);
+                    pending = None;
+                    continue;
+                }
+            }
+            break 'lines;
         }
-        break;
     }
     if found.is_empty() && !header_seen {
         return None;

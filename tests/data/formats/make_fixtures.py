@@ -4,13 +4,14 @@
 Python standard library only, plus Debian tools for the PDFs:
     apt-get install -y --no-install-recommends libreoffice-writer-nogui hyphen-en-gb \
         fonts-liberation2 qpdf ghostscript
-Run from anywhere:  python3 tests/data/formats/make_fixtures.py
+Run from anywhere:  python3 tests/data/formats/make_fixtures.py [NAME...]  (see main)
 The tools are needed only to *make* fixtures; the tests read the committed files.
 """
 import html
 import os
 import re
 import subprocess
+import sys
 import tempfile
 from xml.sax.saxutils import escape
 
@@ -138,18 +139,23 @@ def make_letter_pdf(out_dir, tmp):
         body.append("</text:list>")
     fodt = FODT_HEAD.format(title=escape(LETTER_TITLE), header=escape(RUNNING_HEADER))
     fodt += "\n".join(body) + "\n</office:text></office:body></office:document>\n"
-    src = os.path.join(tmp, "letter.fodt")
+    convert_fodt(fodt, "letter", out_dir, tmp, "20230525090000")
+
+
+def convert_fodt(fodt, name, out_dir, tmp, created):
+    """LibreOffice-converts a flat ODT to out_dir/NAME.pdf with its CreationDate pinned."""
+    src = os.path.join(tmp, f"{name}.fodt")
     with open(src, "w", encoding="utf-8") as f:
         f.write(fodt)
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless",
                     "--convert-to", "pdf", "--outdir", tmp, src], check=True,
                    stdout=subprocess.DEVNULL)
-    with open(os.path.join(tmp, "letter.pdf"), "rb") as f:
+    with open(os.path.join(tmp, f"{name}.pdf"), "rb") as f:
         pdf = f.read()
     # LibreOffice stamps the export time; pin it (same length, so the xref offsets stay valid)
     # so the fixture is reproducible and the date test has a known answer.
-    pdf = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:20230525090000", pdf)
-    with open(os.path.join(out_dir, "letter.pdf"), "wb") as f:
+    pdf = re.sub(rb"/CreationDate\(D:\d{14}", b"/CreationDate(D:" + created.encode(), pdf)
+    with open(os.path.join(out_dir, f"{name}.pdf"), "wb") as f:
         f.write(pdf)
 
 
@@ -170,6 +176,103 @@ def make_broken_pdfs(out_dir, tmp):
         f.write("<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>\n"
                 "<body><h1>Not Found</h1><p>The requested URL was not found on this server.</p>"
                 "</body></html>\n")
+
+
+# ---------------------------------------------------------------- wrapped-tables.pdf
+
+SW_TITLE = "Dynamic Inspection of Public Protection in South West region"
+SW_HEADER = "HM Inspectorate of Probation: Dynamic inspection of public protection in South West"
+
+# The Key contextual facts of corpus/004_ as table rows: (label, footnote marker, value) or
+# (group label, marker, column headers, values). The web text glues the markers to the values
+# ("(on 30 June 2025)116,821"); here they are superscripts, as in the published document.
+SW_FACTS = [
+    ("Number of people supervised (on 30 June 2025)", "1", "16,821"),
+    ("MAPPA-eligible offenders (on 31 March 2025)", "2", "7,963"),
+    ("Victim satisfaction performance SL021 (April 2024 \u2013 March 2025)", "3", "72.9%"),
+    ("Staffing level (Staff in post full time equivalent (FTE))", "4",
+     ["Senior probation officer (PSO)", "Probation officer (PO)",
+      "Probation services officer (inc. Professional Qualification in Probation (PQiP))"],
+     ["88%", "89%", "85%"]),
+    ("Average Caseload at the point of inspection (FTE)", "",
+     ["PO", "PSO (exc. PQiP)", "PQiP"], ["36.21", "48.49", "35.31"]),
+    ("Recall rates (in the 12 months prior to inspection)", "", "21.47%"),
+    ("Average rehabilitation activity requirement (RAR) wait time (in the 12 months prior to "
+     "inspection)", "", "Not available"),
+    ("Percentage of RAR days completed (in the 12 months prior to inspection)", "", "51%"),
+    ("Percentage of accredited programme requirements completed for individuals convicted of a "
+     "sexual offence (in the 12 months prior to inspection)", "", "19.71%"),
+    ("Percentage of accredited programme requirements completed for individuals not convicted of "
+     "a sexual offence (in the 12 months prior to inspection)", "", "40.24%"),
+    ("Risk of Serious Harm classification of inspected cases", "",
+     ["Low", "Medium", "High/very high"], ["5%", "63%", "28%"]),
+]
+
+TABLE_STYLES = """
+ <style:style style:name="T1" style:family="table"><style:table-properties style:width="11cm" table:align="left"/></style:style>
+ <style:style style:name="Q" style:family="table-column"><style:table-column-properties style:column-width="7.5cm"/></style:style>
+ <style:style style:name="P" style:family="table-column"><style:table-column-properties style:column-width="3.5cm"/></style:style>
+ <style:style style:name="F" style:family="table-column"><style:table-column-properties style:column-width="3.67cm"/></style:style>
+ <style:style style:name="TC" style:family="table-cell"><style:table-cell-properties style:vertical-align="bottom" fo:padding="0.02cm" fo:border="0.5pt solid #000000"/></style:style>
+ <style:style style:name="Cell" style:family="paragraph"><style:text-properties fo:hyphenate="false"/></style:style>
+ <style:style style:name="Num" style:family="paragraph"><style:paragraph-properties fo:text-align="end"/><style:text-properties fo:hyphenate="false"/></style:style>
+ <style:style style:name="CellHead" style:family="paragraph"><style:text-properties fo:font-weight="bold" fo:hyphenate="false"/></style:style>
+ <style:style style:name="Sup" style:family="text"><style:text-properties style:text-position="super 58%"/></style:style>
+</office:automatic-styles>"""
+
+
+def table_cell(content, style="Cell", span=1):
+    spanned = f' table:number-columns-spanned="{span}"' if span > 1 else ""
+    return (f'<table:table-cell table:style-name="TC" office:value-type="string"{spanned}>'
+            f'<text:p text:style-name="{style}">{content}</text:p></table:table-cell>'
+            + "<table:covered-table-cell/>" * (span - 1))
+
+
+def table_row(*cells):
+    return "<table:table-row>" + "".join(cells) + "</table:table-row>"
+
+
+def make_wrapped_tables_pdf(out_dir, tmp):
+    """The Scoring and Key contextual facts tables of corpus/004_ (South West) in a narrow
+    column: questions and labels wrap inside their cells, figures sit right-aligned at the
+    bottom of theirs, and the cells are tight, so the text layer runs rows together."""
+    text = corpus_file("004_")
+    scores = re.findall(r"^(Does .*\?)(\d+%)$", text, re.M)
+    assert len(scores) == 4, scores
+    for fact in SW_FACTS:
+        if len(fact) == 3:
+            assert f"{fact[0]}{fact[1]}{fact[2]}" in text, fact
+        else:
+            assert "".join(fact[3]) in text, fact
+    footnotes = re.findall(r"^  \d\. (.*?) \u21a9\ufe0e$", text, re.M)
+    assert len(footnotes) == 4, footnotes
+    sup = lambda n: f'<text:span text:style-name="Sup">{n}</text:span>' if n else ""
+    body = [f'<text:p text:style-name="Head">{escape(SW_TITLE)}</text:p>',
+            '<text:p text:style-name="Head">Scoring</text:p>',
+            '<table:table table:name="Scores" table:style-name="T1">'
+            '<table:table-column table:style-name="Q"/><table:table-column table:style-name="P"/>',
+            table_row(table_cell("Key question", "CellHead"),
+                      table_cell(escape("Percentage \u2018Yes\u2019"), "CellHead"))]
+    body += [table_row(table_cell(escape(q)), table_cell(pct, "Num")) for q, pct in scores]
+    body += ["</table:table>", '<text:p text:style-name="Head">Key contextual facts</text:p>',
+             '<table:table table:name="Facts" table:style-name="T1">'
+             + '<table:table-column table:style-name="F"/>' * 3]
+    for fact in SW_FACTS:
+        label = escape(fact[0]) + sup(fact[1])
+        if len(fact) == 3:
+            body.append(table_row(table_cell(label, span=2), table_cell(fact[2], "Num")))
+        else:
+            body.append(table_row(table_cell(label, "CellHead", span=3)))
+            body.append(table_row(*(table_cell(escape(c), "CellHead") for c in fact[2])))
+            body.append(table_row(*(table_cell(v, "Num") for v in fact[3])))
+    body += ["</table:table>", '<text:p text:style-name="Head">Footnotes</text:p>']
+    body += [f'<text:p text:style-name="Body">{i}. {escape(f)}</text:p>'
+             for i, f in enumerate(footnotes, 1)]
+    fodt = FODT_HEAD.format(title=escape(SW_TITLE), header=escape(SW_HEADER))
+    fodt = fodt.replace("</office:automatic-styles>", TABLE_STYLES, 1).replace(
+        " xmlns:text=", ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"\n xmlns:text=', 1)
+    fodt += "\n".join(body) + "\n</office:text></office:body></office:document>\n"
+    convert_fodt(fodt, "wrapped-tables", out_dir, tmp, "20260120090000")
 
 
 # ---------------------------------------------------------------- report.html
@@ -274,15 +377,24 @@ def make_nav_heavy_html(out_dir):
         f.write(page.encode("latin-1"))
 
 
-def main():
+def main(only):
+    """Makes every fixture, or only those named (`letter`, `broken`, `wrapped-tables`,
+    `report`, `nav-heavy`): `make_fixtures.py wrapped-tables` leaves the others untouched."""
+    wanted = lambda name: not only or name in only
     with tempfile.TemporaryDirectory() as tmp:
-        make_letter_pdf(HERE, tmp)
-        make_broken_pdfs(HERE, tmp)
-    make_report_html(HERE)
-    make_nav_heavy_html(HERE)
+        if wanted("letter"):
+            make_letter_pdf(HERE, tmp)
+        if wanted("broken"):
+            make_broken_pdfs(HERE, tmp)
+        if wanted("wrapped-tables"):
+            make_wrapped_tables_pdf(HERE, tmp)
+    if wanted("report"):
+        make_report_html(HERE)
+    if wanted("nav-heavy"):
+        make_nav_heavy_html(HERE)
     for name in sorted(os.listdir(HERE)):
         print(f"{os.path.getsize(os.path.join(HERE, name)):>8}  {name}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
