@@ -212,6 +212,7 @@ pub fn tag_source(source: &SourceText, tagger: &Tagger) -> Vec<TaggedSentence> {
     let unnamed = CorpusFile {
         path: PathBuf::new(),
         rel: String::new(),
+        stamp: None,
     };
     let meta = ReportMeta::resolve(&unnamed, source, &Manifest::default());
     let report = analyze_report(
@@ -238,6 +239,7 @@ pub fn read_text(path: &Path) -> Result<SourceText, EvalError> {
     let file = CorpusFile {
         path: path.to_path_buf(),
         rel: path.display().to_string(),
+        stamp: None,
     };
     corpus::read_source(&file, corpus::DEFAULT_MAX_FILE_BYTES)
         .map(|(source, _)| source)

@@ -70,7 +70,12 @@ pub fn open_index(
 ) -> anyhow::Result<themis::index::ThemisIndex> {
     use themis::index::{Freshness, ThemisIndex};
     // A damaged or foreign index is an error here, reported with what to do about it.
-    let why = match ThemisIndex::freshness(&global.index, &global.corpus, tagger)? {
+    let why = match ThemisIndex::freshness(
+        &global.index,
+        &global.corpus,
+        tagger,
+        !global.no_corpus_check,
+    )? {
         Freshness::Fresh(index) => return Ok(*index),
         Freshness::Stale(why) => why,
     };

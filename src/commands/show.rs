@@ -38,6 +38,7 @@ pub fn run(global: &GlobalArgs, args: &ShowArgs) -> anyhow::Result<Exit> {
     let file = CorpusFile {
         path: file.path.clone(),
         rel: file.rel.clone(),
+        stamp: None,
     };
     let (source, _) = corpus::read_source(&file, corpus::DEFAULT_MAX_FILE_BYTES)
         .map_err(|p| anyhow::anyhow!("{}: {}", p.file, p.message))?;

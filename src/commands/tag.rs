@@ -69,6 +69,7 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
             let file = CorpusFile {
                 path: path.clone(),
                 rel: name.clone(),
+                stamp: None,
             };
             corpus::read_source(&file, corpus::DEFAULT_MAX_FILE_BYTES)
         };
@@ -86,6 +87,7 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
         let file = CorpusFile {
             path: path.clone(),
             rel: name.clone(),
+            stamp: None,
         };
         let meta = ReportMeta::resolve(&file, &source, &no_manifest);
         let report = analyze_report(source, meta, &tagger, AnalyzeOptions::TAG, &mut tokens);

@@ -10,11 +10,10 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{self, manifest::MANIFEST_FILE};
+use crate::corpus::{self, manifest::MANIFEST_FILE, FileStamp};
 use crate::error::{Error, Result};
 use crate::themes::Tagger;
 
@@ -66,14 +65,23 @@ pub enum Freshness {
 
 impl ThemisIndex {
     /// Decides whether the index at `dir` answers for `corpus` tagged by `tagger`. A damaged
-    /// or foreign index is an error (with what to do), not "stale".
-    pub fn freshness(dir: &Path, corpus: &Path, tagger: &Tagger) -> Result<Freshness> {
+    /// or foreign index is an error (with what to do), not "stale". With `check_corpus` false,
+    /// the corpus folder is not looked at (the caller accepts answers from the index as it is).
+    pub fn freshness(
+        dir: &Path,
+        corpus: &Path,
+        tagger: &Tagger,
+        check_corpus: bool,
+    ) -> Result<Freshness> {
         if !exists(dir) {
             return Ok(Freshness::Stale(Staleness::Missing));
         }
         let index = ThemisIndex::open(dir)?;
         if let Some(stale) = index.tagging_staleness(tagger) {
             return Ok(Freshness::Stale(stale));
+        }
+        if !check_corpus {
+            return Ok(Freshness::Fresh(Box::new(index)));
         }
         let Some(recorded) = CorpusState::read(dir) else {
             return Ok(Freshness::Stale(Staleness::CorpusUnrecorded));
@@ -93,31 +101,6 @@ impl ThemisIndex {
         } else {
             None
         }
-    }
-}
-
-/// Size and modification time of one file, as the file system reports them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileStamp {
-    /// Bytes.
-    pub size: u64,
-    /// Modification time in nanoseconds since the Unix epoch (0 when unknown).
-    pub modified_ns: u128,
-}
-
-impl FileStamp {
-    /// The stamp of the file at `path`, when it can be read.
-    pub fn of(path: &Path) -> Option<FileStamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        let modified_ns = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        Some(FileStamp {
-            size: meta.len(),
-            modified_ns,
-        })
     }
 }
 
@@ -144,7 +127,7 @@ impl CorpusState {
         CorpusState {
             files: files
                 .iter()
-                .filter_map(|f| Some((f.rel.clone(), FileStamp::of(&f.path)?)))
+                .filter_map(|f| Some((f.rel.clone(), f.stamp.or_else(|| FileStamp::of(&f.path))?)))
                 .collect(),
             manifest: FileStamp::of(&corpus.join(MANIFEST_FILE)),
         }

@@ -23,7 +23,7 @@ use tantivy::query::{Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-pub use freshness::{CorpusState, FileStamp, Freshness, Staleness, STATE_FILE};
+pub use freshness::{CorpusState, Freshness, Staleness, STATE_FILE};
 pub use merge::{BoundedMergePolicy, MAX_MERGED_BYTES};
 pub use schema::{
     build_schema, kind, pack_theme_count, unpack_theme_count, Fields, PASSAGE_COUNT, SUMMARY_ID,

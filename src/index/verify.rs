@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::Index;
 
-use super::freshness::FileStamp;
+use crate::corpus::FileStamp;
 
 /// Bytes of not-yet-verified files whose checksums one open computes at most (about 5 ms).
 pub const OPEN_BUDGET_BYTES: u64 = 16 << 20;

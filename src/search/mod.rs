@@ -391,6 +391,7 @@ impl SourceCache {
             let file = CorpusFile {
                 path: corpus.join(rel),
                 rel: rel.to_string(),
+                stamp: None,
             };
             let (source, segmented) =
                 pipeline::read_segmented(&file, corpus::DEFAULT_MAX_FILE_BYTES)?;
