@@ -151,17 +151,31 @@ fn walk(root: &Path, dir: &Path, depth: usize, visited: &mut Vec<PathBuf>, out: 
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
-            continue;
-        }
-        let rel = relative(root, &path);
-        // One stat a file (following links): a corpus of 100,000 files is walked before every
-        // command that reads the index.
-        let meta = fs::metadata(&path).ok();
+    // One stat a file: a corpus of 100,000 files is walked before every command that reads
+    // the index. The entry's own metadata is a stat relative to the open folder (cheaper than
+    // resolving the whole path again); a symbolic link is followed with a second one.
+    let mut entries: Vec<(std::ffi::OsString, Option<fs::Metadata>)> = entries
+        .filter_map(|e| e.ok())
+        // Hidden files and folders are skipped before they cost a stat.
+        .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
+        .map(|e| {
+            let meta = match e.file_type() {
+                Ok(kind) if kind.is_symlink() => fs::metadata(e.path()).ok(),
+                _ => e.metadata().ok(),
+            };
+            (e.file_name(), meta)
+        })
+        .collect();
+    // All in one folder: ordering by name is ordering by path.
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (file_name, meta) in entries {
+        let name = file_name.to_string_lossy();
+        let path = dir.join(&file_name);
+        let rel = if rel_dir == "." {
+            name.to_string()
+        } else {
+            format!("{rel_dir}/{name}")
+        };
         if meta.as_ref().is_some_and(|m| m.is_dir()) {
             walk(root, &path, depth + 1, visited, out);
             continue;
