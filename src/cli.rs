@@ -106,6 +106,16 @@ pub enum Command {
     /// Theme frequency report: a themes x groups matrix with totals, in several formats.
     #[command(after_help = REPORT_HELP)]
     Report(ReportArgs),
+    /// Themes year by year: tagged sentences, reports and share per 10,000 sentences, with
+    /// flags.
+    ///
+    /// Each year also says how many reports and sentences it has. Flags per theme: persistent
+    /// (raised in at least --persistent-years years), rising / falling (over the last
+    /// --window years with reports, each with at least --min-reports reports: least-squares
+    /// slope of the share above / below zero and the last share at least 1.5 times the first,
+    /// or the first 1.5 times the last), since YEAR (first year raised).
+    #[command(after_help = TRENDS_HELP)]
+    Trends(TrendsArgs),
     /// Verify the index: format version, file checksums and document counts.
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
@@ -351,6 +361,43 @@ pub struct ReportArgs {
     pub out: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct TrendsArgs {
+    /// Only reports from this region.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Only reports of this type (e.g. dynamic-inspection, regional-letter, press-release).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub report_type: Option<String>,
+    /// Only reports from this year or later.
+    #[arg(long, value_name = "YEAR")]
+    pub since: Option<i32>,
+    /// Only this theme (repeatable).
+    #[arg(long = "theme", value_name = "ID")]
+    pub theme: Vec<String>,
+    /// Which sentences count: concern (problems, the default), strength, neutral or all.
+    #[arg(long, value_name = "P", default_value = "concern", value_parser = polarity)]
+    pub polarity: PolarityArg,
+    /// One series per region.
+    #[arg(long)]
+    pub by_region: bool,
+    /// A theme is persistent when raised in reports of at least N different years.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = at_least_one)]
+    pub persistent_years: usize,
+    /// Rising / falling looks at the last N years that have reports (at least 2).
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = at_least_two)]
+    pub window: usize,
+    /// Rising / falling is only said when each year of the window has at least N reports.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_reports: u64,
+    /// Print as JSON.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Output format: text, md or csv.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value = "text")]
+    pub format: TableFormatArg,
+}
+
 /// `report --by` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GroupByArg {
@@ -507,6 +554,15 @@ fn at_least_one(s: &str) -> Result<usize, String> {
     }
 }
 
+/// A count that must be at least 2.
+fn at_least_two(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n < 2 => Err("must be at least 2".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// A search limit: at least 1, with a pointer to `--all`.
 fn search_limit(s: &str) -> Result<usize, String> {
     at_least_one(s).map_err(|e| format!("{e} (--all shows everything)"))
@@ -555,6 +611,14 @@ Examples:
   themis report --by year --metric per10k --polarity concern
   themis report --format html --out themes.html
   themis report --by report --format csv > themes.csv";
+
+const TRENDS_HELP: &str = "\
+Examples:
+  themis trends
+  themis trends --theme vetting-recruitment --theme workload --by-region
+  themis trends --type dynamic-inspection --since 2020 --format csv > trends.csv
+
+Exit codes: 0 trends listed, 1 no dated report matches the filters, 2 error.";
 
 const CHECK_HELP: &str = "\
 Examples:

@@ -130,6 +130,7 @@ fn test_every_subcommand_help_has_examples() {
         "themes",
         "findings",
         "report",
+        "trends",
         "check",
         "recommendations",
         "scores",

@@ -14,6 +14,7 @@ mod tag;
 mod tagger;
 mod themes;
 mod train;
+mod trends;
 
 use std::path::Path;
 
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Themes(args) => themes::run(&global, &args),
         Command::Findings(args) => findings::run(&global, &args),
         Command::Report(args) => report::run(&global, &args),
+        Command::Trends(args) => trends::run(&global, &args),
         Command::Check(args) => check::run(&global, &args),
         Command::Recommendations(args) => recommendations::run(&global, &args),
         Command::Scores(args) => scores::run_scores(&global, &args),
