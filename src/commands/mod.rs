@@ -117,6 +117,23 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
+/// The report type of a `--type` value, or an error listing the types.
+pub fn resolve_report_type(
+    name: Option<&str>,
+) -> anyhow::Result<Option<themis::corpus::ReportType>> {
+    use themis::corpus::infer::REPORT_TYPES;
+    match name {
+        None => Ok(None),
+        Some(name) => match themis::corpus::ReportType::parse(name) {
+            Some(t) => Ok(Some(t)),
+            None => anyhow::bail!(
+                "unknown report type `{name}`; types are: {}",
+                REPORT_TYPES.join(", ")
+            ),
+        },
+    }
+}
+
 /// The canonical region for a `--region` value, or an error listing the regions.
 pub fn resolve_region(name: Option<&str>) -> anyhow::Result<Option<String>> {
     use themis::corpus::gazetteer::{Gazetteer, REGIONS};

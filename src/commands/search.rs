@@ -2,9 +2,6 @@
 
 use std::io::Write;
 
-use anyhow::bail;
-use themis::corpus::infer::REPORT_TYPES;
-use themis::corpus::ReportType;
 use themis::render::{self, markdown, markdown::Flavour};
 use themis::search::{search_in, Filters, SearchRequest, SearchResults};
 use themis::themes::Taxonomy;
@@ -65,16 +62,7 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
 /// Validates and canonicalises the filter flags before any work is done.
 pub fn resolve_filters(args: &SearchArgs, taxonomy: &Taxonomy) -> anyhow::Result<Filters> {
     let region = super::resolve_region(args.region.as_deref())?;
-    let report_type = match args.report_type.as_deref() {
-        None => None,
-        Some(t) => match ReportType::parse(t) {
-            Some(t) => Some(t),
-            None => bail!(
-                "unknown report type `{t}`; types are: {}",
-                REPORT_TYPES.join(", ")
-            ),
-        },
-    };
+    let report_type = super::resolve_report_type(args.report_type.as_deref())?;
     for theme in &args.theme {
         super::check_theme(taxonomy, theme)?;
     }

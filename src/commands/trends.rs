@@ -3,9 +3,6 @@
 
 use std::io::Write;
 
-use anyhow::bail;
-use themis::corpus::infer::REPORT_TYPES;
-use themis::corpus::ReportType;
 use themis::render::{self, TableFormat};
 use themis::stats::CountTable;
 use themis::views::format_number;
@@ -18,16 +15,7 @@ use crate::Exit;
 pub fn run(global: &GlobalArgs, args: &TrendsArgs) -> anyhow::Result<Exit> {
     let tagger = super::load_index_tagger(global)?;
     let region = super::resolve_region(args.region.as_deref())?;
-    let report_type = match args.report_type.as_deref() {
-        None => None,
-        Some(t) => match ReportType::parse(t) {
-            Some(t) => Some(t),
-            None => bail!(
-                "unknown report type `{t}`; types are: {}",
-                REPORT_TYPES.join(", ")
-            ),
-        },
-    };
+    let report_type = super::resolve_report_type(args.report_type.as_deref())?;
     for theme in &args.theme {
         super::check_theme(tagger.taxonomy(), theme)?;
     }

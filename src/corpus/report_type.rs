@@ -45,19 +45,23 @@ impl ReportType {
         ReportType::Other,
     ];
 
+    /// The names of [`ReportType::ALL`], in the same order.
+    pub const NAMES: [&'static str; 9] = [
+        "dynamic-inspection",
+        "regional-inspection",
+        "regional-letter",
+        "pdu-inspection",
+        "thematic-inspection",
+        "press-release",
+        "news-article",
+        "annual-report",
+        "other",
+    ];
+
     /// Its name as users write it (`dynamic-inspection`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            ReportType::DynamicInspection => "dynamic-inspection",
-            ReportType::RegionalInspection => "regional-inspection",
-            ReportType::RegionalLetter => "regional-letter",
-            ReportType::PduInspection => "pdu-inspection",
-            ReportType::ThematicInspection => "thematic-inspection",
-            ReportType::PressRelease => "press-release",
-            ReportType::NewsArticle => "news-article",
-            ReportType::AnnualReport => "annual-report",
-            ReportType::Other => "other",
-        }
+        // Variants are declared in the order of `ALL` and `NAMES` (tested).
+        Self::NAMES[self as usize]
     }
 
     /// The type with this name, if there is one.
@@ -78,7 +82,8 @@ mod tests {
 
     #[test]
     fn test_names_round_trip_and_match_serde() {
-        for t in ReportType::ALL {
+        for (i, t) in ReportType::ALL.into_iter().enumerate() {
+            assert_eq!(t as usize, i, "ALL in declaration order");
             assert_eq!(ReportType::parse(t.as_str()), Some(t));
             assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{t}\""));
         }

@@ -44,18 +44,8 @@ use title::letter_subject;
 
 pub use title::extract_title;
 
-/// Report types themis knows, as stored in the index (the names of [`ReportType::ALL`]).
-pub const REPORT_TYPES: [&str; 9] = [
-    "dynamic-inspection",
-    "regional-inspection",
-    "regional-letter",
-    "pdu-inspection",
-    "thematic-inspection",
-    "press-release",
-    "news-article",
-    "annual-report",
-    "other",
-];
+/// Report types themis knows, as stored in the index.
+pub const REPORT_TYPES: [&str; 9] = ReportType::NAMES;
 
 use super::ReportType;
 
