@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{self, CorpusFile, Manifest, ReportMeta, SourceText};
+use crate::corpus::{self, CorpusFile, ReportMeta, SourceText};
 use crate::model::train::{train, LabelledUnit, TrainOptions};
 use crate::pipeline::{analyze_report, AnalyzeOptions};
 use crate::segment::segment;
@@ -209,15 +209,10 @@ pub struct TaggedSentence {
 /// Tags a decoded file sentence by sentence as `themis tag` does: through
 /// [`crate::pipeline::analyze_report`] with [`AnalyzeOptions::TAG`].
 pub fn tag_source(source: &SourceText, tagger: &Tagger) -> Vec<TaggedSentence> {
-    let unnamed = CorpusFile {
-        path: PathBuf::new(),
-        rel: String::new(),
-        stamp: None,
-    };
-    let meta = ReportMeta::resolve(&unnamed, source, &Manifest::default());
+    // Tags do not depend on metadata: none is inferred.
     let report = analyze_report(
         source.clone(),
-        meta,
+        ReportMeta::default(),
         tagger,
         AnalyzeOptions::TAG,
         &mut Vec::new(),
