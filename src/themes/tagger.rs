@@ -298,11 +298,13 @@ impl Tagger {
                 .map(|(theme, _)| theme.id.clone())
                 .collect()
         });
-        let polarity = if !decided.is_empty() {
+        // When a polarity is wanted for a sentence without themes (`themis tag`), it is the
+        // learned classifier's too: it is right more often than the rules' cues (on the training
+        // corpus's units that carry a theme, 5-fold: 0.800 against 0.760 when untagged sentences
+        // took the rules' polarity), and a coder may well see a theme the tagger missed.
+        let polarity = if always_polarity || !decided.is_empty() {
             let (rule_polarity, scores) = self.taxonomy.polarity.classify_scored(&view);
             model.polarity(tokens, &rule_themes, rule_polarity, scores)
-        } else if always_polarity {
-            self.taxonomy.polarity.classify(&view)
         } else {
             Polarity::Neutral
         };
