@@ -9,6 +9,7 @@ use themis::render::TableFormat;
 use themis::stats::PolarityFilter;
 use themis::structured::Addressee;
 use themis::themes::Polarity;
+use themis::views::cooccur::Within;
 use themis::views::frequency::{GroupBy, Metric};
 
 const AFTER_HELP: &str = "\
@@ -116,6 +117,15 @@ pub enum Command {
     /// or the first 1.5 times the last), since YEAR (first year raised).
     #[command(after_help = TRENDS_HELP)]
     Trends(TrendsArgs),
+    /// Theme pairs that come together in one sentence, passage or report (--within), with
+    /// counts, lift, NPMI and example sentences.
+    ///
+    /// Lift is how many times more often two themes come together than if they were
+    /// independent (over every unit of the reports compared, tagged or not): 1 is chance.
+    /// NPMI is the same association on a -1..1 scale (1: only ever together). Examples are
+    /// sentences tagged with both themes, newest report first.
+    #[command(after_help = COOCCUR_HELP)]
+    Cooccur(CooccurArgs),
     /// Verify the index: format version, file checksums and document counts.
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
@@ -398,6 +408,61 @@ pub struct TrendsArgs {
     pub format: TableFormatArg,
 }
 
+#[derive(Debug, Args)]
+pub struct CooccurArgs {
+    /// What two themes must come together in: sentence, passage or report.
+    #[arg(long, value_name = "UNIT", value_enum, default_value = "sentence")]
+    pub within: WithinArg,
+    /// Only pairs with this theme: its partners.
+    #[arg(long, value_name = "ID")]
+    pub theme: Option<String>,
+    /// Only reports from this region.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Only reports of this type (e.g. dynamic-inspection, regional-letter, press-release).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub report_type: Option<String>,
+    /// Only reports from this year or later.
+    #[arg(long, value_name = "YEAR")]
+    pub since: Option<i32>,
+    /// Which sentences count: all (the default), concern, strength or neutral.
+    #[arg(long, value_name = "P", default_value = "all", value_parser = polarity)]
+    pub polarity: PolarityArg,
+    /// Leave out pairs that come together in fewer than N units.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_count: u64,
+    /// Most pairs listed (0: all).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Example sentences per pair (0: none).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub examples: usize,
+    /// Print as JSON.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Output format: text, md or csv.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value = "text")]
+    pub format: TableFormatArg,
+}
+
+/// `cooccur --within` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WithinArg {
+    Sentence,
+    Passage,
+    Report,
+}
+
+impl From<WithinArg> for Within {
+    fn from(w: WithinArg) -> Within {
+        match w {
+            WithinArg::Sentence => Within::Sentence,
+            WithinArg::Passage => Within::Passage,
+            WithinArg::Report => Within::Report,
+        }
+    }
+}
+
 /// `report --by` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GroupByArg {
@@ -611,6 +676,12 @@ Examples:
   themis report --by year --metric per10k --polarity concern
   themis report --format html --out themes.html
   themis report --by report --format csv > themes.csv";
+
+const COOCCUR_HELP: &str = "\
+Examples:
+  themis cooccur
+  themis cooccur --theme information-sharing --examples 3
+  themis cooccur --within report --polarity concern --format csv > pairs.csv";
 
 const TRENDS_HELP: &str = "\
 Examples:

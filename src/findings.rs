@@ -358,7 +358,7 @@ fn years_of(table: &CountTable, cells: &[&Cell]) -> Vec<i32> {
 
 /// Each report's place in newest-first order (year, then date, descending; id on ties), so that
 /// the cells of a theme are ordered by an integer rather than by comparing dates and ids.
-fn recency_ranks(table: &CountTable) -> Vec<usize> {
+pub(crate) fn recency_ranks(table: &CountTable) -> Vec<usize> {
     let mut order: Vec<usize> = (0..table.reports.len()).collect();
     // Ids are unique, so the order is total and an unstable sort gives the same one.
     order.sort_unstable_by(|&a, &b| {

@@ -131,6 +131,7 @@ fn test_every_subcommand_help_has_examples() {
         "findings",
         "report",
         "trends",
+        "cooccur",
         "check",
         "recommendations",
         "scores",

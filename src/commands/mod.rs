@@ -2,6 +2,7 @@
 //! result. Shared here: loading the taxonomy and making sure an index exists.
 
 mod check;
+mod cooccur;
 mod eval;
 mod findings;
 mod index;
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Findings(args) => findings::run(&global, &args),
         Command::Report(args) => report::run(&global, &args),
         Command::Trends(args) => trends::run(&global, &args),
+        Command::Cooccur(args) => cooccur::run(&global, &args),
         Command::Check(args) => check::run(&global, &args),
         Command::Recommendations(args) => recommendations::run(&global, &args),
         Command::Scores(args) => scores::run_scores(&global, &args),

@@ -8,6 +8,7 @@
 mod documents;
 mod freshness;
 mod merge;
+mod passages;
 mod queue;
 mod schema;
 mod verify;
@@ -25,6 +26,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term}
 
 pub use freshness::{CorpusState, Freshness, Staleness, STATE_FILE};
 pub use merge::{BoundedMergePolicy, MAX_MERGED_BYTES};
+pub use passages::TaggedPassage;
 pub use schema::{
     build_schema, kind, pack_theme_count, unpack_theme_count, Fields, PASSAGE_COUNT, SUMMARY_ID,
 };
@@ -241,6 +243,28 @@ impl ThemisIndex {
         })?;
         summaries.sort_unstable_by(|a, b| a.id.cmp(&b.id));
         Ok(summaries)
+    }
+
+    /// Each report's number of passages, by report id.
+    pub fn passage_counts(&self, searcher: &Searcher) -> Result<BTreeMap<String, u64>> {
+        let mut out = BTreeMap::new();
+        self.for_each_report(
+            searcher,
+            |reader| {
+                let fast = reader.fast_fields();
+                Ok((
+                    TextColumn::open(fast, SUMMARY_ID)?,
+                    fast.u64(PASSAGE_COUNT)?,
+                ))
+            },
+            |(ids, passages), doc| {
+                out.insert(
+                    ids.get(doc).unwrap_or_default(),
+                    passages.first(doc).unwrap_or(0),
+                );
+            },
+        )?;
+        Ok(out)
     }
 
     /// Each indexed file (corpus-relative path) with its content hash: what an incremental run

@@ -5,6 +5,7 @@
 //!
 //! | file | view |
 //! |---|---|
+//! | `cooccur.rs` | [`cooccur::CooccurReport`]: theme pairs that come together, with lift and examples |
 //! | `frequency.rs` | [`frequency::FrequencyReport`]: the themes × groups matrix of `report` |
 //! | `scores.rs` | [`scores::ScoresView`]: key-question scores side by side, the corpus average, ratings |
 //! | `facts.rs` | [`facts::FactsView`]: key contextual facts side by side |
@@ -15,6 +16,7 @@
 //! Shared here: [`ReportRef`], the report an entry comes from, and [`Grid`], numbers side by
 //! side, which scores and facts are shown as.
 
+pub mod cooccur;
 pub mod facts;
 pub mod frequency;
 pub mod recommendations;
