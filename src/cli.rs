@@ -126,6 +126,16 @@ pub enum Command {
     /// sentences tagged with both themes, newest report first.
     #[command(after_help = COOCCUR_HELP)]
     Cooccur(CooccurArgs),
+    /// Candidate themes: recurring phrases of concern sentences that no theme covers.
+    ///
+    /// Reads the corpus's reports (with the index's taxonomy and model), counts the phrases of
+    /// two or three words of every sentence, and ranks those of concern sentences by a
+    /// class-based TF-IDF (frequent in concerns, rare elsewhere). A candidate occurs in at
+    /// least --min-reports reports and --min-regions regions, and at most --max-covered of its
+    /// concern sentences already carry a theme. Each comes with its counts, reports, years,
+    /// example sentences and a rule line to start a theme from.
+    #[command(after_help = DISCOVER_HELP)]
+    Discover(DiscoverArgs),
     /// Verify the index: format version, file checksums and document counts.
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
@@ -445,6 +455,40 @@ pub struct CooccurArgs {
     pub format: TableFormatArg,
 }
 
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// Only reports from this region.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Only reports of this type (e.g. dynamic-inspection, regional-letter, press-release).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub report_type: Option<String>,
+    /// Only reports from this year or later.
+    #[arg(long, value_name = "YEAR")]
+    pub since: Option<i32>,
+    /// A candidate occurs in at least N reports.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = at_least_one)]
+    pub min_reports: usize,
+    /// A candidate occurs in at least N regions (default 2, or 1 with --region).
+    #[arg(long, value_name = "N")]
+    pub min_regions: Option<usize>,
+    /// At most this share (0-1) of a candidate's concern sentences may already carry a theme.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    pub max_covered: f64,
+    /// Most candidates listed (0: all).
+    #[arg(long, value_name = "N", default_value_t = 15)]
+    pub limit: usize,
+    /// Example sentences per candidate (0: none).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub examples: usize,
+    /// Print as JSON.
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// Output format: text, md or csv.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value = "text")]
+    pub format: TableFormatArg,
+}
+
 /// `cooccur --within` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum WithinArg {
@@ -682,6 +726,12 @@ Examples:
   themis cooccur
   themis cooccur --theme information-sharing --examples 3
   themis cooccur --within report --polarity concern --format csv > pairs.csv";
+
+const DISCOVER_HELP: &str = "\
+Examples:
+  themis discover
+  themis discover --min-reports 3 --min-regions 2 --examples 3
+  themis discover --since 2020 --format csv > candidates.csv";
 
 const TRENDS_HELP: &str = "\
 Examples:

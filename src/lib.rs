@@ -33,6 +33,7 @@ pub mod findings;
 pub mod formats;
 pub mod index;
 pub mod model;
+pub mod phrases;
 pub mod pipeline;
 pub mod render;
 pub mod search;

@@ -132,6 +132,7 @@ fn test_every_subcommand_help_has_examples() {
         "report",
         "trends",
         "cooccur",
+        "discover",
         "check",
         "recommendations",
         "scores",

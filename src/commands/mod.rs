@@ -3,6 +3,7 @@
 
 mod check;
 mod cooccur;
+mod discover;
 mod eval;
 mod findings;
 mod index;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Report(args) => report::run(&global, &args),
         Command::Trends(args) => trends::run(&global, &args),
         Command::Cooccur(args) => cooccur::run(&global, &args),
+        Command::Discover(args) => discover::run(&global, &args),
         Command::Check(args) => check::run(&global, &args),
         Command::Recommendations(args) => recommendations::run(&global, &args),
         Command::Scores(args) => scores::run_scores(&global, &args),
