@@ -1,0 +1,63 @@
+//! Quickwit: its NDJSON ingest format is one document a line (what [`super::export`] writes
+//! for it), and its index configuration (`quickwit index create --index-config FILE`, or the
+//! REST API) is made here: the doc mapping, `tag_fields` on themes, region and year (Quickwit
+//! records their values per split and skips splits a filter on them cannot match), and the
+//! timestamp field, from the report's date, which prunes splits by time.
+
+use serde_json::{json, Value};
+
+use super::Unit;
+
+/// The configuration format version written.
+const CONFIG_VERSION: &str = "0.8";
+
+/// The index configuration for documents of `unit`, named `index_id`.
+pub fn index_config(unit: Unit, index_id: &str) -> Value {
+    let raw = |name: &str| json!({"name": name, "type": "text", "tokenizer": "raw", "fast": true});
+    let stored =
+        |name: &str| json!({"name": name, "type": "text", "tokenizer": "raw", "indexed": false});
+    let english = |name: &str| json!({"name": name, "type": "text", "tokenizer": "en_stem", "record": "position"});
+    let number = |name: &str, kind: &str| json!({"name": name, "type": kind, "fast": true});
+    // A passage carries the polarities of all its tagged sentences.
+    let polarity = match unit {
+        Unit::Sentence => raw("polarity"),
+        Unit::Passage => json!({
+            "name": "polarity", "type": "array<text>", "tokenizer": "raw", "fast": true
+        }),
+    };
+    json!({
+        "version": CONFIG_VERSION,
+        "index_id": index_id,
+        "doc_mapping": {
+            "mode": "strict",
+            "field_mappings": [
+                raw("report"),
+                english("title"),
+                raw("region"),
+                number("year", "i64"),
+                stored("date"),
+                {
+                    "name": "timestamp",
+                    "type": "datetime",
+                    "input_formats": ["rfc3339"],
+                    "output_format": "rfc3339",
+                    "fast": true,
+                    "fast_precision": "seconds"
+                },
+                raw("type"),
+                raw("file"),
+                stored("offsets"),
+                raw("section"),
+                number("page", "u64"),
+                number("start", "u64"),
+                number("end", "u64"),
+                english("text"),
+                {"name": "themes", "type": "array<text>", "tokenizer": "raw", "fast": true},
+                polarity,
+            ],
+            "tag_fields": ["themes", "region", "year"],
+            "timestamp_field": "timestamp"
+        },
+        "search_settings": {"default_search_fields": ["text", "title"]}
+    })
+}
