@@ -1,10 +1,10 @@
 //! `themis tag`: tag files sentence by sentence without touching the index.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 
 use anyhow::Context;
 use serde::Serialize;
-use themis::corpus::{self, CorpusFile, Manifest, ReportMeta};
+use themis::corpus::{self, CorpusFile, Manifest, ReportMeta, SourceText};
 use themis::pipeline::{analyze_report, AnalyzeOptions, AnalyzedReport};
 use themis::themes::{Polarity, TagReason, Tagger};
 
@@ -15,6 +15,7 @@ use crate::Exit;
 #[derive(Serialize)]
 struct DocumentRecord<'a> {
     kind: &'static str,
+    report: &'a str,
     file: &'a str,
     title: &'a str,
     publisher: Option<&'a str>,
@@ -28,6 +29,7 @@ struct DocumentRecord<'a> {
 #[derive(Serialize)]
 struct SentenceRecord<'a> {
     kind: &'static str,
+    report: &'a str,
     file: &'a str,
     start: usize,
     end: usize,
@@ -51,20 +53,31 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
     let mut exit = Exit::Success;
     let no_manifest = Manifest::default();
     let mut tokens = Vec::new();
+    let mut tag = |out: &mut dyn Write, name: &str, source, meta| -> anyhow::Result<()> {
+        let report = analyze_report(source, meta, &tagger, AnalyzeOptions::TAG, &mut tokens);
+        write_file(out, name, &report, &tagger, args, style)
+    };
     for path in &args.files {
         let name = path.display().to_string();
         let decoded = if super::is_stdin(path) {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .context("cannot read standard input")?;
-            corpus::decode(&bytes)
-                .map(|s| (s, None))
-                .map_err(|err| corpus::FileProblem {
-                    file: "-".into(),
-                    message: err.to_string(),
-                    is_error: true,
-                })
+            let mut input = std::io::stdin().lock();
+            match read_stdin(&mut input)? {
+                Stdin::Text(bytes) => {
+                    corpus::decode(&bytes)
+                        .map(|s| (s, None))
+                        .map_err(|err| corpus::FileProblem {
+                            file: "-".into(),
+                            message: err.to_string(),
+                            is_error: true,
+                        })
+                }
+                Stdin::Reports { first, number } => {
+                    if !tag_json_reports(&mut input, first, number, &mut out, &mut tag)? {
+                        exit = Exit::Error;
+                    }
+                    continue;
+                }
+            }
         } else {
             let file = CorpusFile {
                 path: path.clone(),
@@ -90,15 +103,152 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
             stamp: None,
         };
         let meta = ReportMeta::resolve(&file, &source, &no_manifest);
-        let report = analyze_report(source, meta, &tagger, AnalyzeOptions::TAG, &mut tokens);
-        write_file(&mut out, &name, &report, &tagger, args, style)?;
+        tag(&mut out, &name, source, meta)?;
     }
     output::finish(out)?;
     Ok(exit)
 }
 
+/// What standard input holds: one plain text, or NDJSON reports (its first non-blank line
+/// starts with `{`), of which the first line has been read.
+enum Stdin {
+    Text(Vec<u8>),
+    Reports { first: Vec<u8>, number: usize },
+}
+
+/// Reads up to the first non-blank line to tell plain text from NDJSON; plain text is then read
+/// whole, as it always was, while reports are left to be read line by line.
+fn read_stdin(input: &mut impl BufRead) -> anyhow::Result<Stdin> {
+    let mut head = Vec::new();
+    let mut number = 0;
+    loop {
+        let mut line = Vec::new();
+        let read = input
+            .read_until(b'\n', &mut line)
+            .context("cannot read standard input")?;
+        number += 1;
+        let blank = line.iter().all(u8::is_ascii_whitespace);
+        if read > 0 && !blank && corpus::looks_like_json_report(&String::from_utf8_lossy(&line)) {
+            return Ok(Stdin::Reports {
+                first: line,
+                number,
+            });
+        }
+        head.extend_from_slice(&line);
+        if read == 0 || !blank {
+            break;
+        }
+    }
+    input
+        .read_to_end(&mut head)
+        .context("cannot read standard input")?;
+    Ok(Stdin::Text(head))
+}
+
+/// Tags NDJSON reports, one a line, writing each one's records as soon as it is tagged (so a
+/// pipe, such as Spark's `RDD.pipe`, streams). A line that is not a report is reported with its
+/// number on stderr and the rest go on; returns `false` when any line failed.
+fn tag_json_reports(
+    input: &mut impl BufRead,
+    first: Vec<u8>,
+    mut number: usize,
+    out: &mut dyn Write,
+    tag: &mut dyn FnMut(&mut dyn Write, &str, SourceText, ReportMeta) -> anyhow::Result<()>,
+) -> anyhow::Result<bool> {
+    let mut all_read = true;
+    let mut line = first;
+    let mut too_long = false;
+    loop {
+        let problem = |message: String| corpus::FileProblem {
+            file: "-".into(),
+            message: format!("line {number}: {message}"),
+            is_error: true,
+        };
+        if too_long {
+            output::report_problem(&problem(format!(
+                "skipped: a report line over {} bytes",
+                corpus::DEFAULT_MAX_FILE_BYTES
+            )));
+            all_read = false;
+        } else if !line.iter().all(u8::is_ascii_whitespace) {
+            let parsed = match std::str::from_utf8(&line) {
+                Ok(text) if corpus::looks_like_json_report(text) => corpus::parse_json_report(text),
+                Ok(_) => Err("not a JSON report (in NDJSON input every line is one \
+                              `{\"id\", \"text\", ...}` object)"
+                    .to_string()),
+                Err(_) => Err("not UTF-8 (JSON is UTF-8)".to_string()),
+            };
+            match parsed {
+                Ok((source, meta, warning)) => {
+                    if let Some(message) = warning {
+                        output::report_problem(&corpus::FileProblem {
+                            is_error: false,
+                            ..problem(message)
+                        });
+                    }
+                    let name = meta.file.clone();
+                    tag(out, &name, source, meta)?;
+                    out.flush()?;
+                }
+                Err(message) => {
+                    output::report_problem(&problem(message));
+                    all_read = false;
+                }
+            }
+        }
+        number += 1;
+        match next_line(input, &mut line)? {
+            Line::End => return Ok(all_read),
+            Line::Read => too_long = false,
+            Line::TooLong => too_long = true,
+        }
+    }
+}
+
+enum Line {
+    Read,
+    TooLong,
+    End,
+}
+
+/// Reads the next line into `line`, up to [`corpus::DEFAULT_MAX_FILE_BYTES`] (a report line
+/// longer than a file may be is skipped to its end without being held).
+fn next_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> anyhow::Result<Line> {
+    let cap = corpus::DEFAULT_MAX_FILE_BYTES;
+    line.clear();
+    let read = input
+        .by_ref()
+        .take(cap + 1)
+        .read_until(b'\n', line)
+        .context("cannot read standard input")?;
+    if read == 0 {
+        return Ok(Line::End);
+    }
+    if read as u64 <= cap || line.last() == Some(&b'\n') {
+        return Ok(Line::Read);
+    }
+    line.clear();
+    loop {
+        let buffer = input.fill_buf().context("cannot read standard input")?;
+        if buffer.is_empty() {
+            break;
+        }
+        match buffer.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                input.consume(i + 1);
+                break;
+            }
+            None => {
+                let n = buffer.len();
+                input.consume(n);
+            }
+        }
+    }
+    Ok(Line::TooLong)
+}
+
 fn write_file(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     name: &str,
     report: &AnalyzedReport,
     tagger: &Tagger,
@@ -110,6 +260,7 @@ fn write_file(
     if json {
         let record = DocumentRecord {
             kind: "document",
+            report: &meta.id,
             file: name,
             title: &meta.title,
             publisher: meta.publisher.as_deref(),
@@ -150,6 +301,7 @@ fn write_file(
         if json {
             let record = SentenceRecord {
                 kind: "sentence",
+                report: &meta.id,
                 file: name,
                 start: sentence.file_range.start,
                 end: sentence.file_range.end,

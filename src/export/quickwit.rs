@@ -14,8 +14,7 @@ const CONFIG_VERSION: &str = "0.8";
 /// The index configuration for documents of `unit`, named `index_id`.
 pub fn index_config(unit: Unit, index_id: &str) -> Value {
     let raw = |name: &str| json!({"name": name, "type": "text", "tokenizer": "raw", "fast": true});
-    let stored =
-        |name: &str| json!({"name": name, "type": "text", "tokenizer": "raw", "indexed": false});
+    let keyword = |name: &str| json!({"name": name, "type": "text", "tokenizer": "raw"});
     let english = |name: &str| json!({"name": name, "type": "text", "tokenizer": "en_stem", "record": "position"});
     let number = |name: &str, kind: &str| json!({"name": name, "type": kind, "fast": true});
     // A passage carries the polarities of all its tagged sentences.
@@ -35,7 +34,7 @@ pub fn index_config(unit: Unit, index_id: &str) -> Value {
                 english("title"),
                 raw("region"),
                 number("year", "i64"),
-                stored("date"),
+                keyword("date"),
                 {
                     "name": "timestamp",
                     "type": "datetime",
@@ -46,7 +45,7 @@ pub fn index_config(unit: Unit, index_id: &str) -> Value {
                 },
                 raw("type"),
                 raw("file"),
-                stored("offsets"),
+                keyword("offsets"),
                 raw("section"),
                 number("page", "u64"),
                 number("start", "u64"),
