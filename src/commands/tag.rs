@@ -173,10 +173,16 @@ fn tag_json_reports(
         } else if !line.iter().all(u8::is_ascii_whitespace) {
             let parsed = match std::str::from_utf8(&line) {
                 Ok(text) if corpus::looks_like_json_report(text) => corpus::parse_json_report(text),
-                Ok(_) => Err("not a JSON report (in NDJSON input every line is one \
+                Ok(_) => Err(corpus::BadLine {
+                    message: "not a JSON report (in NDJSON input every line is one \
                               `{\"id\", \"text\", ...}` object)"
-                    .to_string()),
-                Err(_) => Err("not UTF-8 (JSON is UTF-8)".to_string()),
+                        .into(),
+                    is_error: true,
+                }),
+                Err(_) => Err(corpus::BadLine {
+                    message: "not UTF-8 (JSON is UTF-8)".into(),
+                    is_error: true,
+                }),
             };
             match parsed {
                 Ok((source, meta, warning)) => {
@@ -190,9 +196,12 @@ fn tag_json_reports(
                     tag(out, &name, source, meta)?;
                     out.flush()?;
                 }
-                Err(message) => {
-                    output::report_problem(&problem(message));
-                    all_read = false;
+                Err(bad) => {
+                    output::report_problem(&corpus::FileProblem {
+                        is_error: bad.is_error,
+                        ..problem(bad.message)
+                    });
+                    all_read &= !bad.is_error;
                 }
             }
         }

@@ -13,15 +13,15 @@ use serde::Deserialize;
 use super::gazetteer::Gazetteer;
 use super::infer::REPORT_TYPES;
 use super::{
-    cap_text, decode, CorpusFile, Manifest, ManifestEntry, ReportMeta, ReportType, SourceText,
-    MAX_TEXT_BYTES,
+    cap_text, decode, CorpusFile, DecodeError, Manifest, ManifestEntry, ReportMeta, ReportType,
+    SourceText, MAX_TEXT_BYTES,
 };
 
 /// The keys a report line may have.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReportLine {
-    id: String,
+    id: Option<String>,
     text: String,
     file: Option<String>,
     title: Option<String>,
@@ -46,27 +46,49 @@ pub fn looks_like_json_report(line: &str) -> bool {
 /// [`MAX_TEXT_BYTES`] as a file's would be.
 pub type JsonReport = (SourceText, ReportMeta, Option<String>);
 
+/// Why a line gave no report: an error (not a report), or a warning (an empty text, skipped
+/// as an empty file is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    /// What is wrong, in words for the user.
+    pub message: String,
+    /// `false` for a line skipped with a warning.
+    pub is_error: bool,
+}
+
+impl BadLine {
+    fn error(message: impl Into<String>) -> Self {
+        BadLine {
+            message: message.into(),
+            is_error: true,
+        }
+    }
+}
+
 /// Reads one JSON report line: its text, decoded and capped as a file's would be, and its
 /// metadata. `Err` says what is wrong with the line, for a message naming its line number.
-pub fn parse_json_report(line: &str) -> Result<JsonReport, String> {
+pub fn parse_json_report(line: &str) -> Result<JsonReport, BadLine> {
     let line = line.trim_start_matches('\u{feff}').trim_end();
     let report: ReportLine = serde_json::from_str(line).map_err(|e| {
         let what = e.to_string();
         // serde_json ends its messages with "at line 1 column N": the column is what helps.
-        match what.rsplit_once(" at line 1 column ") {
+        BadLine::error(match what.rsplit_once(" at line 1 column ") {
             Some((message, column)) => format!("not a JSON report: {message} (column {column})"),
             None => format!("not a JSON report: {what}"),
-        }
+        })
     })?;
-    if report.id.trim().is_empty() {
-        return Err("`id` is empty".into());
+    let id = report.id.filter(|id| !id.trim().is_empty());
+    if id.is_none() && report.file.is_none() {
+        return Err(BadLine::error(
+            "a report needs an `id` (or a `file`, which the id is made from as indexing makes it)",
+        ));
     }
     let report_type = match &report.report_type {
         Some(name) => Some(ReportType::parse(name).ok_or_else(|| {
-            format!(
+            BadLine::error(format!(
                 "unknown type `{name}` (expected one of: {})",
                 REPORT_TYPES.join(", ")
-            )
+            ))
         })?),
         None => None,
     };
@@ -74,20 +96,33 @@ pub fn parse_json_report(line: &str) -> Result<JsonReport, String> {
         Some(name) => Some(
             Gazetteer::embedded()
                 .canonical_region(name)
-                .ok_or_else(|| format!("unknown region `{name}`"))?
+                .ok_or_else(|| BadLine::error(format!("unknown region `{name}`")))?
                 .to_string(),
         ),
         None => None,
     };
-    let mut source = decode(report.text.as_bytes()).map_err(|e| format!("`text`: {e}"))?;
+    let mut source = decode(report.text.as_bytes()).map_err(|e| BadLine {
+        message: format!("`text`: {e}"),
+        // An empty report is skipped with a warning, as an empty file is.
+        is_error: e != DecodeError::Empty,
+    })?;
     drop(report.text);
     let warning = cap_text(&mut source, MAX_TEXT_BYTES);
-    let rel = report.file.clone().unwrap_or_else(|| report.id.clone());
+    let rel = report
+        .file
+        .clone()
+        .or_else(|| id.clone())
+        .unwrap_or_default();
+    let file = CorpusFile {
+        path: rel.clone().into(),
+        rel: rel.clone(),
+        stamp: None,
+    };
 
     if let (Some(title), Some(kind)) = (&report.title, &report.report_type) {
         let entry = ManifestEntry {
             file: rel.clone(),
-            id: report.id,
+            id: id.unwrap_or_else(|| indexed_id(&rel)),
             title: title.clone(),
             publisher: report.publisher,
             region,
@@ -101,13 +136,10 @@ pub fn parse_json_report(line: &str) -> Result<JsonReport, String> {
         return Ok((source, meta, warning));
     }
 
-    let file = CorpusFile {
-        path: rel.clone().into(),
-        rel,
-        stamp: None,
-    };
     let mut meta = ReportMeta::resolve(&file, &source, &Manifest::default());
-    meta.id = report.id;
+    if let Some(id) = id {
+        meta.id = id;
+    }
     if let Some(title) = report.title {
         meta.title = title;
     }
@@ -132,6 +164,11 @@ pub fn parse_json_report(line: &str) -> Result<JsonReport, String> {
     meta.source = report.source;
     meta.licence = report.licence;
     Ok((source, meta, warning))
+}
+
+/// The id indexing gives a file the manifest does not list.
+fn indexed_id(rel: &str) -> String {
+    super::slug(rel.rsplit_once('.').map_or(rel, |(stem, _)| stem))
 }
 
 #[cfg(test)]
@@ -175,17 +212,24 @@ mod tests {
         assert_eq!(inferred.id, "w");
         let line = serde_json::json!({"id": "w", "text": text, "year": 1999}).to_string();
         assert_eq!(parse_json_report(&line).unwrap().1.year, Some(1999));
+        // Without an id, the id is the one indexing gives the file.
+        let line = serde_json::json!({"file": "sub/W report.txt", "text": text}).to_string();
+        assert_eq!(parse_json_report(&line).unwrap().1.id, "sub-w-report");
     }
 
     #[test]
     fn test_bad_lines_say_what_is_wrong() {
-        let err = |line: &str| parse_json_report(line).unwrap_err();
+        let err = |line: &str| parse_json_report(line).unwrap_err().message;
         assert!(err(r#"{"id": "a", "text": "x""#).contains("column"));
-        assert!(err(r#"{"text": "x"}"#).contains("missing field `id`"));
+        assert!(err(r#"{"text": "x"}"#).contains("needs an `id`"));
         assert!(err(r#"{"id": "a", "text": "x", "regoin": "Kent"}"#).contains("regoin"));
         assert!(err(r#"{"id": "a", "text": "x", "region": "Narnia"}"#).contains("Narnia"));
         assert!(err(r#"{"id": "a", "text": "x", "type": "memo"}"#).contains("memo"));
-        assert!(err(r#"{"id": "a", "text": "   "}"#).contains("empty"));
+        let empty = parse_json_report(r#"{"id": "a", "text": "   "}"#).unwrap_err();
+        assert!(
+            empty.message.contains("empty") && !empty.is_error,
+            "{empty:?}"
+        );
         assert!(err(r#"{"id": "a", "text": 3}"#).contains("not a JSON report"));
         assert!(looks_like_json_report("  {\"id\""));
         assert!(!looks_like_json_report("Vetting {took} months"));

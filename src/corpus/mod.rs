@@ -18,7 +18,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-pub use json_report::{looks_like_json_report, parse_json_report};
+pub use json_report::{looks_like_json_report, parse_json_report, BadLine, JsonReport};
 pub use manifest::{Manifest, ManifestEntry, MANIFEST_FILE};
 pub use report_type::ReportType;
 
