@@ -145,6 +145,10 @@ fn read_stdin(input: &mut impl BufRead) -> anyhow::Result<Stdin> {
     Ok(Stdin::Text(head))
 }
 
+/// Tags one report and writes its records: (output, name, text, metadata).
+type TagOne<'a> =
+    dyn FnMut(&mut dyn Write, &str, SourceText, ReportMeta) -> anyhow::Result<()> + 'a;
+
 /// Tags NDJSON reports, one a line, writing each one's records as soon as it is tagged (so a
 /// pipe, such as Spark's `RDD.pipe`, streams). A line that is not a report is reported with its
 /// number on stderr and the rest go on; returns `false` when any line failed.
@@ -153,7 +157,7 @@ fn tag_json_reports(
     first: Vec<u8>,
     mut number: usize,
     out: &mut dyn Write,
-    tag: &mut dyn FnMut(&mut dyn Write, &str, SourceText, ReportMeta) -> anyhow::Result<()>,
+    tag: &mut TagOne,
 ) -> anyhow::Result<bool> {
     let mut all_read = true;
     let mut line = first;

@@ -123,7 +123,8 @@ mod tests {
         assert_eq!(decode(0, None, &[]), None);
         assert_eq!(decode(0, None, &[9]), None, "unknown flag");
         assert_eq!(decode(0, None, &[0, 0x80]), None, "cut varint");
-        assert_eq!(decode(0, None, &[0, 0xff; 12][..]), None);
+        let endless = [0xffu8; 12];
+        assert_eq!(decode(0, None, &[&[0u8][..], &endless].concat()), None);
         assert_eq!(decode(usize::MAX, None, &[0, 5, 1]), None, "overflow");
     }
 
