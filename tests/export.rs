@@ -418,3 +418,55 @@ fn test_an_empty_index_exports_nothing_with_exit_1() {
         run.stderr
     );
 }
+
+/// A PDF's sentences come out as `themis tag` reads them: the same offsets into the extracted
+/// text, the same pages (a passage can cross a page break), themes and polarity.
+#[test]
+fn test_a_pdf_exports_its_sentences_with_their_own_pages() {
+    let ws = Workspace::empty();
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats/letter.pdf");
+    std::fs::copy(&pdf, ws.corpus().join("letter.pdf")).unwrap();
+    let exported = json_lines(&ws.run(&["export", "--quiet"]).expect_code(0).stdout);
+    let tagged: Vec<Value> = ws
+        .run(&[
+            "tag",
+            "--json",
+            ws.corpus().join("letter.pdf").to_str().unwrap(),
+        ])
+        .expect_code(0)
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| r["kind"] == "sentence")
+        .map(|r| (r["start"].as_u64().unwrap(), r))
+        .collect::<BTreeMap<u64, Value>>()
+        .into_values()
+        .collect();
+    let by_start: BTreeMap<u64, &Value> = tagged
+        .iter()
+        .map(|r| (r["start"].as_u64().unwrap(), r))
+        .collect();
+    let mut pages = HashSet::new();
+    for doc in &exported {
+        assert_eq!(doc["offsets"], "extracted");
+        let start = doc["start"].as_u64().unwrap();
+        let sentence = by_start
+            .get(&start)
+            .unwrap_or_else(|| panic!("no tagged sentence at {start}: {doc}"));
+        for key in ["end", "text", "page", "themes", "section"] {
+            assert_eq!(doc[key], sentence[key], "{key}: {doc}");
+        }
+        if !doc["themes"].as_array().unwrap().is_empty() {
+            assert_eq!(doc["polarity"], sentence["polarity"], "{doc}");
+        }
+        pages.insert(doc["page"].as_u64().unwrap());
+    }
+    assert!(pages.len() >= 4, "pages {pages:?}");
+    // Every sentence but the headings is exported.
+    assert!(
+        exported.len() * 10 >= tagged.len() * 9,
+        "{} of {}",
+        exported.len(),
+        tagged.len()
+    );
+}
