@@ -208,7 +208,17 @@ fn write_atomically<T>(
     if result.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
-    result.with_context(|| format!("cannot write {}", path.display()))
+    let cancelled = out.cancel.load(Ordering::SeqCst);
+    result.with_context(|| {
+        if cancelled {
+            format!(
+                "{} was not written (a file there before is as it was)",
+                path.display()
+            )
+        } else {
+            format!("cannot write {}", path.display())
+        }
+    })
 }
 
 /// A writer that refuses to write once Ctrl-C was pressed, so a long export stops cleanly.
@@ -238,10 +248,8 @@ impl<W: Write> Cancellable<W> {
 impl<W: Write> Write for Cancellable<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if self.cancel.load(Ordering::Relaxed) {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::Interrupted,
-                "interrupted",
-            ));
+            // Not `ErrorKind::Interrupted`: `write_all` retries on that, forever.
+            return Err(std::io::Error::other("interrupted by Ctrl-C"));
         }
         self.inner.write(buf)
     }
