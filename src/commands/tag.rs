@@ -113,7 +113,7 @@ pub fn run(global: &GlobalArgs, args: &TagArgs) -> anyhow::Result<Exit> {
 /// starts with `{`), of which the first line has been read.
 enum Stdin {
     Text(Vec<u8>),
-    Reports { first: Vec<u8>, number: usize },
+    Reports { first: Line, number: usize },
 }
 
 /// Reads up to the first non-blank line to tell plain text from NDJSON; plain text is then read
@@ -123,19 +123,20 @@ fn read_stdin(input: &mut impl BufRead) -> anyhow::Result<Stdin> {
     let mut number = 0;
     loop {
         let mut line = Vec::new();
-        let read = input
-            .read_until(b'\n', &mut line)
-            .context("cannot read standard input")?;
+        let (read, complete) = read_capped(input, &mut line)?;
         number += 1;
         let blank = line.iter().all(u8::is_ascii_whitespace);
         if read > 0 && !blank && corpus::looks_like_json_report(&String::from_utf8_lossy(&line)) {
-            return Ok(Stdin::Reports {
-                first: line,
-                number,
-            });
+            let first = if complete {
+                Line::Read(line)
+            } else {
+                skip_rest_of_line(input)?;
+                Line::TooLong
+            };
+            return Ok(Stdin::Reports { first, number });
         }
         head.extend_from_slice(&line);
-        if read == 0 || !blank {
+        if read == 0 || !blank || !complete {
             break;
         }
     }
@@ -154,27 +155,32 @@ type TagOne<'a> =
 /// number on stderr and the rest go on; returns `false` when any line failed.
 fn tag_json_reports(
     input: &mut impl BufRead,
-    first: Vec<u8>,
+    first: Line,
     mut number: usize,
     out: &mut dyn Write,
     tag: &mut TagOne,
 ) -> anyhow::Result<bool> {
     let mut all_read = true;
-    let mut line = first;
-    let mut too_long = false;
+    let mut next = first;
     loop {
         let problem = |message: String| corpus::FileProblem {
             file: "-".into(),
             message: format!("line {number}: {message}"),
             is_error: true,
         };
-        if too_long {
-            output::report_problem(&problem(format!(
-                "skipped: a report line over {} bytes",
-                corpus::DEFAULT_MAX_FILE_BYTES
-            )));
-            all_read = false;
-        } else if !line.iter().all(u8::is_ascii_whitespace) {
+        let line = match next {
+            Line::End => return Ok(all_read),
+            Line::TooLong => {
+                output::report_problem(&problem(format!(
+                    "skipped: a report line over {} bytes",
+                    corpus::DEFAULT_MAX_FILE_BYTES
+                )));
+                all_read = false;
+                Vec::new()
+            }
+            Line::Read(line) => line,
+        };
+        if !line.iter().all(u8::is_ascii_whitespace) {
             let parsed = match std::str::from_utf8(&line) {
                 Ok(text) if corpus::looks_like_json_report(text) => corpus::parse_json_report(text),
                 Ok(_) => Err(corpus::BadLine {
@@ -188,6 +194,7 @@ fn tag_json_reports(
                     is_error: true,
                 }),
             };
+            drop(line);
             match parsed {
                 Ok((source, meta, warning)) => {
                     if let Some(message) = warning {
@@ -210,46 +217,61 @@ fn tag_json_reports(
             }
         }
         number += 1;
-        match next_line(input, &mut line)? {
-            Line::End => return Ok(all_read),
-            Line::Read => too_long = false,
-            Line::TooLong => too_long = true,
-        }
+        next = next_line(input)?;
     }
 }
 
+/// One line of NDJSON input.
 enum Line {
-    Read,
+    Read(Vec<u8>),
+    /// Longer than a file may be: skipped to its end without being held.
     TooLong,
     End,
 }
 
-/// Reads the next line into `line`, up to [`corpus::DEFAULT_MAX_FILE_BYTES`] (a report line
-/// longer than a file may be is skipped to its end without being held).
-fn next_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> anyhow::Result<Line> {
-    let cap = corpus::DEFAULT_MAX_FILE_BYTES;
-    line.clear();
+/// The next line, up to [`corpus::DEFAULT_MAX_FILE_BYTES`].
+fn next_line(input: &mut impl BufRead) -> anyhow::Result<Line> {
+    let mut line = Vec::new();
+    Ok(match read_capped(input, &mut line)? {
+        (0, _) => Line::End,
+        (_, true) => Line::Read(line),
+        (_, false) => {
+            skip_rest_of_line(input)?;
+            Line::TooLong
+        }
+    })
+}
+
+/// Reads a line into `line`, at most [`corpus::DEFAULT_MAX_FILE_BYTES`] and one byte of it:
+/// (bytes read, whether that is the whole line).
+fn read_capped(input: &mut impl BufRead, line: &mut Vec<u8>) -> anyhow::Result<(usize, bool)> {
+    read_capped_at(input, line, corpus::DEFAULT_MAX_FILE_BYTES)
+}
+
+fn read_capped_at(
+    input: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    cap: u64,
+) -> anyhow::Result<(usize, bool)> {
     let read = input
         .by_ref()
         .take(cap + 1)
         .read_until(b'\n', line)
         .context("cannot read standard input")?;
-    if read == 0 {
-        return Ok(Line::End);
-    }
-    if read as u64 <= cap || line.last() == Some(&b'\n') {
-        return Ok(Line::Read);
-    }
-    line.clear();
+    Ok((read, read as u64 <= cap || line.last() == Some(&b'\n')))
+}
+
+/// Reads past the end of the current line, holding none of it.
+fn skip_rest_of_line(input: &mut impl BufRead) -> anyhow::Result<()> {
     loop {
         let buffer = input.fill_buf().context("cannot read standard input")?;
         if buffer.is_empty() {
-            break;
+            return Ok(());
         }
         match buffer.iter().position(|&b| b == b'\n') {
             Some(i) => {
                 input.consume(i + 1);
-                break;
+                return Ok(());
             }
             None => {
                 let n = buffer.len();
@@ -257,7 +279,6 @@ fn next_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> anyhow::Result<Lin
             }
         }
     }
-    Ok(Line::TooLong)
 }
 
 fn write_file(
@@ -375,4 +396,28 @@ fn describe(reason: &TagReason) -> String {
         parts.push(format!("model {p:.2}: {}", terms.join(", ")));
     }
     format!("{}: {}", reason.theme, parts.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_a_line_over_the_cap_is_skipped_to_its_end_and_the_next_read() {
+        let mut input = std::io::Cursor::new(b"0123456789abcdef\nshort\n".to_vec());
+        let mut line = Vec::new();
+        assert_eq!(
+            read_capped_at(&mut input, &mut line, 8).unwrap(),
+            (9, false)
+        );
+        skip_rest_of_line(&mut input).unwrap();
+        line.clear();
+        assert_eq!(read_capped_at(&mut input, &mut line, 8).unwrap(), (6, true));
+        assert_eq!(line, b"short\n");
+        line.clear();
+        assert_eq!(read_capped_at(&mut input, &mut line, 8).unwrap(), (0, true));
+        // A last line without a newline, exactly at the cap, is whole.
+        let mut input = std::io::Cursor::new(b"12345678".to_vec());
+        assert_eq!(read_capped_at(&mut input, &mut line, 8).unwrap(), (8, true));
+    }
 }
