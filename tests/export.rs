@@ -470,3 +470,44 @@ fn test_a_pdf_exports_its_sentences_with_their_own_pages() {
         tagged.len()
     );
 }
+
+/// After an incremental update (a report changed, one removed), the export has the index's
+/// live documents only: none of the replaced or deleted ones.
+#[test]
+fn test_an_updated_index_exports_only_its_live_documents() {
+    let ws = Workspace::with_corpus();
+    ws.run(&["index", "--quiet"]).expect_code(0);
+    let file = ws.corpus().join("004_66209604aff7130f.txt");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n\nVetting delays were still causing vacancies to go unfilled for months.\n");
+    std::fs::write(&file, text).unwrap();
+    std::fs::remove_file(ws.corpus().join("002_5d4a424a9be3597c.txt")).unwrap();
+    ws.run(&["index", "--quiet"]).expect_code(0);
+    let check: Value = ws.run(&["check", "--json"]).expect_code(0).json();
+    assert_eq!(check["reports"], 4);
+    let docs = json_lines(&ws.run(&["export", "--quiet"]).expect_code(0).stdout);
+    let tagged = docs
+        .iter()
+        .filter(|d| !d["themes"].as_array().unwrap().is_empty())
+        .count() as u64;
+    assert_eq!(tagged, check["tagged_sentences"].as_u64().unwrap());
+    assert_eq!(theme_counts(&docs), index_theme_counts(&ws));
+    assert!(
+        !docs.iter().any(|d| d["report"] == GOLDEN_REPORT),
+        "a removed report"
+    );
+    let ids: HashSet<(String, u64)> = docs
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["start"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(ids.len(), docs.len(), "no document twice");
+    assert!(docs
+        .iter()
+        .any(|d| d["text"]
+            == "Vetting delays were still causing vacancies to go unfilled for months."));
+}
