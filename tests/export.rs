@@ -247,7 +247,8 @@ fn check_mapping_covers(format: &str, mapping: &Value, docs: &[Value]) {
         );
         assert_eq!(mapped["themes"]["type"], "array<text>");
         assert_eq!(mapped["themes"]["tokenizer"], "raw");
-        assert_eq!(mapped["text"]["tokenizer"], "en_stem");
+        assert_eq!(mapped["text"]["tokenizer"], "default");
+        assert_eq!(mapped["text"]["record"], "position");
     } else {
         let properties = &mapping["mappings"]["properties"];
         for field in &fields {
@@ -510,4 +511,39 @@ fn test_an_updated_index_exports_only_its_live_documents() {
         .iter()
         .any(|d| d["text"]
             == "Vetting delays were still causing vacancies to go unfilled for months."));
+}
+
+/// Quickwit refuses a document without a timestamp: an undated report's documents get the
+/// epoch there (and stderr says so), and no timestamp elsewhere.
+#[test]
+fn test_undated_reports_get_the_epoch_for_quickwit_only() {
+    let ws = Workspace::empty();
+    ws.write(
+        "note.txt",
+        "Staff told us they felt overwhelmed by their caseloads.\n",
+    );
+    let quickwit = ws.run(&["export", "--format", "quickwit"]).expect_code(0);
+    let docs = json_lines(&quickwit.stdout);
+    assert_eq!(docs.len(), 1);
+    assert!(
+        docs[0].get("year").is_none() && docs[0].get("date").is_none(),
+        "{}",
+        docs[0]
+    );
+    assert_eq!(docs[0]["timestamp"], "1970-01-01T00:00:00Z");
+    assert!(
+        quickwit
+            .stderr
+            .contains("undated reports (no date, no year): 1 document given the timestamp 1970-01-01T00:00:00Z"),
+        "{}",
+        quickwit.stderr
+    );
+    let plain = ws.run(&["export", "--format", "opensearch"]).expect_code(0);
+    let docs = bulk_pairs(json_lines(&plain.stdout));
+    assert!(docs[0].1.get("timestamp").is_none(), "{}", docs[0].1);
+    assert!(
+        plain.stderr.contains("1 document without a timestamp"),
+        "{}",
+        plain.stderr
+    );
 }

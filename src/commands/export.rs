@@ -104,6 +104,19 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> anyhow::Result<Exit> {
             output::count(summary.reports, "report"),
             format.name()
         );
+        if summary.undated > 0 {
+            let documents = output::count(summary.undated, "document");
+            if format == Format::Quickwit {
+                eprintln!(
+                    "themis: undated reports (no date, no year): {documents} given the timestamp {}, as Quickwit requires one",
+                    export::quickwit::UNDATED_TIMESTAMP
+                );
+            } else {
+                eprintln!(
+                    "themis: undated reports (no date, no year): {documents} without a timestamp"
+                );
+            }
+        }
         match (&mapping, format.mapping(unit, &args.index_name)) {
             (Some(path), Some(_)) if !super::is_stdin(path) => {
                 eprintln!("themis: wrote {}", path.display())

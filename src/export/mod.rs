@@ -9,7 +9,7 @@
 //! engine's mapping or index configuration for it.
 
 mod bulk;
-mod quickwit;
+pub mod quickwit;
 mod read;
 
 use std::io::Write;
@@ -152,6 +152,9 @@ pub struct ExportSummary {
     pub documents: u64,
     /// Documents with at least one theme.
     pub tagged: u64,
+    /// Documents of reports with neither a date nor a year: no timestamp, or (Quickwit, which
+    /// requires one) [`quickwit::UNDATED_TIMESTAMP`].
+    pub undated: u64,
 }
 
 /// Writes every document of the index to `out` in the format asked for, calling `progress`
@@ -163,14 +166,25 @@ pub fn export(
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64),
 ) -> Result<ExportSummary> {
+    let mut undated = 0;
     let mut write = |doc: &ExportDocument| -> std::io::Result<()> {
         if matches!(options.format, Format::OpenSearch | Format::Elasticsearch) {
             bulk::write_action(out, &options.index_name, doc)?;
         }
+        if doc.timestamp.is_none() {
+            undated += 1;
+            if options.format == Format::Quickwit {
+                let mut doc = doc.clone();
+                doc.timestamp = Some(quickwit::UNDATED_TIMESTAMP);
+                serde_json::to_writer(&mut *out, &doc)?;
+                return out.write_all(b"\n");
+            }
+        }
         serde_json::to_writer(&mut *out, doc)?;
         out.write_all(b"\n")
     };
-    for_each_document(index, options.unit, progress, &mut write)
+    let summary = for_each_document(index, options.unit, progress, &mut write)?;
+    Ok(ExportSummary { undated, ..summary })
 }
 
 /// The RFC 3339 instant of a report's date (`YYYY-MM-DD`, `YYYY-MM`), else of its year.

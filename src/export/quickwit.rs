@@ -2,11 +2,20 @@
 //! for it), and its index configuration (`quickwit index create --index-config FILE`, or the
 //! REST API) is made here: the doc mapping, `tag_fields` on themes, region and year (Quickwit
 //! records their values per split and skips splits a filter on them cannot match), and the
-//! timestamp field, from the report's date, which prunes splits by time.
+//! timestamp field, from the report's date, which prunes splits by time. Quickwit refuses a
+//! document without a timestamp, so the documents of an undated report carry
+//! [`UNDATED_TIMESTAMP`] in a Quickwit export.
+//!
+//! Text is tokenised with Quickwit's `default` tokenizer (words, lowercased): its stemming
+//! `en_stem` exists only in builds with the `multilang` feature, which Quickwit removed in
+//! 2026, and an index configuration naming a tokenizer the server lacks is refused.
 
 use serde_json::{json, Value};
 
 use super::Unit;
+
+/// The timestamp of the documents of a report with neither a date nor a year.
+pub const UNDATED_TIMESTAMP: &str = "1970-01-01T00:00:00Z";
 
 /// The configuration format version written.
 const CONFIG_VERSION: &str = "0.8";
@@ -15,7 +24,7 @@ const CONFIG_VERSION: &str = "0.8";
 pub fn index_config(unit: Unit, index_id: &str) -> Value {
     let raw = |name: &str| json!({"name": name, "type": "text", "tokenizer": "raw", "fast": true});
     let keyword = |name: &str| json!({"name": name, "type": "text", "tokenizer": "raw"});
-    let english = |name: &str| json!({"name": name, "type": "text", "tokenizer": "en_stem", "record": "position"});
+    let english = |name: &str| json!({"name": name, "type": "text", "tokenizer": "default", "record": "position"});
     let number = |name: &str, kind: &str| json!({"name": name, "type": kind, "fast": true});
     // A passage carries the polarities of all its tagged sentences.
     let polarity = match unit {
