@@ -174,6 +174,82 @@ pub enum Command {
     /// `start`/`end` offsets of "extracted" results refer to.
     #[command(after_help = SHOW_HELP)]
     Show(ShowArgs),
+    /// Export the index for OpenSearch, Elasticsearch or Quickwit: one document per sentence
+    /// (or passage) with its report's metadata, text, offsets, page, themes and polarity.
+    ///
+    /// opensearch and elasticsearch write `_bulk` NDJSON (a `create` action line, then the
+    /// document) and an index mapping; quickwit writes one document a line and an index
+    /// configuration; ndjson one document a line. The mapping or configuration goes to
+    /// --mapping FILE, by default beside --out FILE (export.ndjson: export.mapping.json, or
+    /// export.index-config.json for quickwit); with the documents on stdout it is written only
+    /// when --mapping is given. Streams: memory stays flat however large the index.
+    #[command(after_help = EXPORT_HELP)]
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The engine: opensearch, elasticsearch, quickwit or ndjson.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value = "ndjson")]
+    pub format: ExportFormatArg,
+    /// One document per sentence or per passage (up to 3 sentences, what search ranks).
+    #[arg(long, value_name = "UNIT", value_enum, default_value = "sentence")]
+    pub unit: ExportUnitArg,
+    /// Write the documents to FILE instead of stdout (`-` is stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write the index mapping (opensearch, elasticsearch) or index configuration (quickwit)
+    /// to FILE (`-`: stdout, when the documents go to --out FILE).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// The engine's index name: `_index` of the bulk actions, Quickwit's `index_id`.
+    #[arg(long, value_name = "NAME", default_value = "themis")]
+    pub index_name: String,
+    /// Print what was written (counts and files) as JSON on stdout; needs --out FILE.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--format` of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    /// OpenSearch `_bulk` NDJSON and an index mapping.
+    Opensearch,
+    /// Elasticsearch `_bulk` NDJSON and an index mapping.
+    Elasticsearch,
+    /// Quickwit NDJSON and an index configuration.
+    Quickwit,
+    /// One document a line.
+    Ndjson,
+}
+
+impl From<ExportFormatArg> for themis::export::Format {
+    fn from(arg: ExportFormatArg) -> Self {
+        match arg {
+            ExportFormatArg::Opensearch => themis::export::Format::OpenSearch,
+            ExportFormatArg::Elasticsearch => themis::export::Format::Elasticsearch,
+            ExportFormatArg::Quickwit => themis::export::Format::Quickwit,
+            ExportFormatArg::Ndjson => themis::export::Format::Ndjson,
+        }
+    }
+}
+
+/// `--unit` of `export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportUnitArg {
+    /// A document per sentence.
+    Sentence,
+    /// A document per passage.
+    Passage,
+}
+
+impl From<ExportUnitArg> for themis::export::Unit {
+    fn from(arg: ExportUnitArg) -> Self {
+        match arg {
+            ExportUnitArg::Sentence => themis::export::Unit::Sentence,
+            ExportUnitArg::Passage => themis::export::Unit::Passage,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -780,6 +856,15 @@ Examples:
 The header says how many passages and reports match and how many are shown. Every report with
 a match is ranked (by its best passage; ties by report id); --limit and --per-report only cut
 what is printed. Exit codes: 0 found, 1 nothing matched, 2 error.";
+
+const EXPORT_HELP: &str = "\
+Examples:
+  themis export --format opensearch --out themis.bulk.ndjson
+  themis export --format quickwit --unit passage --out passages.ndjson
+  themis export --format ndjson | gzip > sentences.ndjson.gz
+
+Progress goes to stderr on a terminal. Exit codes: 0 exported, 1 the index has no documents,
+2 error.";
 
 const TAG_HELP: &str = "\
 Examples:

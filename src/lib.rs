@@ -29,6 +29,7 @@ pub mod analysis;
 pub mod corpus;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod findings;
 pub mod formats;
 pub mod index;

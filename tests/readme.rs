@@ -140,6 +140,7 @@ fn test_every_subcommand_help_has_examples() {
         "train",
         "eval",
         "show",
+        "export",
     ];
     for sub in subcommands {
         let run = ws.run(&[sub, "--help"]).expect_code(0);

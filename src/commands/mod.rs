@@ -5,6 +5,7 @@ mod check;
 mod cooccur;
 mod discover;
 mod eval;
+mod export;
 mod findings;
 mod index;
 mod recommendations;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Show(args) => show::run(&global, &args),
         Command::Train(args) => train::run(&global, &args),
         Command::Eval(args) => eval::run(&global, &args),
+        Command::Export(args) => export::run(&global, &args),
     }
 }
 

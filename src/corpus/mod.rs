@@ -7,6 +7,7 @@
 
 pub mod gazetteer;
 pub mod infer;
+mod json_report;
 pub mod manifest;
 mod report_type;
 
@@ -17,6 +18,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+pub use json_report::{looks_like_json_report, parse_json_report, BadLine, JsonReport};
 pub use manifest::{Manifest, ManifestEntry, MANIFEST_FILE};
 pub use report_type::ReportType;
 

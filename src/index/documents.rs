@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use tantivy::TantivyDocument;
 
 use super::queue::QueuedDocument;
+use super::spans::{self, SentenceSpan};
 use super::{kind, pack_theme_count, Fields, IndexedReport, ReportHeader};
 use crate::corpus::ReportMeta;
 use crate::error::{Error, Result};
@@ -52,9 +53,25 @@ pub fn report_documents(
         }
         doc.add_u64(fields.start, (passage.start + base) as u64);
         doc.add_u64(fields.end, (passage.end + base) as u64);
-        if let Some(page) = source.page_of(passage.start) {
+        let passage_page = source.page_of(passage.start);
+        if let Some(page) = passage_page {
             doc.add_u64(fields.page, u64::from(page));
         }
+        let spans: Vec<SentenceSpan> = segmented
+            .sentences
+            .get(passage.sentences.clone())
+            .unwrap_or_default()
+            .iter()
+            .map(|s| SentenceSpan {
+                start: s.start + base,
+                end: s.end + base,
+                page: source.page_of(s.start),
+            })
+            .collect();
+        doc.add_bytes(
+            fields.sentences,
+            &spans::encode(passage.start + base, passage_page, &spans),
+        );
         // Serialised as `super::StoredSentence`, borrowing the tags instead of copying them.
         let mut stored: Vec<(usize, usize, Polarity, &[String])> = Vec::new();
         let mut themes: BTreeSet<&str> = BTreeSet::new();
@@ -187,6 +204,7 @@ mod tests {
         let tagger = Tagger::embedded();
         let (_, fields) = build_schema();
         let mut passages = 0;
+        let mut sentences_in_passages = 0;
         for file in &discovery.files {
             let (source, meta, _) = read_report(file, u64::MAX, &manifest).unwrap();
             let report = analyze_report(
@@ -197,6 +215,13 @@ mod tests {
                 &mut Vec::new(),
             );
             let count = report.segmented.passages.len();
+            let expected_sentences: usize = report
+                .segmented
+                .passages
+                .iter()
+                .map(|p| p.sentences.len())
+                .sum();
+            let before = sentences_in_passages;
             let documents =
                 report_documents(&fields, tagger.taxonomy(), report, String::new()).unwrap();
             assert_eq!(documents.len(), count + 1, "{}", file.rel);
@@ -215,10 +240,40 @@ mod tests {
                     .map(|t| (t.term, t.start, t.end))
                     .collect();
                 assert_eq!(handed, made, "{}", file.rel);
+                // The stored spans cut the passage into exactly its sentences.
+                let start = queued
+                    .document()
+                    .get_first(fields.start)
+                    .and_then(|v| v.as_u64())
+                    .unwrap() as usize;
+                let bytes = queued
+                    .document()
+                    .get_first(fields.sentences)
+                    .and_then(|v| v.as_bytes())
+                    .unwrap();
+                let spans = spans::decode(start, None, bytes).unwrap();
+                assert!(!spans.is_empty());
+                assert_eq!(spans[0].start, start);
+                for span in &spans {
+                    let sentence = &text[span.start - start..span.end - start];
+                    assert_eq!(sentence.trim(), sentence, "{}", file.rel);
+                    assert!(!sentence.is_empty());
+                }
+                sentences_in_passages += spans.len();
                 passages += 1;
             }
             assert!(documents.last().unwrap().prepared_tokens().is_none());
+            assert_eq!(
+                sentences_in_passages - before,
+                expected_sentences,
+                "{}",
+                file.rel
+            );
         }
         assert!(passages > 400, "{passages} passages");
+        assert!(
+            sentences_in_passages > passages,
+            "{sentences_in_passages} sentences"
+        );
     }
 }

@@ -11,6 +11,7 @@ mod merge;
 mod passages;
 mod queue;
 mod schema;
+pub mod spans;
 mod verify;
 mod writer;
 
@@ -42,7 +43,7 @@ use crate::error::{Error, Result};
 pub type StoredSentence = (usize, usize, crate::themes::Polarity, Vec<String>);
 
 /// Bumped whenever the schema or what is stored changes incompatibly.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 
 /// Identifies the segmentation, analysis and tagging code; see [`CommitInfo::pipeline`].
 pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");

@@ -93,6 +93,10 @@ pub struct Fields {
     /// Stored JSON: a passage's tagged sentences as `[start, end, polarity, [themes]]`, or a
     /// report's record (metadata, hash, structured data).
     pub data: Field,
+    /// Stored bytes on passages: where each of its sentences starts and ends, tagged or not
+    /// (and its page, for PDFs), encoded by `index::spans` (format 8). What `themis export`
+    /// cuts a passage into sentences with.
+    pub sentences: Field,
     /// Report content hash (report documents).
     pub hash: Field,
     /// Sentences in the report (report documents), the denominator of per-10k rates.
@@ -180,6 +184,7 @@ pub fn build_schema() -> (Schema, Fields) {
         page: builder.add_u64_field("page", STORED),
         theme: builder.add_text_field("theme", keyword),
         data: builder.add_text_field("data", STORED),
+        sentences: builder.add_bytes_field("sentence_spans", STORED),
         hash: builder.add_text_field(fast::HASH, fast_only.clone()),
         sentence_count: builder.add_u64_field(fast::SENTENCES, FAST),
         passage_count: builder.add_u64_field(PASSAGE_COUNT, FAST),
