@@ -423,7 +423,7 @@ pub struct FindingsArgs {
     /// Print as JSON.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
-    /// Output format: text or md.
+    /// Output format: text, md or csv (a row a finding, its quotes in one cell).
     #[arg(long, value_name = "FORMAT", value_enum, default_value = "text")]
     pub format: FindingsFormat,
 }
@@ -433,6 +433,7 @@ pub struct FindingsArgs {
 pub enum FindingsFormat {
     Text,
     Md,
+    Csv,
 }
 
 #[derive(Debug, Args)]

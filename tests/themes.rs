@@ -541,3 +541,87 @@ fn test_concern_quotes_are_sentences_tagged_concern_with_the_theme() {
     }
     assert!(checked > 20, "{checked}");
 }
+
+/// A CSV field parser enough for our writer's output: quoted fields may hold commas, doubled
+/// quotes and line breaks; records end in CRLF.
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let mut records = vec![];
+    let mut record = vec![];
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => record.push(std::mem::take(&mut field)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    records
+}
+
+#[test]
+fn test_findings_csv_has_a_row_per_finding_with_its_quotes() {
+    let ws = Workspace::with_corpus();
+    let json: serde_json::Value = ws.run(&["findings", "--json"]).expect_code(0).json();
+    let csv = ws
+        .run(&["findings", "--format", "csv"])
+        .expect_code(0)
+        .stdout;
+    assert!(csv.ends_with("\r\n"));
+    let records = csv_records(&csv);
+    assert_eq!(
+        records[0],
+        [
+            "region",
+            "regions",
+            "theme_id",
+            "theme",
+            "reports",
+            "first_year",
+            "last_year",
+            "years",
+            "concern",
+            "strength",
+            "quoted_reports",
+            "quotes"
+        ]
+    );
+    let findings: Vec<&serde_json::Value> = json["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["findings"].as_array().unwrap().iter())
+        .collect();
+    assert_eq!(records.len() - 1, findings.len());
+    let gm_vetting = records
+        .iter()
+        .find(|r| r[0] == "Greater Manchester" && r[2] == "vetting-recruitment")
+        .expect("vetting recurs in Greater Manchester");
+    let quotes: Vec<&str> = gm_vetting[11].split('\n').collect();
+    assert_eq!(quotes.len().to_string(), gm_vetting[10]);
+    assert!(
+        quotes[0].starts_with("gm-dipp-2026 (2026): “"),
+        "{quotes:?}"
+    );
+    // Systemic findings: an empty region and the regions raising the theme.
+    let systemic = ws
+        .run(&["findings", "--across-regions", "--format", "csv"])
+        .expect_code(0)
+        .stdout;
+    let rows = csv_records(&systemic);
+    assert!(rows.len() > 1);
+    for row in &rows[1..] {
+        assert_eq!(row[0], "");
+        assert!(row[1].contains("Greater Manchester; South West"), "{row:?}");
+    }
+}

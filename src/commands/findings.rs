@@ -26,6 +26,9 @@ pub fn run(global: &GlobalArgs, args: &FindingsArgs) -> anyhow::Result<Exit> {
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
         writeln!(out)?;
+    } else if args.format == FindingsFormat::Csv {
+        let table = themis::views::findings::table(&report);
+        themis::render::write_table(&table, themis::render::TableFormat::Csv, false, &mut out)?;
     } else {
         let markdown = args.format == FindingsFormat::Md;
         let style = Style {

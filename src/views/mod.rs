@@ -6,6 +6,7 @@
 //! | file | view |
 //! |---|---|
 //! | `cooccur.rs` | [`cooccur::CooccurReport`]: theme pairs that come together, with lift and examples |
+//! | `findings.rs` | the findings answer ([`crate::findings::FindingsReport`]) as a CSV table, a row a finding |
 //! | `frequency.rs` | [`frequency::FrequencyReport`]: the themes × groups matrix of `report` |
 //! | `scores.rs` | [`scores::ScoresView`]: key-question scores side by side, the corpus average, ratings |
 //! | `facts.rs` | [`facts::FactsView`]: key contextual facts side by side |
@@ -18,6 +19,7 @@
 
 pub mod cooccur;
 pub mod facts;
+pub mod findings;
 pub mod frequency;
 pub mod recommendations;
 pub mod scores;
