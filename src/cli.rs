@@ -136,6 +136,10 @@ pub enum Command {
     /// example sentences and a rule line to start a theme from.
     #[command(after_help = DISCOVER_HELP)]
     Discover(DiscoverArgs),
+    /// Rules: `themis rule test "RULE"` previews what a rule would tag before it goes into a
+    /// taxonomy.
+    #[command(after_help = RULE_HELP)]
+    Rule(RuleArgs),
     /// Verify the index: format version, file checksums and document counts.
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
@@ -533,6 +537,43 @@ pub struct CooccurArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RuleArgs {
+    #[command(subcommand)]
+    pub command: RuleCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RuleCommand {
+    /// Preview a rule over every indexed sentence: the sentences and reports it matches, the
+    /// themes those sentences carry now, and a sample (one a report, newest first).
+    ///
+    /// RULE is written in the rule language of themes.toml (see the README, "Rules"): words
+    /// and phrases, (a|b) alternatives, AND, AND NOT, NEAR/N, prefix*, ~negatable, #num.
+    Test(RuleTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RuleTestArgs {
+    /// The rule, e.g. "vetting NEAR/5 (delay|backlog)".
+    pub rule: String,
+    /// Only reports from this region.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Only reports of this type (e.g. dynamic-inspection, regional-letter, press-release).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub report_type: Option<String>,
+    /// Only reports from this year or later.
+    #[arg(long, value_name = "YEAR")]
+    pub since: Option<i32>,
+    /// Sentences quoted.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub sample: usize,
+    /// Print as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DiscoverArgs {
     /// Only reports from this region.
     #[arg(long, value_name = "REGION")]
@@ -809,6 +850,12 @@ Examples:
   themis discover
   themis discover --min-reports 3 --min-regions 2 --examples 3
   themis discover --since 2020 --format csv > candidates.csv";
+
+const RULE_HELP: &str = "\
+Examples:
+  themis rule test \"vetting NEAR/5 (delay*|backlog|slow)\"
+  themis rule test \"broken (printer*|laptop*)\" --sample 10
+  themis rule test \"interpreter* AND NOT court\" --region Wales --json";
 
 const TRENDS_HELP: &str = "\
 Examples:

@@ -37,6 +37,7 @@ pub mod model;
 pub mod phrases;
 pub mod pipeline;
 pub mod render;
+pub mod rule_preview;
 pub mod search;
 pub mod segment;
 pub mod stats;

@@ -133,6 +133,7 @@ fn test_every_subcommand_help_has_examples() {
         "trends",
         "cooccur",
         "discover",
+        "rule",
         "check",
         "recommendations",
         "scores",

@@ -10,6 +10,7 @@ mod findings;
 mod index;
 mod recommendations;
 mod report;
+mod rule;
 mod scores;
 mod search;
 mod show;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Trends(args) => trends::run(&global, &args),
         Command::Cooccur(args) => cooccur::run(&global, &args),
         Command::Discover(args) => discover::run(&global, &args),
+        Command::Rule(args) => rule::run(&global, &args),
         Command::Check(args) => check::run(&global, &args),
         Command::Recommendations(args) => recommendations::run(&global, &args),
         Command::Scores(args) => scores::run_scores(&global, &args),

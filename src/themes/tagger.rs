@@ -434,6 +434,13 @@ impl Tagger {
             .collect()
     }
 
+    /// Whether `rule` matches a sentence as the taxonomy's own rules match it (with its
+    /// negation settings): what `themis rule test` previews.
+    pub fn rule_matches(&self, rule: &Rule, sentence: &str, tokens: &[AnalyzedToken]) -> bool {
+        let view = SentenceView::new(sentence, tokens, &self.taxonomy.polarity.negation);
+        rule.is_match(&view)
+    }
+
     /// The polarity cues that counted in a sentence, with side and weight (for explaining a
     /// polarity and debugging cue lists).
     pub fn polarity_cues(&self, sentence: &str) -> Vec<polarity::CueHit> {

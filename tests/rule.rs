@@ -1,0 +1,160 @@
+//! `themis rule test` end to end on the shipped corpus: its counts are those of the index's own
+//! sentences (as `themis export` writes them), its overlap is their themes, and bad rules are
+//! errors that say where.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::Workspace;
+use serde_json::Value;
+
+/// The index's sentences as `themis export` (NDJSON, one a sentence) gives them.
+fn sentences(ws: &Workspace) -> Vec<Value> {
+    ws.run(&["export", "--quiet"])
+        .expect_code(0)
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn is_vet_word(word: &str) -> bool {
+    matches!(word, "vet" | "vets" | "vetted" | "vetting")
+}
+
+#[test]
+fn test_a_word_rule_counts_the_sentences_with_the_word_and_their_themes() {
+    let ws = Workspace::with_corpus();
+    let preview: Value = ws
+        .run(&["rule", "test", "vetting", "--json", "--sample", "100"])
+        .expect_code(0)
+        .json();
+    let all = sentences(&ws);
+    // "vetting" is stemmed as the text is: vet, vets, vetted and vetting all match.
+    let matched: Vec<&Value> = all
+        .iter()
+        .filter(|s| {
+            s["text"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(is_vet_word)
+        })
+        .collect();
+    assert!(matched.len() >= 5, "{}", matched.len());
+    assert_eq!(preview["sentences"].as_u64().unwrap() as usize, all.len());
+    assert_eq!(
+        preview["matched_sentences"].as_u64().unwrap() as usize,
+        matched.len()
+    );
+    let reports: BTreeSet<&str> = matched
+        .iter()
+        .map(|s| s["report"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        preview["matched_reports"].as_u64().unwrap() as usize,
+        reports.len()
+    );
+    let mut overlap: BTreeMap<String, u64> = BTreeMap::new();
+    for s in &matched {
+        for t in s["themes"].as_array().unwrap() {
+            *overlap.entry(t.as_str().unwrap().to_string()).or_default() += 1;
+        }
+    }
+    let reported: BTreeMap<String, u64> = preview["overlap"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_u64().unwrap()))
+        .collect();
+    assert_eq!(reported, overlap);
+    assert_eq!(
+        preview["overlap"][0][0], "vetting-recruitment",
+        "most overlap first"
+    );
+    let untagged = matched
+        .iter()
+        .filter(|s| s["themes"].as_array().unwrap().is_empty())
+        .count();
+    assert_eq!(preview["untagged"].as_u64().unwrap() as usize, untagged);
+    // The sample: every matched sentence (asked for 100), one a report first, newest first.
+    let sample = preview["sample"].as_array().unwrap();
+    assert_eq!(sample.len(), matched.len());
+    let first_years: Vec<i64> = sample[..reports.len()]
+        .iter()
+        .map(|m| m["year"].as_i64().unwrap())
+        .collect();
+    assert!(
+        first_years.windows(2).all(|w| w[0] >= w[1]),
+        "{first_years:?}"
+    );
+    let first_reports: BTreeSet<&str> = sample[..reports.len()]
+        .iter()
+        .map(|m| m["report"].as_str().unwrap())
+        .collect();
+    assert_eq!(first_reports, reports);
+}
+
+#[test]
+fn test_operators_filters_text_and_errors() {
+    let ws = Workspace::with_corpus();
+    let near: Value = ws
+        .run(&["rule", "test", "vetting NEAR/5 (delay*|long)", "--json"])
+        .expect_code(0)
+        .json();
+    let word: Value = ws.run(&["rule", "test", "vetting", "--json"]).json();
+    let (near_n, word_n) = (
+        near["matched_sentences"].as_u64().unwrap(),
+        word["matched_sentences"].as_u64().unwrap(),
+    );
+    assert!(near_n >= 1 && near_n < word_n, "{near_n} {word_n}");
+    let excluded: Value = ws
+        .run(&["rule", "test", "vetting AND NOT (delay*|long)", "--json"])
+        .json();
+    assert!(excluded["matched_sentences"].as_u64().unwrap() < word_n);
+    let wales: Value = ws
+        .run(&[
+            "rule",
+            "test",
+            "vetting",
+            "--region",
+            "South West",
+            "--json",
+        ])
+        .expect_code(0)
+        .json();
+    assert_eq!(wales["reports"], 1);
+    assert!(wales["matched_sentences"].as_u64().unwrap() < word_n);
+
+    let text = ws
+        .run(&["rule", "test", "vetting", "--sample", "2"])
+        .expect_code(0)
+        .stdout;
+    assert!(
+        text.starts_with(&format!("Rule \"vetting\" matches {word_n} sentences in ")),
+        "{text}"
+    );
+    assert!(
+        text.contains("Themes they carry now: vetting-recruitment "),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("  20")).count(),
+        2,
+        "{text}"
+    );
+
+    let none = ws.run(&["rule", "test", "zzzqqq"]).expect_code(1).stdout;
+    assert!(none.contains("matches 0 sentences"));
+    let bad = ws
+        .run(&["rule", "test", "vetting NEAR/ delay"])
+        .expect_code(2);
+    assert!(
+        bad.stderr.contains("cannot be read: column"),
+        "{}",
+        bad.stderr
+    );
+    ws.run(&["rule", "test", "(vetting"]).expect_code(2);
+}
