@@ -36,7 +36,7 @@ pub struct Cli {
 }
 
 /// Options every command accepts.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Index folder.
     #[arg(long, global = true, value_name = "DIR", default_value = "index")]
@@ -382,6 +382,38 @@ pub struct ThemesArgs {
 pub enum ThemesCommand {
     /// Every sentence tagged with a theme, grouped by report, newest first.
     Show(ThemeShowArgs),
+    /// Add a theme with its rules to the index's taxonomy and re-tag the index with it.
+    ///
+    /// The taxonomy the index uses now (--themes, else the one it recorded, else the
+    /// built-in one) plus the new theme is written to --out FILE, or recorded in the index
+    /// folder; the index is re-tagged with it and keeps using it. Preview rules first with
+    /// `themis rule test`. The learned model does not know the new theme: it is tagged by its
+    /// rules alone (train a model with labelled examples to add a learned half).
+    Add(ThemeAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ThemeAddArgs {
+    /// Theme id: lowercase letters, digits and hyphens (e.g. digital-exclusion).
+    pub id: String,
+    /// The theme's label, as reports show it.
+    #[arg(long, value_name = "LABEL")]
+    pub label: String,
+    /// A rule in the rule language (repeatable; at least one).
+    #[arg(long = "rule", value_name = "RULE", required = true)]
+    pub rules: Vec<String>,
+    /// Category (one of the taxonomy's categories; default: the first).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// What the theme covers.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Also write the new taxonomy to FILE (to edit, share or pass as --themes).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print the outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -822,7 +854,8 @@ const THEMES_HELP: &str = "\
 Examples:
   themis themes
   themis themes show vetting-recruitment --region \"Greater Manchester\" --polarity concern
-  themis themes --json";
+  themis themes --json
+  themis themes add digital-exclusion --label \"Digital exclusion\" --rule \"digital exclusion\" --category services";
 
 const FINDINGS_HELP: &str = "\
 Examples:

@@ -158,3 +158,118 @@ fn test_operators_filters_text_and_errors() {
     );
     ws.run(&["rule", "test", "(vetting"]).expect_code(2);
 }
+
+#[test]
+fn test_themes_add_puts_a_previewed_rule_into_the_index_taxonomy_and_it_persists() {
+    let ws = Workspace::with_corpus();
+    let rule = "gaps in public protection";
+    let preview: Value = ws
+        .run(&["rule", "test", rule, "--json"])
+        .expect_code(0)
+        .json();
+    let previewed = preview["matched_sentences"].as_u64().unwrap();
+    assert!(previewed >= 2);
+
+    let out = ws.dir.path().join("my-themes.toml");
+    let added: Value = ws
+        .run(&[
+            "themes",
+            "add",
+            "public-protection-gaps",
+            "--label",
+            "Gaps in public protection",
+            "--rule",
+            rule,
+            "--category",
+            "protection",
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ])
+        .expect_code(0)
+        .json();
+    // The index is re-tagged with it: the sentences the preview found now carry it.
+    assert_eq!(added["sentences"].as_u64().unwrap(), previewed);
+    assert_eq!(added["reports"], preview["matched_reports"]);
+    // Later commands, without --themes, keep the index's new taxonomy.
+    let themes: Value = ws.run(&["themes", "--json"]).expect_code(0).json();
+    let entry = themes["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "public-protection-gaps")
+        .expect("the new theme is in the index's taxonomy");
+    assert_eq!(entry["sentences"].as_u64().unwrap(), previewed);
+    assert_eq!(entry["category"], "protection");
+    let search: Value = ws
+        .run(&["search", "theme:public-protection-gaps", "--json"])
+        .expect_code(0)
+        .json();
+    assert!(search["total_reports"].as_u64().unwrap() >= 1);
+    let again: Value = ws.run(&["rule", "test", rule, "--json"]).json();
+    assert_eq!(again["overlap"][0][0], "public-protection-gaps");
+    // The written file is a whole taxonomy: 29 built-in themes and the new one.
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.matches("\n[[theme]]\n").count(), 30, "{text}");
+    let tagged = ws
+        .run_with_stdin(
+            &["tag", "--json", "--themes", out.to_str().unwrap(), "-"],
+            b"There were serious gaps in public protection work.",
+        )
+        .expect_code(0);
+    assert!(
+        tagged.stdout.contains("public-protection-gaps"),
+        "{}",
+        tagged.stdout
+    );
+
+    // Errors: the id taken, a rule that cannot be read, an unknown category. Nothing changes.
+    let taken = ws
+        .run(&[
+            "themes",
+            "add",
+            "public-protection-gaps",
+            "--label",
+            "X",
+            "--rule",
+            "x",
+        ])
+        .expect_code(2);
+    assert!(
+        taken.stderr.contains("already has a theme"),
+        "{}",
+        taken.stderr
+    );
+    let bad = ws
+        .run(&[
+            "themes",
+            "add",
+            "other",
+            "--label",
+            "X",
+            "--rule",
+            "a NEAR/ b",
+        ])
+        .expect_code(2);
+    assert!(bad.stderr.contains("column"), "{}", bad.stderr);
+    let category = ws
+        .run(&[
+            "themes",
+            "add",
+            "other",
+            "--label",
+            "X",
+            "--rule",
+            "x",
+            "--category",
+            "nope",
+        ])
+        .expect_code(2);
+    assert!(
+        category.stderr.contains("unknown category"),
+        "{}",
+        category.stderr
+    );
+    let after: Value = ws.run(&["themes", "--json"]).json();
+    assert_eq!(after["themes"].as_array().unwrap().len(), 30);
+}

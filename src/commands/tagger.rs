@@ -115,6 +115,26 @@ pub fn load_for_index(global: &GlobalArgs) -> anyhow::Result<Tagger> {
     Ok(tagger)
 }
 
+/// The text of the taxonomy the index uses now (as [`load_for_index`] chooses it: `--themes`,
+/// else the one the index recorded, else the built-in one), with where it came from.
+pub fn current_taxonomy_text(global: &GlobalArgs) -> anyhow::Result<(String, String)> {
+    let dir = &global.index;
+    let recorded = read_recorded(dir);
+    let themes = themes_option(global)
+        .unwrap_or_else(|| recorded.custom_taxonomy.then(|| dir.join(TAXONOMY_FILE)));
+    match themes {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read the taxonomy {}", path.display()))?;
+            Ok((text, path.display().to_string()))
+        }
+        None => Ok((
+            themis::themes::DEFAULT_TAXONOMY.to_string(),
+            "the built-in taxonomy".to_string(),
+        )),
+    }
+}
+
 /// What `--themes` asks for: `None` when not given, `Some(None)` for the built-in taxonomy
 /// (`default`), `Some(Some(file))` for a file.
 pub fn themes_option(global: &GlobalArgs) -> Option<Option<PathBuf>> {

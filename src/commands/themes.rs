@@ -7,7 +7,7 @@ use themis::findings::theme_excerpts;
 use themis::render::text::truncate;
 use themis::stats::{CountTable, PolarityFilter, ThemeTotals};
 
-use crate::cli::{GlobalArgs, ThemeShowArgs, ThemesArgs, ThemesCommand};
+use crate::cli::{GlobalArgs, ThemeAddArgs, ThemeShowArgs, ThemesArgs, ThemesCommand};
 use crate::output::{self, Style};
 use crate::Exit;
 
@@ -28,8 +28,10 @@ struct ThemesOutput<'a> {
 }
 
 pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
-    if let Some(ThemesCommand::Show(show)) = &args.show {
-        return run_show(global, show);
+    match &args.show {
+        Some(ThemesCommand::Show(show)) => return run_show(global, show),
+        Some(ThemesCommand::Add(add)) => return run_add(global, add),
+        None => {}
     }
     let tagger = super::load_index_tagger(global)?;
     let index = super::open_index(global, &tagger)?;
@@ -167,4 +169,139 @@ fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Success
     })
+}
+
+/// The `[[theme]]` block `themes add` appends.
+#[derive(Serialize)]
+struct NewTheme<'a> {
+    id: &'a str,
+    label: &'a str,
+    category: &'a str,
+    description: &'a str,
+    #[serde(rename = "match")]
+    rules: &'a [String],
+}
+
+/// What `themes add --json` prints.
+#[derive(Serialize)]
+struct Added<'a> {
+    theme: &'a str,
+    label: &'a str,
+    rules: &'a [String],
+    /// Where the taxonomy came from, and where the new one is.
+    from: &'a str,
+    taxonomy: String,
+    sentences: u64,
+    reports: u64,
+}
+
+fn run_add(global: &GlobalArgs, args: &ThemeAddArgs) -> anyhow::Result<Exit> {
+    use anyhow::Context;
+    use themis::themes::rules::Rule;
+    use themis::themes::Taxonomy;
+
+    for rule in &args.rules {
+        Rule::parse(rule)
+            .map_err(|e| anyhow::anyhow!("the rule \"{rule}\" cannot be read: {e}"))?;
+    }
+    let (base, from) = super::tagger::current_taxonomy_text(global)?;
+    let current = Taxonomy::from_toml_str(&base, &from)?;
+    if current.theme(&args.id).is_some() {
+        anyhow::bail!(
+            "the taxonomy ({from}) already has a theme `{}`; choose another id",
+            args.id
+        );
+    }
+    let categories: Vec<&str> = current.categories();
+    let category = match &args.category {
+        Some(c) if categories.contains(&c.as_str()) => c.clone(),
+        Some(c) => anyhow::bail!(
+            "unknown category `{c}` (expected one of: {})",
+            categories.join(", ")
+        ),
+        None => categories
+            .first()
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+    };
+    let description = args
+        .description
+        .clone()
+        .unwrap_or_else(|| args.label.clone());
+    let block = toml::to_string(&NewTheme {
+        id: &args.id,
+        label: &args.label,
+        category: &category,
+        description: &description,
+        rules: &args.rules,
+    })?;
+    let text = format!(
+        "{}\n\n# Added by `themis themes add`.\n[[theme]]\n{block}",
+        base.trim_end()
+    );
+    // Checked whole (id syntax, limits) before anything is written.
+    Taxonomy::from_toml_str(&text, "the new taxonomy")?;
+    let written = match &args.out {
+        Some(path) => path.clone(),
+        None => global.index.join("themis-taxonomy.added.toml"),
+    };
+    if let Some(parent) = written.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&written, &text)
+        .with_context(|| format!("cannot write {}", written.display()))?;
+    // The index takes the new taxonomy as if given with --themes: it records it and re-tags.
+    let mut with_theme = global.clone();
+    with_theme.themes = Some(written.clone());
+    let tagger = super::load_index_tagger(&with_theme)?;
+    let index = super::open_index(&with_theme, &tagger)?;
+    if args.out.is_none() {
+        let _ = std::fs::remove_file(&written);
+    }
+    let table = CountTable::load(&index, &tagger)?;
+    let totals = table.theme_totals(PolarityFilter::All);
+    let counts = totals.get(&args.id).cloned().unwrap_or_default();
+    let taxonomy = match &args.out {
+        Some(path) => path.display().to_string(),
+        None => global
+            .index
+            .join("themis-taxonomy.toml")
+            .display()
+            .to_string(),
+    };
+    let mut out = output::stdout();
+    if args.json {
+        serde_json::to_writer_pretty(
+            &mut out,
+            &Added {
+                theme: &args.id,
+                label: &args.label,
+                rules: &args.rules,
+                from: &from,
+                taxonomy,
+                sentences: counts.sentences,
+                reports: counts.reports,
+            },
+        )?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "Added `{}` ({}) to the taxonomy of {} (from {from}); the index uses it from now on.",
+            args.id,
+            args.label,
+            global.index.display()
+        )?;
+        if args.out.is_some() {
+            writeln!(out, "The taxonomy is also in {taxonomy}.")?;
+        }
+        writeln!(
+            out,
+            "{} in {} now carry it (by its rules: the model does not know it).",
+            output::count(counts.sentences, "sentence"),
+            output::count(counts.reports, "report")
+        )?;
+    }
+    output::finish(out)?;
+    Ok(Exit::Success)
 }
