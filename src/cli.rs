@@ -399,9 +399,17 @@ pub struct ThemeAddArgs {
     /// The theme's label, as reports show it.
     #[arg(long, value_name = "LABEL")]
     pub label: String,
-    /// A rule in the rule language (repeatable; at least one).
-    #[arg(long = "rule", value_name = "RULE", required = true)]
+    /// A rule in the rule language (repeatable; at least one, or --from-search).
+    #[arg(
+        long = "rule",
+        value_name = "RULE",
+        required_unless_present = "from_search"
+    )]
     pub rules: Vec<String>,
+    /// A search query (search's syntax) to write as the theme's rules: phrases, AND, OR, NOT
+    /// and -word, "a b"~N (NEAR/N), prefix*; alternatives joined by OR become separate rules.
+    #[arg(long, value_name = "QUERY")]
+    pub from_search: Option<String>,
     /// Category (one of the taxonomy's categories; default: the first).
     #[arg(long, value_name = "CATEGORY")]
     pub category: Option<String>,

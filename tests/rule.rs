@@ -273,3 +273,53 @@ fn test_themes_add_puts_a_previewed_rule_into_the_index_taxonomy_and_it_persists
     let after: Value = ws.run(&["themes", "--json"]).json();
     assert_eq!(after["themes"].as_array().unwrap().len(), 30);
 }
+
+#[test]
+fn test_themes_add_from_search_writes_the_query_as_rules() {
+    let ws = Workspace::with_corpus();
+    let added: Value = ws
+        .run(&[
+            "themes",
+            "add",
+            "vetting-delays",
+            "--label",
+            "Vetting delays",
+            "--from-search",
+            "\"vetting delays\"~5 OR (vetting AND backlog*)",
+            "--json",
+        ])
+        .expect_code(0)
+        .json();
+    assert_eq!(
+        added["rules"],
+        serde_json::json!(["vetting NEAR/5 delays", "vetting AND backlog*"])
+    );
+    // Its sentences are those the two rules find, previewed one by one.
+    let mut found = BTreeSet::new();
+    for rule in ["vetting NEAR/5 delays", "vetting AND backlog*"] {
+        let preview: Value = ws
+            .run(&["rule", "test", rule, "--json", "--sample", "100"])
+            .json();
+        for m in preview["sample"].as_array().unwrap() {
+            found.insert(m["text"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(!found.is_empty());
+    assert_eq!(added["sentences"].as_u64().unwrap() as usize, found.len());
+    let bad = ws
+        .run(&[
+            "themes",
+            "add",
+            "x",
+            "--label",
+            "X",
+            "--from-search",
+            "region:Wales vetting",
+        ])
+        .expect_code(2);
+    assert!(
+        bad.stderr.contains("cannot be written as rules"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -200,10 +200,18 @@ fn run_add(global: &GlobalArgs, args: &ThemeAddArgs) -> anyhow::Result<Exit> {
     use themis::themes::rules::Rule;
     use themis::themes::Taxonomy;
 
-    for rule in &args.rules {
+    let mut rules = args.rules.clone();
+    if let Some(query) = &args.from_search {
+        let translated = themis::themes::rules::rules_from_query(query).map_err(|e| {
+            anyhow::anyhow!("the search \"{query}\" cannot be written as rules: {e}")
+        })?;
+        rules.extend(translated);
+    }
+    for rule in &rules {
         Rule::parse(rule)
             .map_err(|e| anyhow::anyhow!("the rule \"{rule}\" cannot be read: {e}"))?;
     }
+    let rules = &rules;
     let (base, from) = super::tagger::current_taxonomy_text(global)?;
     let current = Taxonomy::from_toml_str(&base, &from)?;
     if current.theme(&args.id).is_some() {
@@ -233,7 +241,7 @@ fn run_add(global: &GlobalArgs, args: &ThemeAddArgs) -> anyhow::Result<Exit> {
         label: &args.label,
         category: &category,
         description: &description,
-        rules: &args.rules,
+        rules,
     })?;
     let text = format!(
         "{}\n\n# Added by `themis themes add`.\n[[theme]]\n{block}",
@@ -276,7 +284,7 @@ fn run_add(global: &GlobalArgs, args: &ThemeAddArgs) -> anyhow::Result<Exit> {
             &Added {
                 theme: &args.id,
                 label: &args.label,
-                rules: &args.rules,
+                rules,
                 from: &from,
                 taxonomy,
                 sentences: counts.sentences,

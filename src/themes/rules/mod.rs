@@ -27,11 +27,13 @@
 //! bounded by the sentence length times the rule size (no backtracking); the limits below
 //! keep a hostile taxonomy file from making it expensive.
 
+mod from_query;
 mod matching;
 mod prefilter;
 mod sentence;
 mod syntax;
 
+pub use from_query::rules_from_query;
 pub(crate) use matching::Spans;
 use matching::{eval, occurs, required_terms};
 pub use prefilter::{Prefilter, RuleSet};
