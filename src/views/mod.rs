@@ -10,6 +10,7 @@
 //! | `facts.rs` | [`facts::FactsView`]: key contextual facts side by side |
 //! | `recommendations.rs` | [`recommendations::RecommendationsView`] and the recurring groups |
 //! | `search.rs` | search results as a table, one row per excerpt |
+//! | `themes.rs` | [`themes::ThemesView`]: the taxonomy with counts per theme |
 //! | `trends.rs` | [`trends::TrendsReport`]: themes year by year, with persistent/rising/falling flags |
 //!
 //! Shared here: [`ReportRef`], the report an entry comes from, and [`Grid`], numbers side by
@@ -20,6 +21,7 @@ pub mod frequency;
 pub mod recommendations;
 pub mod scores;
 pub mod search;
+pub mod themes;
 pub mod trends;
 
 use serde::Serialize;
