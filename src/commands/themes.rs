@@ -2,11 +2,10 @@
 
 use std::io::Write;
 
-use serde::Serialize;
 use themis::findings::theme_excerpts;
 use themis::render::text::truncate;
 use themis::stats::{CountTable, PolarityFilter};
-use themis::views::themes::ThemesView;
+use themis::views::themes::{ThemeSentences, ThemesView};
 
 use crate::cli::{GlobalArgs, ThemeShowArgs, ThemesArgs, ThemesCommand};
 use crate::output::{self, Style};
@@ -73,34 +72,22 @@ fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
         filter,
         args.max_reports,
     )?;
-    let reports = &excerpts.reports;
+    let view = ThemeSentences::new(theme, excerpts);
+    let reports = &view.reports;
     let mut out = output::stdout();
     if args.json {
-        #[derive(Serialize)]
-        struct Show<'a> {
-            theme: &'a str,
-            label: &'a str,
-            report_count: usize,
-            reports: &'a [themis::findings::ThemeReportExcerpts],
-        }
-        let body = Show {
-            theme: &theme.id,
-            label: &theme.label,
-            report_count: excerpts.report_count,
-            reports,
-        };
-        serde_json::to_writer_pretty(&mut out, &body)?;
+        serde_json::to_writer_pretty(&mut out, &view)?;
         writeln!(out)?;
     } else {
         let style = Style {
             color: output::use_color(global.color),
         };
         let total: usize = reports.iter().map(|r| r.sentences.len()).sum();
-        let shown = if excerpts.report_count > reports.len() {
+        let shown = if view.report_count > reports.len() {
             format!(
                 "{total} sentences in the newest {} of {} reports (--max-reports 0 shows all)",
                 reports.len(),
-                excerpts.report_count
+                view.report_count
             )
         } else {
             format!(

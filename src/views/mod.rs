@@ -8,6 +8,7 @@
 //! | `frequency.rs` | [`frequency::FrequencyReport`]: the themes × groups matrix of `report` |
 //! | `scores.rs` | [`scores::ScoresView`]: key-question scores side by side, the corpus average, ratings |
 //! | `facts.rs` | [`facts::FactsView`]: key contextual facts side by side |
+//! | `report.rs` | [`report::ReportView`]: one report's text with its tagged sentences, and its structured parts |
 //! | `recommendations.rs` | [`recommendations::RecommendationsView`] and the recurring groups |
 //! | `search.rs` | search results as a table, one row per excerpt |
 //! | `themes.rs` | [`themes::ThemesView`]: the taxonomy with counts per theme |
@@ -19,6 +20,7 @@
 pub mod facts;
 pub mod frequency;
 pub mod recommendations;
+pub mod report;
 pub mod scores;
 pub mod search;
 pub mod themes;

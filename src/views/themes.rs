@@ -1,10 +1,11 @@
-//! The taxonomy with counts per theme: what `themis themes --json` prints and the web
-//! interface's `/api/themes` returns.
+//! The taxonomy with counts per theme (what `themis themes --json` prints and the web
+//! interface's `/api/themes` returns), and one theme's sentences (`themes show`).
 
 use serde::Serialize;
 
+use crate::findings::{ThemeExcerpts, ThemeReportExcerpts};
 use crate::stats::{CountTable, PolarityFilter, ThemeTotals};
-use crate::themes::Taxonomy;
+use crate::themes::{Taxonomy, Theme};
 
 /// One theme with its counts over the index.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,6 +49,32 @@ impl ThemesView {
                     counts: totals.get(&t.id).cloned().unwrap_or_default(),
                 })
                 .collect(),
+        }
+    }
+}
+
+/// A theme's sentences across reports: what `themis themes show ID --json` prints and
+/// `/api/themes/ID` returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeSentences {
+    /// Theme id.
+    pub theme: String,
+    /// Label.
+    pub label: String,
+    /// Reports with at least one sentence of the theme (after the filters).
+    pub report_count: usize,
+    /// The newest of them, newest first, with their sentences in document order.
+    pub reports: Vec<ThemeReportExcerpts>,
+}
+
+impl ThemeSentences {
+    /// The sentences of `theme` in `excerpts`.
+    pub fn new(theme: &Theme, excerpts: ThemeExcerpts) -> ThemeSentences {
+        ThemeSentences {
+            theme: theme.id.clone(),
+            label: theme.label.clone(),
+            report_count: excerpts.report_count,
+            reports: excerpts.reports,
         }
     }
 }
