@@ -9,6 +9,7 @@ mod recommendations;
 mod report;
 mod scores;
 mod search;
+mod serve;
 mod show;
 mod tag;
 mod tagger;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Scores(args) => scores::run_scores(&global, &args),
         Command::Facts(args) => scores::run_facts(&global, &args),
         Command::Show(args) => show::run(&global, &args),
+        Command::Serve(args) => serve::run(&global, &args),
         Command::Train(args) => train::run(&global, &args),
         Command::Eval(args) => eval::run(&global, &args),
     }
