@@ -94,7 +94,10 @@ pub fn themes(state: &AppState, params: &Params) -> Result<String, Failure> {
 pub fn theme(state: &AppState, id: &str, params: &Params) -> Result<String, Failure> {
     params.only(&["region", "year", "polarity", "max_reports"])?;
     let tagger = state.tagger();
-    let theme = tagger.taxonomy().check_theme(id)?;
+    let theme = tagger
+        .taxonomy()
+        .check_theme(id)
+        .map_err(|e| Failure::NotFound(e.to_string()))?;
     let region = params.region("region")?;
     let year = params.number("year", 0)?;
     let polarity = params.polarity_filter("polarity", PolarityFilter::All)?;

@@ -238,8 +238,10 @@ impl Current<'_> {
             }
             return;
         }
-        let first = (page_number - 1) * REPORTS_PER_PAGE + 1;
-        let last = first + results.reports.len().saturating_sub(1);
+        let first = (page_number - 1)
+            .saturating_mul(REPORTS_PER_PAGE)
+            .saturating_add(1);
+        let last = first.saturating_add(results.reports.len().saturating_sub(1));
         let shown = if results.reports.is_empty() {
             format!("page {page_number} is past the last report")
         } else {

@@ -37,10 +37,12 @@ struct Loaded {
     index: Arc<ThemisIndex>,
 }
 
-/// The last staleness check.
+/// The last staleness check, with the stamps it was made at: the index's `meta.json` (a
+/// re-index) and the corpus folder (a file added or removed there changes its stamp at once;
+/// a file edited in place is seen within [`STALENESS_TTL`]).
 struct Checked {
     at: Instant,
-    stamp: Option<FileStamp>,
+    stamps: (Option<FileStamp>, Option<FileStamp>),
     message: Option<String>,
 }
 
@@ -136,11 +138,11 @@ impl AppState {
                 "The index was built differently from what this server reads it with ({why}): run `themis index`, then restart `themis serve`."
             ));
         }
-        let stamp = self.meta_stamp();
+        let stamps = (self.meta_stamp(), FileStamp::of(&self.0.corpus_dir));
         let mut checked = self.0.staleness.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(c) = checked
             .as_ref()
-            .filter(|c| c.stamp == stamp && c.at.elapsed() < STALENESS_TTL)
+            .filter(|c| c.stamps == stamps && c.at.elapsed() < STALENESS_TTL)
         {
             return c.message.clone();
         }
@@ -154,7 +156,7 @@ impl AppState {
         };
         *checked = Some(Checked {
             at: Instant::now(),
-            stamp,
+            stamps,
             message: message.clone(),
         });
         message
