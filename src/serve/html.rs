@@ -112,7 +112,8 @@ ul.plain li { padding: 0.2rem 0; border-bottom: 1px solid #eef0f3; }
 .tag-label { font-size: 0.72rem; color: var(--muted); margin: 0 0.25rem 0 0.15rem; white-space: nowrap; }
 .target { outline: 3px solid #e0a800; outline-offset: 1px; background: #fff1b8; }
 .target.tagged { background: #fff1b8; }
-:target { scroll-margin-top: 4rem; }
+:target { scroll-margin-top: 30vh; }
+a.where { white-space: nowrap; }
 "#;
 
 /// A whole page: `title` (escaped here), the navigation with `nav` marked, the banner when the
