@@ -119,7 +119,11 @@ async fn screenshot(browser: &Client, name: &str, for_docs: bool) {
         .unwrap();
     let png = browser.screenshot().await.expect("screenshot");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
-    assert!(png.len() > 30_000, "{name}: {} bytes: blank page?", png.len());
+    assert!(
+        png.len() > 30_000,
+        "{name}: {} bytes: blank page?",
+        png.len()
+    );
     std::fs::write(screenshots_dir().join(format!("{name}.png")), &png).unwrap();
     if for_docs {
         let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
@@ -176,13 +180,22 @@ async fn test_search_facet_report_flow_in_chromium() {
     wait_for(&browser, "a.chip.remove").await;
     let url = browser.current_url().await.unwrap();
     assert!(url.as_str().contains("region=South+West"), "{url}");
-    let metas = browser.find_all(Locator::Css("article.result p.meta")).await.unwrap();
+    let metas = browser
+        .find_all(Locator::Css("article.result p.meta"))
+        .await
+        .unwrap();
     assert!(!metas.is_empty());
     for meta in &metas {
         let text = meta.text().await.unwrap();
-        assert!(text.starts_with("South West"), "a result outside the region: {text}");
+        assert!(
+            text.starts_with("South West"),
+            "a result outside the region: {text}"
+        );
     }
-    let hits = browser.find_all(Locator::Css("article.result mark.hit")).await.unwrap();
+    let hits = browser
+        .find_all(Locator::Css("article.result mark.hit"))
+        .await
+        .unwrap();
     assert!(!hits.is_empty(), "matched words are highlighted");
     screenshot(&browser, "serve-search", true).await;
 
@@ -199,11 +212,18 @@ async fn test_search_facet_report_flow_in_chromium() {
     assert!(url.path().starts_with("/reports/sw-dipp-2026"), "{url}");
     // The excerpt's sentence is outlined, tagged vetting-recruitment, and scrolled into view.
     let marked = browser
-        .find(Locator::Css(".target.tagged[data-themes~='vetting-recruitment']"))
+        .find(Locator::Css(
+            ".target.tagged[data-themes~='vetting-recruitment']",
+        ))
         .await
         .expect("a highlighted sentence tagged vetting-recruitment");
     assert!(marked.is_displayed().await.unwrap());
-    assert!(target.text().await.unwrap().to_lowercase().contains("vetting"));
+    assert!(target
+        .text()
+        .await
+        .unwrap()
+        .to_lowercase()
+        .contains("vetting"));
     let top = browser
         .execute(
             "return document.querySelector('.target.tagged').getBoundingClientRect().top;",
@@ -212,26 +232,46 @@ async fn test_search_facet_report_flow_in_chromium() {
         .await
         .unwrap();
     let top = top.as_f64().unwrap();
-    assert!((0.0..f64::from(HEIGHT)).contains(&top), "scrolled to it: top {top}");
+    assert!(
+        (0.0..f64::from(HEIGHT)).contains(&top),
+        "scrolled to it: top {top}"
+    );
     let label = browser.find(Locator::Css(".legend")).await.unwrap();
     assert!(label.is_displayed().await.unwrap(), "the legend is visible");
     screenshot(&browser, "serve-report", true).await;
 
     // Filter the report's marks to one theme: other tagged sentences lose their marks.
-    let before = browser.find_all(Locator::Css(".tagged")).await.unwrap().len();
+    let before = browser
+        .find_all(Locator::Css(".tagged"))
+        .await
+        .unwrap()
+        .len();
     browser
-        .find(Locator::XPath("//div[@class='legend']//a[normalize-space()='Vetting and recruitment']"))
+        .find(Locator::XPath(
+            "//div[@class='legend']//a[normalize-space()='Vetting and recruitment']",
+        ))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    wait_for(&browser, "select[name=theme] option[selected][value='vetting-recruitment']").await;
+    wait_for(
+        &browser,
+        "select[name=theme] option[selected][value='vetting-recruitment']",
+    )
+    .await;
     let marks = browser.find_all(Locator::Css(".tagged")).await.unwrap();
-    assert!(!marks.is_empty() && marks.len() < before, "{} of {before}", marks.len());
+    assert!(
+        !marks.is_empty() && marks.len() < before,
+        "{} of {before}",
+        marks.len()
+    );
     for mark in &marks {
         let themes = mark.attr("data-themes").await.unwrap().unwrap_or_default();
-        assert!(themes.split(' ').any(|t| t == "vetting-recruitment"), "{themes}");
+        assert!(
+            themes.split(' ').any(|t| t == "vetting-recruitment"),
+            "{themes}"
+        );
     }
 
     // Themes: the heatmap, trends, findings; a number leads to its sentences.
@@ -248,9 +288,18 @@ async fn test_search_facet_report_flow_in_chromium() {
         .await
         .unwrap();
     wait_for(&browser, "article.result").await;
-    let heading = browser.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    let heading = browser
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert_eq!(heading, "Vetting and recruitment");
-    let metas = browser.find_all(Locator::Css("article.result p.meta")).await.unwrap();
+    let metas = browser
+        .find_all(Locator::Css("article.result p.meta"))
+        .await
+        .unwrap();
     for meta in &metas {
         assert!(meta.text().await.unwrap().starts_with("South West"));
     }

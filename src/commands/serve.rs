@@ -33,7 +33,10 @@ pub fn run(global: &GlobalArgs, args: &ServeArgs) -> anyhow::Result<Exit> {
             let _ = writeln!(out, "http://{host}:{}/", address.port());
             let _ = out.flush();
             if !quiet {
-                eprintln!("themis: serving {} read-only; Ctrl-C stops", global.index.display());
+                eprintln!(
+                    "themis: serving {} read-only; Ctrl-C stops",
+                    global.index.display()
+                );
             }
         },
         async {

@@ -26,11 +26,13 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term}
 pub use freshness::{CorpusState, Freshness, Staleness, STATE_FILE};
 pub use merge::{BoundedMergePolicy, MAX_MERGED_BYTES};
 pub use schema::{
-    build_schema, fast, kind, pack_theme_count, theme_polarity, unpack_theme_count, Fields, PASSAGE_COUNT,
-    SUMMARY_ID,
+    build_schema, fast, kind, pack_theme_count, theme_polarity, unpack_theme_count, Fields,
+    PASSAGE_COUNT, SUMMARY_ID,
 };
 pub use verify::{OPEN_BUDGET_BYTES, VERIFIED_FILE};
-pub use writer::{build_index, content_hash, IndexOptions, IndexProgress, IndexSummary, NoProgress};
+pub use writer::{
+    build_index, content_hash, IndexOptions, IndexProgress, IndexSummary, NoProgress,
+};
 
 use crate::corpus::{ReportMeta, ReportType};
 use crate::error::{Error, Result};
@@ -143,9 +145,11 @@ impl ThemisIndex {
         if index.schema() != schema {
             return Err(incompatible("has a different schema".into()));
         }
-        verify::verify_on_open(&index, dir, record_verified).map_err(|detail| Error::CorruptIndex {
-            path: dir.to_path_buf(),
-            detail,
+        verify::verify_on_open(&index, dir, record_verified).map_err(|detail| {
+            Error::CorruptIndex {
+                path: dir.to_path_buf(),
+                detail,
+            }
         })?;
         crate::analysis::register(&index);
         Ok(ThemisIndex {

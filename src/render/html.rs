@@ -393,7 +393,11 @@ fn data_table(report: &FrequencyReport) -> String {
     );
     s.push_str("<thead><tr><th scope=\"col\">Theme</th><th scope=\"col\">Category</th>");
     for g in &report.groups {
-        let _ = write!(s, "<th scope=\"col\" class=\"num\">{}</th>", escape(&g.label));
+        let _ = write!(
+            s,
+            "<th scope=\"col\" class=\"num\">{}</th>",
+            escape(&g.label)
+        );
     }
     s.push_str("<th scope=\"col\" class=\"num\">Total</th></tr></thead>\n<tbody>\n");
     if report.rows.is_empty() {

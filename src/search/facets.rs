@@ -44,7 +44,11 @@ pub struct Facets {
 
 /// Counts the passages matching `request` (its query and filters; limits are ignored) by
 /// region, year, type, each of `theme_ids` and polarity.
-pub fn facets(index: &ThemisIndex, request: &SearchRequest, theme_ids: &[String]) -> Result<Facets> {
+pub fn facets(
+    index: &ThemisIndex,
+    request: &SearchRequest,
+    theme_ids: &[String],
+) -> Result<Facets> {
     let fields = index.fields;
     let searcher = index.reader()?.searcher();
     let user_query = query::parse_query(

@@ -121,7 +121,11 @@ a.where { white-space: nowrap; }
 pub fn page(title: &str, nav: Nav, banner: Option<&str>, body: &str) -> String {
     let mut out = String::with_capacity(body.len() + STYLE.len() + 1024);
     let link = |href: &str, label: &str, which: Nav| {
-        let class = if nav == which { " class=\"active\"" } else { "" };
+        let class = if nav == which {
+            " class=\"active\""
+        } else {
+            ""
+        };
         format!("<a href=\"{href}\"{class}>{label}</a>")
     };
     let _ = write!(
@@ -136,7 +140,11 @@ pub fn page(title: &str, nav: Nav, banner: Option<&str>, body: &str) -> String {
         link("/api", "API", Nav::Api),
     );
     if let Some(banner) = banner {
-        let _ = writeln!(out, "<p class=\"banner\" role=\"status\">{}</p>", esc(banner));
+        let _ = writeln!(
+            out,
+            "<p class=\"banner\" role=\"status\">{}</p>",
+            esc(banner)
+        );
     }
     out.push_str(body);
     out.push_str("\n</main>\n</body>\n</html>\n");
@@ -209,7 +217,10 @@ mod tests {
 
     #[test]
     fn test_links_encode_and_escape() {
-        let link = href("/search", &[("q", "a&b \"c\"".into()), ("region", String::new())]);
+        let link = href(
+            "/search",
+            &[("q", "a&b \"c\"".into()), ("region", String::new())],
+        );
         assert_eq!(link, "/search?q=a%26b+%22c%22");
         assert_eq!(encode("<script>"), "%3Cscript%3E");
     }

@@ -17,7 +17,11 @@ pub struct Params(pub Vec<(String, String)>);
 impl Params {
     /// Fails on a parameter not in `known`, naming the ones that are.
     pub fn only(&self, known: &[&str]) -> Result<&Self, Failure> {
-        match self.0.iter().find(|(name, _)| !known.contains(&name.as_str())) {
+        match self
+            .0
+            .iter()
+            .find(|(name, _)| !known.contains(&name.as_str()))
+        {
             None => Ok(self),
             Some((name, _)) => Err(Failure::BadRequest(format!(
                 "unknown parameter `{name}`; this page takes: {}",
@@ -189,7 +193,12 @@ mod tests {
 
     #[test]
     fn test_values_are_trimmed_and_empty_ones_ignored() {
-        let p = params(&[("region", " "), ("theme", "a"), ("theme", ""), ("theme", "a")]);
+        let p = params(&[
+            ("region", " "),
+            ("theme", "a"),
+            ("theme", ""),
+            ("theme", "a"),
+        ]);
         assert_eq!(p.get("region"), None);
         assert_eq!(p.all("theme"), vec!["a".to_string()]);
         assert_eq!(p.region("region").unwrap(), None);

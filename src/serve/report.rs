@@ -90,7 +90,9 @@ pub fn render(state: &AppState, id: &str, params: &Params) -> Result<String, Fai
     if view.text_from_index {
         body.push_str("<p class=\"banner\">The report's file is missing or has changed since it was indexed: shown are the passages the index holds. Run <code>themis index</code> to read it again.</p>\n");
     }
-    body.push_str("<div class=\"report-layout\">\n<section class=\"text\" aria-label=\"Report text\">\n");
+    body.push_str(
+        "<div class=\"report-layout\">\n<section class=\"text\" aria-label=\"Report text\">\n",
+    );
     text(&mut body, &view.blocks, &shown);
     structured(&mut body, &view, taxonomy);
     body.push_str("</section>\n<aside>\n");
@@ -136,7 +138,12 @@ fn sentence(out: &mut String, s: &ReportSentence, shown: &Shown) {
             let labels: Vec<&str> = s
                 .themes
                 .iter()
-                .map(|id| shown.taxonomy.theme(id).map_or(id.as_str(), |t| t.label.as_str()))
+                .map(|id| {
+                    shown
+                        .taxonomy
+                        .theme(id)
+                        .map_or(id.as_str(), |t| t.label.as_str())
+                })
                 .collect();
             let _ = write!(
                 out,
@@ -222,13 +229,29 @@ fn legend(out: &mut String, view: &ReportView, shown: &Shown) {
         esc(&base)
     );
     for id in view.theme_counts.keys() {
-        let label = shown.taxonomy.theme(id).map_or(id.as_str(), |t| t.label.as_str());
-        let selected = if Some(id.as_str()) == theme_now { " selected" } else { "" };
-        let _ = write!(out, "<option value=\"{}\"{selected}>{}</option>", esc(id), esc(label));
+        let label = shown
+            .taxonomy
+            .theme(id)
+            .map_or(id.as_str(), |t| t.label.as_str());
+        let selected = if Some(id.as_str()) == theme_now {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<option value=\"{}\"{selected}>{}</option>",
+            esc(id),
+            esc(label)
+        );
     }
     out.push_str("</select></label><label>Polarity <select name=\"polarity\"><option value=\"\">all</option>");
     for p in ["concern", "strength", "neutral"] {
-        let selected = if polarity_now.as_deref() == Some(p) { " selected" } else { "" };
+        let selected = if polarity_now.as_deref() == Some(p) {
+            " selected"
+        } else {
+            ""
+        };
         let _ = write!(out, "<option{selected}>{p}</option>");
     }
     out.push_str("</select></label><button type=\"submit\">Show</button></form></div>\n");
@@ -237,7 +260,11 @@ fn legend(out: &mut String, view: &ReportView, shown: &Shown) {
 fn structured(out: &mut String, view: &ReportView, taxonomy: &Taxonomy) {
     let recommendations = &view.recommendations.recommendations;
     if !recommendations.is_empty() {
-        let _ = write!(out, "<h2 id=\"recommendations\">Recommendations ({})</h2><ol class=\"plain\">", recommendations.len());
+        let _ = write!(
+            out,
+            "<h2 id=\"recommendations\">Recommendations ({})</h2><ol class=\"plain\">",
+            recommendations.len()
+        );
         for item in recommendations {
             let themes: Vec<String> = item
                 .themes
@@ -255,7 +282,10 @@ fn structured(out: &mut String, view: &ReportView, taxonomy: &Taxonomy) {
                 if themes.is_empty() {
                     String::new()
                 } else {
-                    format!("<div class=\"themes-line\">themes: {}</div>", themes.join(", "))
+                    format!(
+                        "<div class=\"themes-line\">themes: {}</div>",
+                        themes.join(", ")
+                    )
                 }
             );
         }
@@ -279,20 +309,28 @@ fn structured(out: &mut String, view: &ReportView, taxonomy: &Taxonomy) {
         out.push_str("</tbody></table>\n");
     }
     for group in view.scores.ratings_by_subject() {
-        let _ = write!(out, "<h2>Ratings: {}</h2><table class=\"grid\"><tbody>", esc(group.subject));
+        let _ = write!(
+            out,
+            "<h2>Ratings: {}</h2><table class=\"grid\"><tbody>",
+            esc(group.subject)
+        );
         for r in group.ratings {
             let _ = write!(
                 out,
                 "<tr><th scope=\"row\">{}</th><td>{}{}</td></tr>",
                 esc(&rating_label(r)),
                 esc(&r.rating),
-                r.score.as_deref().map_or(String::new(), |s| format!(" ({})", esc(s)))
+                r.score
+                    .as_deref()
+                    .map_or(String::new(), |s| format!(" ({})", esc(s)))
             );
         }
         out.push_str("</tbody></table>\n");
     }
     if let Some(facts) = view.facts.reports.first().filter(|f| !f.facts.is_empty()) {
-        out.push_str("<h2 id=\"facts\">Key facts</h2><div class=\"wrap\"><table class=\"grid\"><tbody>");
+        out.push_str(
+            "<h2 id=\"facts\">Key facts</h2><div class=\"wrap\"><table class=\"grid\"><tbody>",
+        );
         for fact in &facts.facts {
             let _ = write!(
                 out,

@@ -29,7 +29,10 @@ pub fn router(state: AppState) -> Router {
         .route("/themes", get(themes_page))
         .route("/themes/{id}", get(theme_page))
         .route("/reports/{id}", get(report_page))
-        .route("/api", get(|| async { json_response(Ok(api::endpoints())) }))
+        .route(
+            "/api",
+            get(|| async { json_response(Ok(api::endpoints())) }),
+        )
         .route("/api/search", get(api_search))
         .route("/api/facets", get(api_facets))
         .route("/api/themes", get(api_themes))
@@ -166,11 +169,7 @@ async fn api_theme(State(state): State<AppState>, id: PathArg, query: QueryArgs)
     })
 }
 
-async fn api_report_view(
-    State(state): State<AppState>,
-    id: PathArg,
-    query: QueryArgs,
-) -> Response {
+async fn api_report_view(State(state): State<AppState>, id: PathArg, query: QueryArgs) -> Response {
     json_response(match (path(id), params(query)) {
         (Ok(id), Ok(p)) => state.run(move |s| api::report_view(s, &id, &p)).await,
         (Err(e), _) | (_, Err(e)) => Err(e),

@@ -63,14 +63,22 @@ pub fn render(state: &AppState, params: &Params) -> Result<String, Failure> {
     current.form(&mut body);
     body.push_str(SYNTAX_HELP);
     current.active_filters(&mut body);
-    body.push_str("<div class=\"layout\">\n<aside class=\"facets\" aria-label=\"Narrow the search\">\n");
-    current.facet(&mut body, "Region", "region", &counts.regions, |v| v.to_string());
+    body.push_str(
+        "<div class=\"layout\">\n<aside class=\"facets\" aria-label=\"Narrow the search\">\n",
+    );
+    current.facet(&mut body, "Region", "region", &counts.regions, |v| {
+        v.to_string()
+    });
     current.facet(&mut body, "Year", "year", &counts.years, |v| v.to_string());
-    current.facet(&mut body, "Report type", "type", &counts.types, |v| v.to_string());
+    current.facet(&mut body, "Report type", "type", &counts.types, |v| {
+        v.to_string()
+    });
     current.facet(&mut body, "Theme", "theme", &counts.themes, |v| {
         taxonomy.theme(v).map_or(v.to_string(), |t| t.label.clone())
     });
-    current.facet(&mut body, "Polarity", "polarity", &counts.polarities, |v| v.to_string());
+    current.facet(&mut body, "Polarity", "polarity", &counts.polarities, |v| {
+        v.to_string()
+    });
     body.push_str("</aside>\n<section class=\"results\" aria-label=\"Results\">\n");
     current.results(&mut body, &results, page_number);
     body.push_str("</section>\n</div>\n");
@@ -169,7 +177,9 @@ impl Current<'_> {
         if active.is_empty() {
             return;
         }
-        out.push_str("<div class=\"chips\" aria-label=\"Filters\"><span class=\"muted\">Filters:</span>");
+        out.push_str(
+            "<div class=\"chips\" aria-label=\"Filters\"><span class=\"muted\">Filters:</span>",
+        );
         for (name, value, shown) in &active {
             let _ = write!(
                 out,
@@ -196,8 +206,8 @@ impl Current<'_> {
         }
         for c in counts {
             // A region of unknown name cannot be a filter.
-            let link = (c.value != "unknown" || name != "region")
-                .then(|| self.link_with(name, &c.value));
+            let link =
+                (c.value != "unknown" || name != "region").then(|| self.link_with(name, &c.value));
             let shown = esc(&label(&c.value));
             match link {
                 Some(link) => {
@@ -297,7 +307,10 @@ impl Current<'_> {
                         .themes
                         .iter()
                         .map(|id| {
-                            esc(self.taxonomy.theme(id).map_or(id.as_str(), |t| t.label.as_str()))
+                            esc(self
+                                .taxonomy
+                                .theme(id)
+                                .map_or(id.as_str(), |t| t.label.as_str()))
                         })
                         .collect();
                     let _ = write!(
@@ -325,7 +338,11 @@ impl Current<'_> {
         };
         out.push_str("<nav class=\"pager\" aria-label=\"Pages\">");
         if current > 1 {
-            let _ = write!(out, "<a href=\"{}\" rel=\"prev\">‹ Previous</a>", link(current - 1));
+            let _ = write!(
+                out,
+                "<a href=\"{}\" rel=\"prev\">‹ Previous</a>",
+                link(current - 1)
+            );
         }
         let mut gap = false;
         for n in 1..=pages {
@@ -339,13 +356,20 @@ impl Current<'_> {
             }
             gap = false;
             if n == current {
-                let _ = write!(out, "<span class=\"current\" aria-current=\"page\">{n}</span>");
+                let _ = write!(
+                    out,
+                    "<span class=\"current\" aria-current=\"page\">{n}</span>"
+                );
             } else {
                 let _ = write!(out, "<a href=\"{}\">{n}</a>", link(n));
             }
         }
         if current < pages {
-            let _ = write!(out, "<a href=\"{}\" rel=\"next\">Next ›</a>", link(current + 1));
+            let _ = write!(
+                out,
+                "<a href=\"{}\" rel=\"next\">Next ›</a>",
+                link(current + 1)
+            );
         }
         out.push_str("</nav>\n");
     }

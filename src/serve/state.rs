@@ -195,3 +195,49 @@ impl AppState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(timeout: Duration, max_concurrent: usize) -> AppState {
+        let mut options = ServeOptions::new("no-index", "no-corpus");
+        options.request_timeout = timeout;
+        options.max_concurrent = max_concurrent;
+        AppState::new(&options, Tagger::new(crate::themes::Taxonomy::embedded()))
+    }
+
+    #[tokio::test]
+    async fn test_work_past_the_timeout_is_answered_with_503() {
+        let state = state(Duration::from_millis(200), 1);
+        let slow = state
+            .run(|_| {
+                std::thread::sleep(Duration::from_secs(2));
+                Ok(())
+            })
+            .await;
+        assert!(
+            matches!(&slow, Err(Failure::Unavailable(m)) if m.contains("took longer than 0.2 s")),
+            "{slow:?}"
+        );
+        // The slow work still holds the only place: the next request waits, then gives up.
+        let queued = state.run(|_| Ok(())).await;
+        assert!(matches!(queued, Err(Failure::Unavailable(_))), "{queued:?}");
+    }
+
+    #[tokio::test]
+    async fn test_a_panic_in_a_request_is_a_500_not_a_crash() {
+        let state = state(Duration::from_secs(5), 2);
+        let answer: Result<(), Failure> = state.run(|_| panic!("boom")).await;
+        assert!(matches!(answer, Err(Failure::Internal(_))), "{answer:?}");
+        assert_eq!(state.run(|_| Ok(7)).await, Ok(7));
+    }
+
+    #[test]
+    fn test_index_errors_map_to_statuses() {
+        let bad = Failure::from(Error::InvalidArgument("unknown region".into()));
+        assert_eq!(bad, Failure::BadRequest("unknown region".into()));
+        let missing = Failure::from(Error::NoIndex("x".into()));
+        assert!(matches!(missing, Failure::Unavailable(m) if m.contains("themis index")));
+    }
+}

@@ -12,8 +12,8 @@ use crate::findings::{findings, theme_excerpts, FindingsRequest};
 use crate::render::html::{fill, on_dark};
 use crate::stats::{CountTable, PolarityFilter};
 use crate::themes::Polarity;
-use crate::views::frequency::{FrequencyReport, GroupBy, Metric};
 use crate::views::format_number;
+use crate::views::frequency::{FrequencyReport, GroupBy, Metric};
 use crate::views::themes::ThemeSentences;
 use crate::views::trends::{TrendsReport, TrendsRequest};
 
@@ -84,16 +84,19 @@ pub fn overview(state: &AppState, params: &Params) -> Result<String, Failure> {
         let _ = write!(
             body,
             "<a class=\"{class}\" href=\"{}\">{choice}</a>",
-            href("/themes", &[("by", by.as_str().into()), ("polarity", choice.into())])
+            href(
+                "/themes",
+                &[("by", by.as_str().into()), ("polarity", choice.into())]
+            )
         );
     }
     body.push_str("</div>\n");
     heatmap(&mut body, &frequency, &p);
     trends_section(&mut body, &trends, &p);
     body.push_str("<div class=\"cols\">\n<section>\n<h2>Recurring findings per region</h2>\n");
-    let _ = write!(
+    let _ = writeln!(
         body,
-        "<p class=\"muted\">Themes raised ({}) in at least {} of a region's reports.</p>\n",
+        "<p class=\"muted\">Themes raised ({}) in at least {} of a region's reports.</p>",
         esc(&p),
         recurring.min_reports
     );
@@ -224,9 +227,9 @@ fn heatmap(out: &mut String, report: &FrequencyReport, polarity: &str) {
                 report.format_value(value)
             );
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<td class=\"num\"><a href=\"{}\">{}</a></td></tr>\n",
+            "<td class=\"num\"><a href=\"{}\">{}</a></td></tr>",
             theme_href(&row.id, None, polarity),
             report.format_value(row.total)
         );
@@ -288,10 +291,9 @@ fn trends_section(out: &mut String, trends: &TrendsReport, polarity: &str) {
 pub fn theme(state: &AppState, id: &str, params: &Params) -> Result<String, Failure> {
     params.only(THEME_PARAMS)?;
     let tagger = state.tagger();
-    let theme = tagger
-        .taxonomy()
-        .theme(id)
-        .ok_or_else(|| Failure::NotFound(format!("no theme `{id}`; the themes are listed at /themes")))?;
+    let theme = tagger.taxonomy().theme(id).ok_or_else(|| {
+        Failure::NotFound(format!("no theme `{id}`; the themes are listed at /themes"))
+    })?;
     let region = params.region("region")?;
     let year: Option<i32> = params.number("year", 0)?;
     let polarity = params.polarity_filter("polarity", PolarityFilter::All)?;

@@ -259,13 +259,17 @@ fn blocks_from_corpus(
             .iter()
             .map(|unit| {
                 let start = unit.start + base;
-                let tagged = tags.get(&start).filter(|(end, _, _)| *end == unit.end + base);
+                let tagged = tags
+                    .get(&start)
+                    .filter(|(end, _, _)| *end == unit.end + base);
                 ReportSentence {
                     start,
                     end: unit.end + base,
                     text: source.text[unit.start..unit.end].to_string(),
                     polarity: tagged.map(|(_, polarity, _)| *polarity),
-                    themes: tagged.map(|(_, _, themes)| themes.clone()).unwrap_or_default(),
+                    themes: tagged
+                        .map(|(_, _, themes)| themes.clone())
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -300,8 +304,7 @@ fn blocks_from_index(passages: &[IndexedPassage]) -> Vec<Block> {
                 if from < at {
                     continue;
                 }
-                if let Some(before) = passage.text.get(at..from).filter(|t| !t.trim().is_empty())
-                {
+                if let Some(before) = passage.text.get(at..from).filter(|t| !t.trim().is_empty()) {
                     sentences.push(untagged(passage.start + at, before));
                 }
                 sentences.push(ReportSentence {
