@@ -543,9 +543,9 @@ pub struct ThemeExcerpts {
 }
 
 /// Every sentence tagged with `theme` (optionally in one region and one year, of one
-/// polarity), grouped by report, newest report first; sentences are read for the newest `max_reports` reports only
-/// (0: all). Which reports qualify comes from their theme counts (fast fields), so only the
-/// passages of the reports shown are read.
+/// polarity), grouped by report, newest report first; sentences are read for the newest
+/// `max_reports` reports only (0: all). Which reports qualify comes from their theme counts
+/// (fast fields), so only the passages of the reports shown are read.
 pub fn theme_excerpts(
     index: &ThemisIndex,
     tagger: &Tagger,

@@ -79,7 +79,7 @@ table.data tfoot th, table.data tfoot td { font-weight: bold; border-top: 2px so
 
 /// Escapes text for HTML element content and attribute values alike (quotes included), and
 /// blanks control characters: every piece of report text on a page goes through here.
-pub fn escape(s: &str) -> String {
+pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -212,7 +212,7 @@ fn heatmap(report: &FrequencyReport) -> String {
         "<svg class=\"heatmap\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{label}\">",
         w = num(width),
         h = num(height),
-        label = escape(&format!(
+        label = esc(&format!(
             "Heatmap of {} themes across {} groups by {}; the data table below has every value.",
             rows.len(),
             groups.len(),
@@ -229,7 +229,7 @@ fn heatmap(report: &FrequencyReport) -> String {
                 "<text transform=\"translate({},{}) rotate(-45)\">{}</text>",
                 num(cx),
                 num(top - 8.0),
-                escape(label)
+                esc(label)
             );
         } else {
             let _ = writeln!(
@@ -237,7 +237,7 @@ fn heatmap(report: &FrequencyReport) -> String {
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 num(cx),
                 num(top - 10.0),
-                escape(label)
+                esc(label)
             );
         }
     }
@@ -249,7 +249,7 @@ fn heatmap(report: &FrequencyReport) -> String {
             "<text class=\"label\" x=\"{}\" y=\"{}\">{}</text>",
             num(left - 8.0),
             num(y + CELL_H / 2.0 + 4.0),
-            escape(&truncate(&row.label, MAX_LABEL_CHARS))
+            esc(&truncate(&row.label, MAX_LABEL_CHARS))
         );
         for (g, group) in groups.iter().enumerate() {
             let v = report.value(row, g);
@@ -263,9 +263,9 @@ fn heatmap(report: &FrequencyReport) -> String {
                 num(CELL_W),
                 num(CELL_H),
                 fill(t),
-                escape(&row.label),
-                escape(&group.label),
-                escape(&report.format_value(v))
+                esc(&row.label),
+                esc(&group.label),
+                esc(&report.format_value(v))
             );
             let text = report.format_value(v);
             if chars(&text) as f64 * CHAR_W <= CELL_W - 6.0 {
@@ -275,7 +275,7 @@ fn heatmap(report: &FrequencyReport) -> String {
                     "<text class=\"{class}\" x=\"{}\" y=\"{}\">{}</text>",
                     num(x + CELL_W / 2.0),
                     num(y + CELL_H / 2.0 + 4.0),
-                    escape(&text)
+                    esc(&text)
                 );
             }
         }
@@ -305,7 +305,7 @@ fn heatmap(report: &FrequencyReport) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
             num(x + LEGEND_SWATCH / 2.0),
             num(legend_y + 30.0),
-            escape(&report.format_value(max * t))
+            esc(&report.format_value(max * t))
         );
     }
     s.push_str("</svg>\n");
@@ -339,7 +339,7 @@ fn bar_chart(report: &FrequencyReport) -> String {
         "<svg class=\"bars\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{label}\">",
         w = num(width),
         h = num(height),
-        label = escape(&format!(
+        label = esc(&format!(
             "Bar chart of the {} most frequent themes by total",
             top.len()
         )),
@@ -353,7 +353,7 @@ fn bar_chart(report: &FrequencyReport) -> String {
             "<text class=\"label\" x=\"{}\" y=\"{}\">{}</text>",
             num(left - 8.0),
             num(y + BAR_H / 2.0 + 4.0),
-            escape(&truncate(&row.label, MAX_LABEL_CHARS))
+            esc(&truncate(&row.label, MAX_LABEL_CHARS))
         );
         let _ = writeln!(
             s,
@@ -362,15 +362,15 @@ fn bar_chart(report: &FrequencyReport) -> String {
             num(y),
             num(len),
             num(BAR_H),
-            escape(&row.label),
-            escape(&with_unit(report, row.total))
+            esc(&row.label),
+            esc(&with_unit(report, row.total))
         );
         let _ = writeln!(
             s,
             "<text x=\"{}\" y=\"{}\">{}</text>",
             num(left + len + 6.0),
             num(y + BAR_H / 2.0 + 4.0),
-            escape(&report.format_value(row.total))
+            esc(&report.format_value(row.total))
         );
     }
     let _ = writeln!(
@@ -389,15 +389,11 @@ fn data_table(report: &FrequencyReport) -> String {
     let _ = writeln!(
         s,
         "<table class=\"data\">\n<caption>{}</caption>",
-        escape(&report.caption())
+        esc(&report.caption())
     );
     s.push_str("<thead><tr><th scope=\"col\">Theme</th><th scope=\"col\">Category</th>");
     for g in &report.groups {
-        let _ = write!(
-            s,
-            "<th scope=\"col\" class=\"num\">{}</th>",
-            escape(&g.label)
-        );
+        let _ = write!(s, "<th scope=\"col\" class=\"num\">{}</th>", esc(&g.label));
     }
     s.push_str("<th scope=\"col\" class=\"num\">Total</th></tr></thead>\n<tbody>\n");
     if report.rows.is_empty() {
@@ -411,20 +407,20 @@ fn data_table(report: &FrequencyReport) -> String {
         let _ = write!(
             s,
             "<tr><th scope=\"row\">{}</th><td>{}</td>",
-            escape(&row.label),
-            escape(&row.category)
+            esc(&row.label),
+            esc(&row.category)
         );
         for g in 0..n {
             let _ = write!(
                 s,
                 "<td class=\"num\">{}</td>",
-                escape(&report.format_value(report.value(row, g)))
+                esc(&report.format_value(report.value(row, g)))
             );
         }
         let _ = writeln!(
             s,
             "<td class=\"num\">{}</td></tr>",
-            escape(&report.format_value(row.total))
+            esc(&report.format_value(row.total))
         );
     }
     s.push_str("</tbody>\n<tfoot><tr><th scope=\"row\">Total</th><td></td>");
@@ -432,13 +428,13 @@ fn data_table(report: &FrequencyReport) -> String {
         let _ = write!(
             s,
             "<td class=\"num\">{}</td>",
-            escape(&report.format_value(report.column_total(g)))
+            esc(&report.format_value(report.column_total(g)))
         );
     }
     let _ = writeln!(
         s,
         "<td class=\"num\">{}</td></tr></tfoot>\n</table>",
-        escape(&report.format_value(report.grand_total))
+        esc(&report.format_value(report.grand_total))
     );
     s
 }
@@ -466,14 +462,14 @@ pub(super) fn render(report: &FrequencyReport, out: &mut dyn Write) -> io::Resul
     // browser may not fetch or run anything.
     s.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
     s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    let _ = writeln!(s, "<title>{}</title>", escape(&report.caption()));
+    let _ = writeln!(s, "<title>{}</title>", esc(&report.caption()));
     let _ = writeln!(s, "<style>{STYLE}</style>\n</head>\n<body>\n<main>");
     let _ = writeln!(
         s,
         "<h1>Theme frequency by {}</h1>\n<p class=\"meta\">Metric: {} · Polarity: {} · {} themes × {} groups</p>",
-        escape(report.by.noun()),
-        escape(report.metric.description()),
-        escape(&report.polarity),
+        esc(report.by.noun()),
+        esc(report.metric.description()),
+        esc(&report.polarity),
         report.rows.len(),
         report.groups.len()
     );
@@ -496,7 +492,7 @@ pub(super) fn render(report: &FrequencyReport, out: &mut dyn Write) -> io::Resul
     let _ = writeln!(
         s,
         "<p class=\"note\">{}</p>\n</main>\n</body>\n</html>",
-        escape(totals_note(report.metric))
+        esc(totals_note(report.metric))
     );
     out.write_all(s.as_bytes())
 }
@@ -555,7 +551,7 @@ mod tests {
         assert!(!out.contains("<safety>"));
         assert!(!out.contains("<West>"));
         assert!(!out.contains("& more"));
-        assert_eq!(escape(r#"&<>"'"#), "&amp;&lt;&gt;&quot;&#39;");
+        assert_eq!(esc(r#"&<>"'"#), "&amp;&lt;&gt;&quot;&#39;");
     }
 
     #[test]

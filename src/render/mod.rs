@@ -11,7 +11,7 @@
 //! | `table.rs` | [`Table`], [`Column`], [`Cell`], [`Align`], [`Overflow`] |
 //! | `text.rs`, `markdown.rs`, `csv.rs` | one writer per table format |
 //! | `frequency/` | the frequency report in every format; its text table's fitting |
-//! | `html.rs` | the frequency report's HTML page; [`html::escape`], which every page uses |
+//! | `html.rs` | the frequency report's HTML page; [`html::esc`], which every page uses |
 //! | `json.rs` | JSON of models |
 
 pub mod csv;

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-pub use crate::render::html::escape as esc;
+pub use crate::render::html::esc;
 
 /// The pages, for the navigation bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
