@@ -94,9 +94,22 @@ pub fn serve(
             .map_err(|e| Error::io("the server's socket", e))?;
         let app = router(AppState::new(&options, tagger));
         ready(local);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(|e| Error::io("the server's socket", e))
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stopping.send(());
+        });
+        tokio::select! {
+            served = server => served.map_err(|e| Error::io("the server's socket", e)),
+            // Requests under way get a moment to finish; a browser's idle connection does not
+            // keep the server from stopping.
+            _ = async {
+                let _ = stopped.await;
+                tokio::time::sleep(SHUTDOWN_GRACE).await;
+            } => Ok(()),
+        }
     })
 }
+
+/// How long requests under way may go on after Ctrl-C.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
