@@ -540,3 +540,85 @@ fn test_the_search_page_pages_ten_reports_at_a_time() {
     paged.extend(shown(&second.body));
     assert_eq!(paged, ranking);
 }
+
+#[test]
+fn test_a_pdf_report_shows_its_pages() {
+    let ws = Workspace::empty();
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats/letter.pdf");
+    std::fs::copy(pdf, ws.corpus().join("letter.pdf")).unwrap();
+    ws.run(&["index", "--quiet"]).expect_code(0);
+    let server = Server::start(&ws);
+    let found = api(&server, "/api/search?q=&limit=1");
+    let id = found["reports"][0]["report"].as_str().unwrap().to_string();
+    let view = api(&server, &format!("/api/reports/{id}"));
+    assert_eq!(view["offsets"], "extracted");
+    let pages = view["pages"].as_u64().unwrap();
+    assert_eq!(pages, 5, "the fixture has 5 pages");
+    let blocks = view["blocks"].as_array().unwrap();
+    let seen: std::collections::BTreeSet<u64> =
+        blocks.iter().filter_map(|b| b["page"].as_u64()).collect();
+    assert_eq!(seen, (1..=pages).collect(), "every page has text");
+    let page = server.get(&format!("/reports/{id}"));
+    for n in 1..=pages {
+        assert!(
+            page.body.contains(&format!("id=\"page-{n}\">p. {n}</div>")),
+            "page {n}"
+        );
+    }
+    assert!(page.body.contains("5 pages"));
+}
+
+/// Every number of the themes page links to exactly that many sentences.
+#[test]
+fn test_every_count_on_the_themes_page_links_to_that_many_sentences() {
+    let ws = indexed();
+    let server = Server::start(&ws);
+    // A count, or a trend's share per 10,000 whose title gives the year's count.
+    let link = regex::Regex::new(
+        r#"<a href="(/themes/[^"]+)"(?: title="(?:\d{4}: (\d+) sentences?|[^"]*)")?>([\d.]+)</a>"#,
+    )
+    .unwrap();
+    let sentences = regex::Regex::new(r"· (\d+) sentences \((\w+)\) in (\d+) report").unwrap();
+    let reports = regex::Regex::new(r#"<a href="(/themes/[^"]+)">(\d+) reports?</a>"#).unwrap();
+    for overview in [
+        "/themes",
+        "/themes?by=year&polarity=all",
+        "/themes?polarity=strength",
+    ] {
+        let page = server.get(overview);
+        assert_eq!(page.status, 200);
+        let mut checked = 0;
+        for found in link.captures_iter(&page.body) {
+            let href = found[1].replace("&amp;", "&");
+            let expected: u64 = found
+                .get(2)
+                .map_or(&found[3], |c| c.as_str())
+                .parse()
+                .unwrap();
+            let target = server.get(&format!("{href}&max_reports=0"));
+            assert_eq!(target.status, 200, "{href}");
+            let shown = sentences
+                .captures(&target.body)
+                .unwrap_or_else(|| panic!("{href}: no sentence count"));
+            assert_eq!(
+                shown[1].parse::<u64>().unwrap(),
+                expected,
+                "{overview}: {href}"
+            );
+            assert_eq!(
+                target.body.matches("<div class=\"excerpt\">").count() as u64,
+                expected,
+                "{href}: the sentences listed"
+            );
+            checked += 1;
+        }
+        for found in reports.captures_iter(&page.body) {
+            let href = found[1].replace("&amp;", "&");
+            let target = server.get(&format!("{href}&max_reports=0"));
+            let shown = sentences.captures(&target.body).unwrap();
+            assert_eq!(&shown[3], &found[2], "{overview}: {href}: reports");
+            checked += 1;
+        }
+        assert!(checked > 50, "{overview}: {checked} numbers checked");
+    }
+}

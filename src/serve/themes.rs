@@ -112,14 +112,15 @@ pub fn overview(state: &AppState, params: &Params) -> Result<String, Failure> {
         }
         for f in &region.findings {
             let years = years_text(f.first_year, f.last_year);
-            let link = theme_href(&f.theme, Some(("region", &region.region)), &p);
+            let narrow = Some(("region", region.region.as_str()));
             let _ = write!(
                 body,
-                "<li><a href=\"{link}\">{}</a> — {} reports, {years}; concern {}, strength {}</li>",
+                "<li><a href=\"{}\">{}</a> — <a href=\"{}\">{}</a>, {years}; {}</li>",
+                theme_href(&f.theme, narrow, &p),
                 esc(&f.label),
-                f.report_count,
-                f.concern,
-                f.strength
+                theme_href(&f.theme, narrow, &p),
+                count(f.report_count as u64, "report"),
+                polarity_counts(&f.theme, narrow, &p, f.concern, f.strength)
             );
         }
         body.push_str("</ul>\n");
@@ -136,20 +137,54 @@ pub fn overview(state: &AppState, params: &Params) -> Result<String, Failure> {
         body.push_str("<li class=\"muted\">None.</li>");
     }
     for f in &systemic.systemic {
+        let regions: Vec<String> = f
+            .regions
+            .iter()
+            .map(|r| {
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    theme_href(&f.theme, Some(("region", r)), &p),
+                    esc(r)
+                )
+            })
+            .collect();
         let _ = write!(
             body,
-            "<li><a href=\"{}\">{}</a> — {} regions ({}), <a href=\"{}\">{}</a>, {}</li>",
+            "<li><a href=\"{}\">{}</a> — {} regions ({}), {}, {}; {}</li>",
             theme_href(&f.theme, None, &p),
             esc(&f.label),
             f.regions.len(),
-            esc(&f.regions.join(", ")),
-            theme_href(&f.theme, None, &p),
+            regions.join(", "),
             count(f.reports as u64, "report"),
-            years_text(f.first_year, f.last_year)
+            years_text(f.first_year, f.last_year),
+            polarity_counts(&f.theme, None, &p, f.concern, f.strength)
         );
     }
     body.push_str("</ul>\n</section>\n</div>\n");
     Ok(page("Themes", Nav::Themes, banner.as_deref(), &body))
+}
+
+/// "concern 8, strength 4" of a finding: each count is over the reports raising the theme
+/// with the page's polarity, so a count links to its sentences where that is all of them (the
+/// page's own polarity, or any when it counts all sentences).
+fn polarity_counts(
+    theme: &str,
+    narrow: Option<(&str, &str)>,
+    polarity: &str,
+    concern: u64,
+    strength: u64,
+) -> String {
+    let one = |name: &str, n: u64| {
+        if polarity == "all" || polarity == name {
+            format!(
+                "{name} <a href=\"{}\">{n}</a>",
+                theme_href(theme, narrow, name)
+            )
+        } else {
+            format!("{name} {n}")
+        }
+    };
+    format!("{}, {}", one("concern", concern), one("strength", strength))
 }
 
 fn years_text(first: Option<i32>, last: Option<i32>) -> String {
@@ -259,9 +294,21 @@ fn trends_section(out: &mut String, trends: &TrendsReport, polarity: &str) {
         esc(&years.join(" · "))
     );
     for theme in &series.themes {
-        let shares = theme.first_last().map_or(String::new(), |(a, b)| {
-            format!("{} → {}", format_number(a), format_number(b))
-        });
+        // The first and last years with reports, each linking to that year's sentences.
+        let dated: Vec<_> = theme.points.iter().filter(|p| p.per10k.is_some()).collect();
+        let share = |point: &crate::views::trends::Point| {
+            let year = point.year.to_string();
+            format!(
+                "<a href=\"{}\" title=\"{}\">{}</a>",
+                theme_href(&theme.id, Some(("year", &year)), polarity),
+                esc(&format!("{year}: {}", count(point.sentences, "sentence"))),
+                format_number(point.per10k.unwrap_or(0.0))
+            )
+        };
+        let shares = match (dated.first(), dated.last()) {
+            (Some(a), Some(b)) => format!("{} → {}", share(a), share(b)),
+            _ => String::new(),
+        };
         let title: Vec<String> = theme
             .points
             .iter()
@@ -280,7 +327,7 @@ fn trends_section(out: &mut String, trends: &TrendsReport, polarity: &str) {
             esc(&theme.label),
             esc(&title.join(", ")),
             esc(&theme.sparkline()),
-            esc(&shares),
+            shares,
             esc(&theme.flags().join(", "))
         );
     }
