@@ -369,6 +369,7 @@ impl MixQuery {
         SearchRequest {
             query: self.query.to_string(),
             filters: self.filters.clone(),
+            offset: 0,
             limit: 10,
             per_report: 3,
             context: 0,

@@ -189,6 +189,14 @@ pub enum Command {
     /// when --mapping is given. Streams: memory stays flat however large the index.
     #[command(after_help = EXPORT_HELP)]
     Export(ExportArgs),
+    /// A local web interface: search with facets, where themes recur, each report with its
+    /// tagged sentences, and a JSON API under /api/.
+    ///
+    /// Reads the index as it is and never writes it: build or update it with `themis index`
+    /// (the server shows a banner when the corpus has changed since, and picks up a re-index
+    /// by itself). Listens on 127.0.0.1 unless --bind says otherwise; Ctrl-C stops it.
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -254,6 +262,19 @@ impl From<ExportUnitArg> for themis::export::Unit {
             ExportUnitArg::Passage => themis::export::Unit::Passage,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port; the URL printed says which).
+    #[arg(long, value_name = "N", default_value_t = 7878)]
+    pub port: u16,
+    /// Address to listen on; anything but 127.0.0.1 or ::1 lets other machines read the index.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Longest a request may take, in seconds, before it is answered with 503.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -905,6 +926,13 @@ Examples:
   themis trends --type dynamic-inspection --since 2020 --format csv > trends.csv
 
 Exit codes: 0 trends listed, 1 no dated report matches the filters, 2 error.";
+
+const SERVE_HELP: &str = "\
+Examples:
+  themis serve
+  themis serve --port 8080 --index ~/reports-index --corpus ~/reports
+
+Pages: /search, /themes, /themes/ID, /reports/ID; JSON: /api (the list of endpoints).";
 
 const CHECK_HELP: &str = "\
 Examples:

@@ -542,15 +542,16 @@ pub struct ThemeExcerpts {
     pub reports: Vec<ThemeReportExcerpts>,
 }
 
-/// Every sentence tagged with `theme` (optionally in one region, of one polarity), grouped by
-/// report, newest report first; sentences are read for the newest `max_reports` reports only
-/// (0: all). Which reports qualify comes from their theme counts (fast fields), so only the
-/// passages of the reports shown are read.
+/// Every sentence tagged with `theme` (optionally in one region and one year, of one
+/// polarity), grouped by report, newest report first; sentences are read for the newest
+/// `max_reports` reports only (0: all). Which reports qualify comes from their theme counts
+/// (fast fields), so only the passages of the reports shown are read.
 pub fn theme_excerpts(
     index: &ThemisIndex,
     tagger: &Tagger,
     theme: &str,
     region: Option<&str>,
+    year: Option<i32>,
     filter: PolarityFilter,
     max_reports: usize,
 ) -> Result<ThemeExcerpts> {
@@ -567,6 +568,7 @@ pub fn theme_excerpts(
         .filter(|c| c.theme == number && c.count(filter) > 0)
         .map(|c| &table.reports[c.report])
         .filter(|r| region.is_none_or(|wanted| r.region.as_deref() == Some(wanted)))
+        .filter(|r| year.is_none_or(|wanted| r.year == Some(wanted)))
         .collect();
     order.sort_by(|a, b| (b.year, &b.date, &a.id).cmp(&(a.year, &a.date, &b.id)));
     let report_count = order.len();

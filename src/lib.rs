@@ -9,6 +9,7 @@
 //! answers queries with highlighted excerpts grouped by report. [`views`] computes what the
 //! reporting commands show (the frequency matrix, scores, facts, recommendations) and
 //! [`render`] draws it: text, Markdown and CSV tables from one table model, JSON and HTML.
+//! [`serve`] is the local web interface over the index.
 //!
 //! ```no_run
 //! use themis::index::{build_index, IndexOptions, NoProgress};
@@ -40,6 +41,7 @@ pub mod render;
 pub mod rule_preview;
 pub mod search;
 pub mod segment;
+pub mod serve;
 pub mod stats;
 pub mod structured;
 pub mod text;

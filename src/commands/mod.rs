@@ -13,6 +13,7 @@ mod report;
 mod rule;
 mod scores;
 mod search;
+mod serve;
 mod show;
 mod tag;
 mod tagger;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Scores(args) => scores::run_scores(&global, &args),
         Command::Facts(args) => scores::run_facts(&global, &args),
         Command::Show(args) => show::run(&global, &args),
+        Command::Serve(args) => serve::run(&global, &args),
         Command::Train(args) => train::run(&global, &args),
         Command::Eval(args) => eval::run(&global, &args),
         Command::Export(args) => export::run(&global, &args),
@@ -129,32 +131,15 @@ pub fn is_stdin(path: &Path) -> bool {
 pub fn resolve_report_type(
     name: Option<&str>,
 ) -> anyhow::Result<Option<themis::corpus::ReportType>> {
-    use themis::corpus::infer::REPORT_TYPES;
-    match name {
-        None => Ok(None),
-        Some(name) => match themis::corpus::ReportType::parse(name) {
-            Some(t) => Ok(Some(t)),
-            None => anyhow::bail!(
-                "unknown report type `{name}`; types are: {}",
-                REPORT_TYPES.join(", ")
-            ),
-        },
-    }
+    Ok(name.map(themis::corpus::ReportType::resolve).transpose()?)
 }
 
 /// The canonical region for a `--region` value, or an error listing the regions.
 pub fn resolve_region(name: Option<&str>) -> anyhow::Result<Option<String>> {
-    use themis::corpus::gazetteer::{Gazetteer, REGIONS};
-    match name {
-        None => Ok(None),
-        Some(name) => match Gazetteer::embedded().canonical_region(name) {
-            Some(region) => Ok(Some(region.to_string())),
-            None => anyhow::bail!(
-                "unknown region `{name}`; regions are: {}",
-                REGIONS.join(", ")
-            ),
-        },
-    }
+    use themis::corpus::gazetteer::Gazetteer;
+    Ok(name
+        .map(|name| Gazetteer::embedded().resolve_region(name).map(String::from))
+        .transpose()?)
 }
 
 /// A flag that Ctrl-C sets, so indexing stops before its commit instead of dying mid-write.
@@ -183,10 +168,7 @@ pub fn check_theme<'a>(
     taxonomy: &'a Taxonomy,
     id: &str,
 ) -> anyhow::Result<&'a themis::themes::Theme> {
-    taxonomy.theme(id).ok_or_else(|| {
-        let ids: Vec<&str> = taxonomy.themes.iter().map(|t| t.id.as_str()).collect();
-        anyhow::anyhow!("unknown theme `{id}`; themes are: {}", ids.join(", "))
-    })
+    Ok(taxonomy.check_theme(id)?)
 }
 
 /// Every indexed report's record (metadata and structured parts), building the index if needed.

@@ -24,6 +24,7 @@ pub fn run(global: &GlobalArgs, args: &SearchArgs) -> anyhow::Result<Exit> {
     let request = SearchRequest {
         query: args.query.clone(),
         filters,
+        offset: 0,
         limit,
         per_report,
         context: args.context,
@@ -73,6 +74,7 @@ pub fn resolve_filters(args: &SearchArgs, taxonomy: &Taxonomy) -> anyhow::Result
         since: args.since,
         report: args.report.clone(),
         themes: args.theme.clone(),
+        polarity: None,
     })
 }
 

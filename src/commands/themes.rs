@@ -1,31 +1,16 @@
-//! `themis themes` and `themis themes show ID`.
+//! `themis themes`, `themis themes show ID` and `themis themes add ID`.
 
 use std::io::Write;
 
 use serde::Serialize;
 use themis::findings::theme_excerpts;
 use themis::render::text::truncate;
-use themis::stats::{CountTable, PolarityFilter, ThemeTotals};
+use themis::stats::{CountTable, PolarityFilter};
+use themis::views::themes::{ThemeSentences, ThemesView};
 
 use crate::cli::{GlobalArgs, ThemeAddArgs, ThemeShowArgs, ThemesArgs, ThemesCommand};
 use crate::output::{self, Style};
 use crate::Exit;
-
-#[derive(Serialize)]
-struct ThemeEntry<'a> {
-    id: &'a str,
-    label: &'a str,
-    category: &'a str,
-    description: &'a str,
-    #[serde(flatten)]
-    counts: ThemeTotals,
-}
-
-#[derive(Serialize)]
-struct ThemesOutput<'a> {
-    reports: usize,
-    themes: Vec<ThemeEntry<'a>>,
-}
 
 pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
     match &args.show {
@@ -37,25 +22,11 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
     let index = super::open_index(global, &tagger)?;
     let table = CountTable::load(&index, &tagger)?;
     let taxonomy = tagger.taxonomy();
-    let totals = table.theme_totals(PolarityFilter::All);
-    let entries: Vec<ThemeEntry> = taxonomy
-        .themes
-        .iter()
-        .map(|t| ThemeEntry {
-            id: &t.id,
-            label: &t.label,
-            category: &t.category,
-            description: &t.description,
-            counts: totals.get(&t.id).cloned().unwrap_or_default(),
-        })
-        .collect();
+    let view = ThemesView::build(&table, taxonomy);
+    let entries = &view.themes;
     let mut out = output::stdout();
     if args.json {
-        let body = ThemesOutput {
-            reports: table.reports.len(),
-            themes: entries,
-        };
-        serde_json::to_writer_pretty(&mut out, &body)?;
+        serde_json::to_writer_pretty(&mut out, &view)?;
         writeln!(out)?;
     } else {
         let style = Style {
@@ -65,7 +36,7 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
             out,
             "{} themes; counts over {} indexed reports (sentences / reports / regions; concern, strength).",
             entries.len(),
-            table.reports.len()
+            view.reports
         )?;
         for category in taxonomy.categories() {
             writeln!(out, "\n{}", style.bold(category))?;
@@ -75,7 +46,7 @@ pub fn run(global: &GlobalArgs, args: &ThemesArgs) -> anyhow::Result<Exit> {
                     out,
                     "  {:<30} {:<34} {:>5} {:>4} {:>3}   {:>4} {:>4}",
                     e.id,
-                    truncate(e.label, 34),
+                    truncate(&e.label, 34),
                     c.sentences,
                     c.reports,
                     c.regions,
@@ -100,37 +71,26 @@ fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
         &tagger,
         &theme.id,
         region.as_deref(),
+        None,
         filter,
         args.max_reports,
     )?;
-    let reports = &excerpts.reports;
+    let view = ThemeSentences::new(theme, excerpts);
+    let reports = &view.reports;
     let mut out = output::stdout();
     if args.json {
-        #[derive(Serialize)]
-        struct Show<'a> {
-            theme: &'a str,
-            label: &'a str,
-            report_count: usize,
-            reports: &'a [themis::findings::ThemeReportExcerpts],
-        }
-        let body = Show {
-            theme: &theme.id,
-            label: &theme.label,
-            report_count: excerpts.report_count,
-            reports,
-        };
-        serde_json::to_writer_pretty(&mut out, &body)?;
+        serde_json::to_writer_pretty(&mut out, &view)?;
         writeln!(out)?;
     } else {
         let style = Style {
             color: output::use_color(global.color),
         };
         let total: usize = reports.iter().map(|r| r.sentences.len()).sum();
-        let shown = if excerpts.report_count > reports.len() {
+        let shown = if view.report_count > reports.len() {
             format!(
                 "{total} sentences in the newest {} of {} reports (--max-reports 0 shows all)",
                 reports.len(),
-                excerpts.report_count
+                view.report_count
             )
         } else {
             format!(

@@ -368,6 +368,17 @@ impl Gazetteer {
         None
     }
 
+    /// The canonical region a user named (`--region`, a web filter), or an error listing the
+    /// regions.
+    pub fn resolve_region(&self, name: &str) -> crate::Result<&'static str> {
+        self.canonical_region(name).ok_or_else(|| {
+            crate::Error::InvalidArgument(format!(
+                "unknown region `{name}`; regions are: {}",
+                REGIONS.join(", ")
+            ))
+        })
+    }
+
     /// The region a document is about, or `None` when unknown or ambiguous.
     ///
     /// Scoring rule:

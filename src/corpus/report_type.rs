@@ -68,6 +68,16 @@ impl ReportType {
     pub fn parse(name: &str) -> Option<ReportType> {
         ReportType::ALL.into_iter().find(|t| t.as_str() == name)
     }
+
+    /// The type a user named (`--type`, a web filter), or an error listing the types.
+    pub fn resolve(name: &str) -> crate::Result<ReportType> {
+        ReportType::parse(name).ok_or_else(|| {
+            crate::Error::InvalidArgument(format!(
+                "unknown report type `{name}`; types are: {}",
+                Self::NAMES.join(", ")
+            ))
+        })
+    }
 }
 
 impl std::fmt::Display for ReportType {

@@ -13,7 +13,7 @@ use tantivy::TantivyDocument;
 
 use super::queue::QueuedDocument;
 use super::spans::{self, SentenceSpan};
-use super::{kind, pack_theme_count, Fields, IndexedReport, ReportHeader};
+use super::{kind, pack_theme_count, theme_polarity, Fields, IndexedReport, ReportHeader};
 use crate::corpus::ReportMeta;
 use crate::error::{Error, Result};
 use crate::pipeline::{section_title, AnalyzedReport};
@@ -75,6 +75,7 @@ pub fn report_documents(
         // Serialised as `super::StoredSentence`, borrowing the tags instead of copying them.
         let mut stored: Vec<(usize, usize, Polarity, &[String])> = Vec::new();
         let mut themes: BTreeSet<&str> = BTreeSet::new();
+        let mut polarities: BTreeSet<String> = BTreeSet::new();
         for i in passage.sentences.clone() {
             let (Some(sentence), Some(tagged)) = (segmented.sentences.get(i), tags.get(i)) else {
                 continue;
@@ -83,6 +84,13 @@ pub fn report_documents(
                 continue;
             }
             themes.extend(tagged.themes.iter().map(String::as_str));
+            polarities.insert(tagged.polarity.to_string());
+            polarities.extend(
+                tagged
+                    .themes
+                    .iter()
+                    .map(|theme| theme_polarity(theme, tagged.polarity)),
+            );
             stored.push((
                 sentence.start + base,
                 sentence.end + base,
@@ -92,6 +100,9 @@ pub fn report_documents(
         }
         for theme in themes {
             doc.add_text(fields.theme, theme);
+        }
+        for polarity in &polarities {
+            doc.add_text(fields.polarity, polarity);
         }
         if !stored.is_empty() {
             doc.add_text(fields.data, json(&stored)?);

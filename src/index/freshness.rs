@@ -83,12 +83,21 @@ impl ThemisIndex {
         if !check_corpus {
             return Ok(Freshness::Fresh(Box::new(index)));
         }
+        Ok(match Self::corpus_staleness(dir, corpus)? {
+            None => Freshness::Fresh(Box::new(index)),
+            Some(stale) => Freshness::Stale(stale),
+        })
+    }
+
+    /// Whether corpus files were added, changed or removed since the index at `dir` was last
+    /// updated (by file list, sizes and modification times; nothing is read or written).
+    pub fn corpus_staleness(dir: &Path, corpus: &Path) -> Result<Option<Staleness>> {
         let Some(recorded) = CorpusState::read(dir) else {
-            return Ok(Freshness::Stale(Staleness::CorpusUnrecorded));
+            return Ok(Some(Staleness::CorpusUnrecorded));
         };
         Ok(match recorded.differences(&CorpusState::observe(corpus)?) {
-            0 => Freshness::Fresh(Box::new(index)),
-            n => Freshness::Stale(Staleness::CorpusChanged(n)),
+            0 => None,
+            n => Some(Staleness::CorpusChanged(n)),
         })
     }
 

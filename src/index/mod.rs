@@ -29,10 +29,13 @@ pub use freshness::{CorpusState, Freshness, Staleness, STATE_FILE};
 pub use merge::{BoundedMergePolicy, MAX_MERGED_BYTES};
 pub use passages::TaggedPassage;
 pub use schema::{
-    build_schema, kind, pack_theme_count, unpack_theme_count, Fields, PASSAGE_COUNT, SUMMARY_ID,
+    build_schema, fast, kind, pack_theme_count, theme_polarity, unpack_theme_count, Fields,
+    PASSAGE_COUNT, SUMMARY_ID,
 };
 pub use verify::{OPEN_BUDGET_BYTES, VERIFIED_FILE};
-pub use writer::{build_index, IndexOptions, IndexProgress, IndexSummary, NoProgress};
+pub use writer::{
+    build_index, content_hash, IndexOptions, IndexProgress, IndexSummary, NoProgress,
+};
 
 use crate::corpus::{ReportMeta, ReportType};
 use crate::error::{Error, Result};
@@ -43,7 +46,7 @@ use crate::error::{Error, Result};
 pub type StoredSentence = (usize, usize, crate::themes::Polarity, Vec<String>);
 
 /// Bumped whenever the schema or what is stored changes incompatibly.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 
 /// Identifies the segmentation, analysis and tagging code; see [`CommitInfo::pipeline`].
 pub const PIPELINE_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
@@ -97,6 +100,18 @@ pub fn exists(dir: &Path) -> bool {
 impl ThemisIndex {
     /// Opens an existing index for reading, checking that themis wrote it in this format.
     pub fn open(dir: &Path) -> Result<ThemisIndex> {
+        Self::open_checked(dir, true)
+    }
+
+    /// Opens an existing index like [`ThemisIndex::open`], checking the same things, but
+    /// writes nothing into its folder (not even the record of the files whose checksums were
+    /// verified): for a long-running reader, such as `themis serve`, that must leave the index
+    /// to the processes that update it.
+    pub fn open_read_only(dir: &Path) -> Result<ThemisIndex> {
+        Self::open_checked(dir, false)
+    }
+
+    fn open_checked(dir: &Path, record_verified: bool) -> Result<ThemisIndex> {
         if !exists(dir) {
             return Err(Error::NoIndex(dir.to_path_buf()));
         }
@@ -133,9 +148,11 @@ impl ThemisIndex {
         if index.schema() != schema {
             return Err(incompatible("has a different schema".into()));
         }
-        verify::verify_on_open(&index, dir).map_err(|detail| Error::CorruptIndex {
-            path: dir.to_path_buf(),
-            detail,
+        verify::verify_on_open(&index, dir, record_verified).map_err(|detail| {
+            Error::CorruptIndex {
+                path: dir.to_path_buf(),
+                detail,
+            }
         })?;
         crate::analysis::register(&index);
         Ok(ThemisIndex {

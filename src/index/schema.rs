@@ -90,11 +90,15 @@ pub struct Fields {
     pub page: Field,
     /// Theme ids of a passage's sentences (multi-valued, stored).
     pub theme: Field,
+    /// The polarities of a passage's tagged sentences (`concern`), and each tagged sentence's
+    /// themes with its polarity (`vetting-recruitment/concern`, [`theme_polarity`]): a filter
+    /// only, so search can narrow to concern sentences of a theme and count them by polarity.
+    pub polarity: Field,
     /// Stored JSON: a passage's tagged sentences as `[start, end, polarity, [themes]]`, or a
     /// report's record (metadata, hash, structured data).
     pub data: Field,
     /// Stored bytes on passages: where each of its sentences starts and ends, tagged or not
-    /// (and its page, for PDFs), encoded by `index::spans` (format 8). What `themis export`
+    /// (and its page, for PDFs), encoded by `index::spans` (format 9). What `themis export`
     /// cuts a passage into sentences with.
     pub sentences: Field,
     /// Report content hash (report documents).
@@ -149,6 +153,11 @@ pub fn unpack_theme_count(value: u64) -> (usize, Polarity, u32) {
     ((value >> 34) as usize, polarity, value as u32)
 }
 
+/// The value of [`Fields::polarity`] saying a passage has a sentence of `theme` with `polarity`.
+pub fn theme_polarity(theme: &str, polarity: Polarity) -> String {
+    format!("{theme}/{polarity}")
+}
+
 /// Builds the schema and its field handles.
 pub fn build_schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
@@ -183,6 +192,7 @@ pub fn build_schema() -> (Schema, Fields) {
         end: builder.add_u64_field("end", STORED),
         page: builder.add_u64_field("page", STORED),
         theme: builder.add_text_field("theme", keyword),
+        polarity: builder.add_text_field("polarity", filter_key.clone()),
         data: builder.add_text_field("data", STORED),
         sentences: builder.add_bytes_field("sentence_spans", STORED),
         hash: builder.add_text_field(fast::HASH, fast_only.clone()),

@@ -24,8 +24,8 @@ pub const OPEN_BUDGET_BYTES: u64 = 16 << 20;
 pub const VERIFIED_FILE: &str = "themis-verified.json";
 
 /// Verifies the checksums of unverified segment files within the budget; `Err` names the first
-/// damaged file.
-pub fn verify_on_open(index: &Index, dir: &Path) -> Result<(), String> {
+/// damaged file. With `record`, the files verified are remembered in [`VERIFIED_FILE`].
+pub fn verify_on_open(index: &Index, dir: &Path, record: bool) -> Result<(), String> {
     let metas = index
         .searchable_segment_metas()
         .map_err(|e| format!("cannot list segments: {e}"))?;
@@ -63,7 +63,7 @@ pub fn verify_on_open(index: &Index, dir: &Path) -> Result<(), String> {
             Err(e) => return Err(format!("cannot read {name}: {e}")),
         }
     }
-    if verified != recorded {
+    if record && verified != recorded {
         // Best effort: a read-only index folder is verified again next time, nothing worse.
         let _ = write_verified(dir, &verified);
     }

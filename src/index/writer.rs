@@ -424,7 +424,7 @@ fn remove_index_files(dir: &Path) -> Result<()> {
 
 /// The identity of a report's content: its bytes plus its manifest entry, so that editing the
 /// manifest re-indexes the report's metadata.
-fn content_hash(source: &SourceText, manifest: &Manifest, file: &CorpusFile) -> String {
+pub fn content_hash(source: &SourceText, manifest: &Manifest, file: &CorpusFile) -> String {
     let entry = manifest
         .entry(&file.rel)
         .and_then(|e| serde_json::to_string(e).ok())

@@ -77,8 +77,9 @@ table.data tfoot th, table.data tfoot td { font-weight: bold; border-top: 2px so
 }
 "#;
 
-/// Escapes text for HTML element content and attribute values alike.
-fn esc(s: &str) -> String {
+/// Escapes text for HTML element content and attribute values alike (quotes included), and
+/// blanks control characters: every piece of report text on a page goes through here.
+pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -118,7 +119,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// Fill for intensity `t` in 0..=1, piecewise linear in RGB through [`SCALE`].
-fn fill(t: f64) -> String {
+pub fn fill(t: f64) -> String {
     let t = if t.is_finite() {
         t.clamp(0.0, 1.0)
     } else {
@@ -139,7 +140,7 @@ fn fill(t: f64) -> String {
 }
 
 /// Past about half intensity the blue is dark enough that black text loses contrast.
-fn on_dark(t: f64) -> bool {
+pub fn on_dark(t: f64) -> bool {
     t > 0.5
 }
 

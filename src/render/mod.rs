@@ -11,12 +11,12 @@
 //! | `table.rs` | [`Table`], [`Column`], [`Cell`], [`Align`], [`Overflow`] |
 //! | `text.rs`, `markdown.rs`, `csv.rs` | one writer per table format |
 //! | `frequency/` | the frequency report in every format; its text table's fitting |
-//! | `html.rs` | the frequency report's HTML page |
+//! | `html.rs` | the frequency report's HTML page; [`html::esc`], which every page uses |
 //! | `json.rs` | JSON of models |
 
 pub mod csv;
 pub mod frequency;
-mod html;
+pub mod html;
 pub mod json;
 pub mod markdown;
 mod table;

@@ -14,11 +14,15 @@ use tantivy::{DocAddress, Score, Searcher, TantivyDocument, Term};
 
 use crate::corpus::{self, CorpusFile, ReportType};
 use crate::error::{Error, Result};
-use crate::index::{kind, Fields, ReportHeader, ThemisIndex, SUMMARY_ID};
+use crate::index::{kind, theme_polarity, Fields, ReportHeader, ThemisIndex, SUMMARY_ID};
 use crate::pipeline;
 use crate::segment::{self, UnitKind};
+use crate::themes::Polarity;
+
+pub use facets::{facets, FacetCount, Facets};
 
 mod collect;
+mod facets;
 mod query;
 mod report_title;
 
@@ -37,6 +41,9 @@ pub struct Filters {
     pub report: Option<String>,
     /// Every one of these themes must be present in the passage.
     pub themes: Vec<String>,
+    /// The passage has a tagged sentence of this polarity (with `themes`: a sentence of each
+    /// of those themes has it).
+    pub polarity: Option<Polarity>,
 }
 
 /// A search to run.
@@ -46,6 +53,8 @@ pub struct SearchRequest {
     pub query: String,
     /// Filters.
     pub filters: Filters,
+    /// Matching reports to skip, best first, before those returned (paging through them).
+    pub offset: usize,
     /// Most reports to return (`usize::MAX`: every matching report).
     pub limit: usize,
     /// Most excerpts per report (`usize::MAX`: every matching passage).
@@ -62,6 +71,7 @@ impl SearchRequest {
         SearchRequest {
             query: query.into(),
             filters: Filters::default(),
+            offset: 0,
             limit: 10,
             per_report: 3,
             context: 0,
@@ -171,7 +181,8 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
         &query,
         &collect::ReportCollector::new(fields.kind, request.per_report),
     )?;
-    collect::rank_reports(&mut buckets, request.limit, |bucket| {
+    let shown = request.offset.saturating_add(request.limit);
+    collect::rank_reports(&mut buckets, shown, |bucket| {
         report_id(&searcher, bucket.report).unwrap_or_default()
     });
     let total_hits = buckets.iter().map(|b| b.hits).sum();
@@ -183,7 +194,7 @@ pub fn search_in(index: &ThemisIndex, request: &SearchRequest) -> Result<SearchR
     let mut sources = SourceCache::new(index);
     let mut reports: Vec<ReportHits> = Vec::new();
     // Stored documents are the expensive part of a query: read them only for what is shown.
-    for bucket in buckets {
+    for bucket in buckets.into_iter().skip(request.offset) {
         if reports.len() >= request.limit {
             break;
         }
@@ -288,6 +299,13 @@ fn filtered(query: Box<dyn Query>, fields: &Fields, filters: &Filters) -> Boolea
     }
     for theme in &filters.themes {
         clauses.push((Occur::Must, term(fields.theme, theme)));
+        if let Some(polarity) = filters.polarity {
+            let value = theme_polarity(theme, polarity);
+            clauses.push((Occur::Must, term(fields.polarity, &value)));
+        }
+    }
+    if let (Some(polarity), true) = (filters.polarity, filters.themes.is_empty()) {
+        clauses.push((Occur::Must, term(fields.polarity, polarity.as_str())));
     }
     let year_term = |y: i32| Term::from_field_u64(fields.year, u64::try_from(y).unwrap_or(0));
     let year_range = match (filters.year, filters.since) {
@@ -307,10 +325,15 @@ fn filtered(query: Box<dyn Query>, fields: &Fields, filters: &Filters) -> Boolea
 
 /// A report document's id, from its fast field.
 fn report_id(searcher: &Searcher, report: DocAddress) -> Option<String> {
+    fast_text(searcher, report, SUMMARY_ID)
+}
+
+/// A report document's value of a text fast field.
+fn fast_text(searcher: &Searcher, report: DocAddress, name: &str) -> Option<String> {
     let column = searcher
         .segment_reader(report.segment_ord)
         .fast_fields()
-        .str(SUMMARY_ID)
+        .str(name)
         .ok()??;
     let ord = column.term_ords(report.doc_id).next()?;
     let mut id = String::new();

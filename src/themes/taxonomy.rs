@@ -456,6 +456,17 @@ impl Taxonomy {
         self.position(id).map(|i| &self.themes[i])
     }
 
+    /// The theme a user named (`--theme`, a web filter), or an error listing the ids.
+    pub fn check_theme(&self, id: &str) -> crate::Result<&Theme> {
+        self.theme(id).ok_or_else(|| {
+            let ids: Vec<&str> = self.themes.iter().map(|t| t.id.as_str()).collect();
+            crate::Error::InvalidArgument(format!(
+                "unknown theme `{id}`; themes are: {}",
+                ids.join(", ")
+            ))
+        })
+    }
+
     /// The position of the theme with this id in [`Taxonomy::themes`] (its number in the
     /// index's theme counts).
     pub fn position(&self, id: &str) -> Option<usize> {

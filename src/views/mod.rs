@@ -10,8 +10,10 @@
 //! | `frequency.rs` | [`frequency::FrequencyReport`]: the themes × groups matrix of `report` |
 //! | `scores.rs` | [`scores::ScoresView`]: key-question scores side by side, the corpus average, ratings |
 //! | `facts.rs` | [`facts::FactsView`]: key contextual facts side by side |
+//! | `report.rs` | [`report::ReportView`]: one report's text with its tagged sentences, and its structured parts |
 //! | `recommendations.rs` | [`recommendations::RecommendationsView`] and the recurring groups |
 //! | `search.rs` | search results as a table, one row per excerpt |
+//! | `themes.rs` | [`themes::ThemesView`]: the taxonomy with counts per theme |
 //! | `trends.rs` | [`trends::TrendsReport`]: themes year by year, with persistent/rising/falling flags |
 //!
 //! Shared here: [`ReportRef`], the report an entry comes from, and [`Grid`], numbers side by
@@ -22,8 +24,10 @@ pub mod facts;
 pub mod findings;
 pub mod frequency;
 pub mod recommendations;
+pub mod report;
 pub mod scores;
 pub mod search;
+pub mod themes;
 pub mod trends;
 
 use serde::Serialize;
