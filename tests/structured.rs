@@ -317,7 +317,7 @@ fn test_enum_options_accept_their_spellings_only() {
         &["report", "--polarity", "angry"],
         &["report", "--format", "xml"],
         &["scores", "--format", "json"],
-        &["findings", "--format", "csv"],
+        &["findings", "--format", "xml"],
         &["recommendations", "--addressee", "HMPPS"],
     ] {
         let run = ws.run(args).expect_code(2);
