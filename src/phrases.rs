@@ -20,9 +20,9 @@ use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::Serialize;
 
 use crate::analysis::{self, AnalyzedToken};
-use crate::corpus::{ReportMeta, ReportType};
 use crate::pipeline::AnalyzedReport;
 use crate::themes::Polarity;
+use crate::views::ReportFilter;
 
 /// Longest phrase, in words.
 pub const MAX_WORDS: usize = 4;
@@ -45,12 +45,8 @@ static FUNCTION_STEMS: Lazy<FxHashSet<String>> = Lazy::new(|| {
 /// What to look for.
 #[derive(Debug, Clone)]
 pub struct DiscoverRequest {
-    /// Only reports from this region.
-    pub region: Option<String>,
-    /// Only reports of this type.
-    pub report_type: Option<ReportType>,
-    /// Only reports from this year or later.
-    pub since: Option<i32>,
+    /// Which reports are read.
+    pub reports: ReportFilter,
     /// A candidate occurs in at least this many reports.
     pub min_reports: usize,
     /// ... and this many regions (reports of unknown region do not count).
@@ -66,28 +62,13 @@ pub struct DiscoverRequest {
 impl Default for DiscoverRequest {
     fn default() -> Self {
         DiscoverRequest {
-            region: None,
-            report_type: None,
-            since: None,
+            reports: ReportFilter::default(),
             min_reports: 2,
             min_regions: 1,
             max_covered: 0.5,
             limit: 15,
             examples: 2,
         }
-    }
-}
-
-impl DiscoverRequest {
-    /// Whether a report passes the filters.
-    pub fn admits(&self, meta: &ReportMeta) -> bool {
-        self.region
-            .as_ref()
-            .is_none_or(|r| meta.region.as_ref() == Some(r))
-            && self.report_type.is_none_or(|t| meta.report_type == t)
-            && self
-                .since
-                .is_none_or(|since| meta.year.is_some_and(|y| y >= since))
     }
 }
 

@@ -17,16 +17,13 @@ use crate::export::{self, Unit};
 use crate::index::ThemisIndex;
 use crate::themes::rules::Rule;
 use crate::themes::Tagger;
+use crate::views::ReportFilter;
 
 /// Which sentences to try.
 #[derive(Debug, Clone, Default)]
 pub struct PreviewRequest {
-    /// Only reports from this region.
-    pub region: Option<String>,
-    /// Only reports of this type.
-    pub report_type: Option<ReportType>,
-    /// Only reports from this year or later.
-    pub since: Option<i32>,
+    /// Which reports are read.
+    pub reports: ReportFilter,
     /// Sentences quoted.
     pub sample: usize,
 }
@@ -92,17 +89,9 @@ pub fn preview(
     // Candidates for the sample: the first few matches of each report.
     let mut candidates: Vec<(usize, Match)> = Vec::new();
     let mut per_report: BTreeMap<String, usize> = BTreeMap::new();
-    let admits = |region: Option<&str>, report_type: &str, year: Option<i32>| {
-        request.region.as_deref().is_none_or(|r| region == Some(r))
-            && request
-                .report_type
-                .is_none_or(|t| t.as_str() == report_type)
-            && request
-                .since
-                .is_none_or(|since| year.is_some_and(|y| y >= since))
-    };
     export::for_each_document(index, Unit::Sentence, &mut |_| {}, &mut |doc| {
-        if !admits(doc.region, doc.report_type, doc.year) {
+        let report_type = ReportType::parse(doc.report_type).unwrap_or_default();
+        if !request.reports.admits(doc.region, report_type, doc.year) {
             return Ok(());
         }
         out.sentences += 1;

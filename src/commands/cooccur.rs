@@ -7,7 +7,7 @@ use std::io::Write;
 use themis::render::{self, TableFormat};
 use themis::stats::CountTable;
 use themis::views::cooccur::{cooccur, CooccurReport, CooccurRequest, Within};
-use themis::views::format_number;
+use themis::views::{format_number, ReportFilter};
 
 use crate::cli::{CooccurArgs, GlobalArgs};
 use crate::output::{self, Style};
@@ -20,9 +20,11 @@ pub fn run(global: &GlobalArgs, args: &CooccurArgs) -> anyhow::Result<Exit> {
     }
     let request = CooccurRequest {
         within: args.within.into(),
-        region: super::resolve_region(args.region.as_deref())?,
-        report_type: super::resolve_report_type(args.report_type.as_deref())?,
-        since: args.since,
+        reports: ReportFilter {
+            region: super::resolve_region(args.region.as_deref())?,
+            report_type: super::resolve_report_type(args.report_type.as_deref())?,
+            since: args.since,
+        },
         theme: args.theme.clone(),
         polarity: args.polarity.into(),
         min_count: args.min_count,

@@ -9,6 +9,7 @@ use themis::corpus::{self, Manifest};
 use themis::phrases::{DiscoverReport, DiscoverRequest, PhraseCounter};
 use themis::pipeline::{analyze_report, read_report, AnalyzeOptions};
 use themis::render::{self, Column, Overflow, Table, TableFormat};
+use themis::views::ReportFilter;
 
 use crate::cli::{DiscoverArgs, GlobalArgs};
 use crate::output::{self, Style};
@@ -27,9 +28,11 @@ pub fn run(global: &GlobalArgs, args: &DiscoverArgs) -> anyhow::Result<Exit> {
         min_regions: args
             .min_regions
             .unwrap_or(if region.is_some() { 1 } else { 2 }),
-        region,
-        report_type: super::resolve_report_type(args.report_type.as_deref())?,
-        since: args.since,
+        reports: ReportFilter {
+            region,
+            report_type: super::resolve_report_type(args.report_type.as_deref())?,
+            since: args.since,
+        },
         min_reports: args.min_reports,
         max_covered: args.max_covered,
         limit: args.limit,
@@ -55,7 +58,10 @@ pub fn run(global: &GlobalArgs, args: &DiscoverArgs) -> anyhow::Result<Exit> {
         if let Some(problem) = warning {
             bar.suspend(|| output::report_problem(&problem));
         }
-        if !request.admits(&meta) {
+        if !request
+            .reports
+            .admits(meta.region.as_deref(), meta.report_type, meta.year)
+        {
             continue;
         }
         let report = analyze_report(source, meta, &tagger, AnalyzeOptions::TAG, &mut tokens);

@@ -13,14 +13,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::corpus::ReportType;
 use crate::error::Result;
 use crate::findings::{recency_ranks, Evidence};
 use crate::index::{ReportSummary, TaggedPassage, ThemisIndex};
 use crate::render::{Column, Overflow, Table, TableFormat};
 use crate::stats::{CountTable, PolarityFilter};
 use crate::themes::Taxonomy;
-use crate::views::format_number;
+use crate::views::{format_number, ReportFilter};
 
 /// What a pair must come together in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -51,12 +50,8 @@ impl Within {
 pub struct CooccurRequest {
     /// The unit a pair must come together in.
     pub within: Within,
-    /// Only reports from this region.
-    pub region: Option<String>,
-    /// Only reports of this type.
-    pub report_type: Option<ReportType>,
-    /// Only reports from this year or later.
-    pub since: Option<i32>,
+    /// Which reports are read.
+    pub reports: ReportFilter,
     /// Only pairs with this theme (its partners).
     pub theme: Option<String>,
     /// Which sentences count.
@@ -136,7 +131,11 @@ pub fn cooccur(
     request: &CooccurRequest,
 ) -> Result<CooccurReport> {
     let themes = taxonomy.themes.len();
-    let admitted: Vec<bool> = table.reports.iter().map(|r| admits(request, r)).collect();
+    let admitted: Vec<bool> = table
+        .reports
+        .iter()
+        .map(|r| request.reports.admits_summary(r))
+        .collect();
     let report_of: BTreeMap<&str, usize> = table
         .reports
         .iter()
@@ -366,18 +365,6 @@ fn example(
             polarity: sentence.2,
         },
     ))
-}
-
-/// Whether a report passes the request's filters.
-fn admits(request: &CooccurRequest, r: &ReportSummary) -> bool {
-    request
-        .region
-        .as_ref()
-        .is_none_or(|region| r.region.as_ref() == Some(region))
-        && request.report_type.is_none_or(|t| r.report_type == t)
-        && request
-            .since
-            .is_none_or(|since| r.year.is_some_and(|y| y >= since))
 }
 
 impl CooccurReport {

@@ -46,6 +46,39 @@ pub const GRID_LABEL_WIDTH: usize = 48;
 /// Narrowest a grid's number column is drawn in a text table.
 pub const GRID_NUMBER_WIDTH: usize = 7;
 
+/// Which reports an analyst's view reads: its `--region`, `--type` and `--since` filters, one
+/// rule for every view that takes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportFilter {
+    /// Only reports from this region.
+    pub region: Option<String>,
+    /// Only reports of this type.
+    pub report_type: Option<crate::corpus::ReportType>,
+    /// Only reports from this year or later (reports without a year are left out).
+    pub since: Option<i32>,
+}
+
+impl ReportFilter {
+    /// Whether a report of this region, type and year passes.
+    pub fn admits(
+        &self,
+        region: Option<&str>,
+        report_type: crate::corpus::ReportType,
+        year: Option<i32>,
+    ) -> bool {
+        self.region.as_deref().is_none_or(|r| region == Some(r))
+            && self.report_type.is_none_or(|t| report_type == t)
+            && self
+                .since
+                .is_none_or(|since| year.is_some_and(|y| y >= since))
+    }
+
+    /// [`ReportFilter::admits`] for an indexed report.
+    pub fn admits_summary(&self, report: &crate::index::ReportSummary) -> bool {
+        self.admits(report.region.as_deref(), report.report_type, report.year)
+    }
+}
+
 /// The report a view's entry comes from, as the views' JSON names it (flattened into the
 /// entry: `report`, `title`, `region`, `year`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
