@@ -523,8 +523,9 @@ pub struct ReportArgs {
     pub out: Option<PathBuf>,
 }
 
+/// `--region`, `--type` and `--since`: which reports an analyst's view reads.
 #[derive(Debug, Args)]
-pub struct TrendsArgs {
+pub struct ReportFilterArgs {
     /// Only reports from this region.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
@@ -534,6 +535,12 @@ pub struct TrendsArgs {
     /// Only reports from this year or later.
     #[arg(long, value_name = "YEAR")]
     pub since: Option<i32>,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendsArgs {
+    #[command(flatten)]
+    pub reports: ReportFilterArgs,
     /// Only this theme (repeatable).
     #[arg(long = "theme", value_name = "ID")]
     pub theme: Vec<String>,
@@ -568,15 +575,8 @@ pub struct CooccurArgs {
     /// Only pairs with this theme: its partners.
     #[arg(long, value_name = "ID")]
     pub theme: Option<String>,
-    /// Only reports from this region.
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// Only reports of this type (e.g. dynamic-inspection, regional-letter, press-release).
-    #[arg(long = "type", value_name = "TYPE")]
-    pub report_type: Option<String>,
-    /// Only reports from this year or later.
-    #[arg(long, value_name = "YEAR")]
-    pub since: Option<i32>,
+    #[command(flatten)]
+    pub reports: ReportFilterArgs,
     /// Which sentences count: all (the default), concern, strength or neutral.
     #[arg(long, value_name = "P", default_value = "all", value_parser = polarity)]
     pub polarity: PolarityArg,
@@ -617,15 +617,8 @@ pub enum RuleCommand {
 pub struct RuleTestArgs {
     /// The rule, e.g. "vetting NEAR/5 (delay|backlog)".
     pub rule: String,
-    /// Only reports from this region.
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// Only reports of this type (e.g. dynamic-inspection, regional-letter, press-release).
-    #[arg(long = "type", value_name = "TYPE")]
-    pub report_type: Option<String>,
-    /// Only reports from this year or later.
-    #[arg(long, value_name = "YEAR")]
-    pub since: Option<i32>,
+    #[command(flatten)]
+    pub reports: ReportFilterArgs,
     /// Sentences quoted.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub sample: usize,
@@ -636,15 +629,8 @@ pub struct RuleTestArgs {
 
 #[derive(Debug, Args)]
 pub struct DiscoverArgs {
-    /// Only reports from this region.
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// Only reports of this type (e.g. dynamic-inspection, regional-letter, press-release).
-    #[arg(long = "type", value_name = "TYPE")]
-    pub report_type: Option<String>,
-    /// Only reports from this year or later.
-    #[arg(long, value_name = "YEAR")]
-    pub since: Option<i32>,
+    #[command(flatten)]
+    pub reports: ReportFilterArgs,
     /// A candidate occurs in at least N reports.
     #[arg(long, value_name = "N", default_value_t = 2, value_parser = at_least_one)]
     pub min_reports: usize,

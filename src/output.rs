@@ -147,7 +147,7 @@ impl Drop for Progress {
 }
 
 /// Writes to a locked, buffered stdout; a closed pipe is not an error.
-pub fn stdout() -> std::io::BufWriter<std::io::StdoutLock<'static>> {
+pub fn stdout() -> Stdout {
     std::io::BufWriter::new(std::io::stdout().lock())
 }
 
@@ -157,6 +157,47 @@ pub fn finish(mut out: impl Write) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
+}
+
+/// The stdout writer results go to.
+pub type Stdout = std::io::BufWriter<std::io::StdoutLock<'static>>;
+
+/// Prints a view that is a table in Markdown and CSV (`trends`, `cooccur`, `discover`): as
+/// pretty JSON with `--json`, else in `format`: the command's own `text` rendering (in colour
+/// when `color` allows), its `table` in Markdown after `heading` (each line followed by a blank
+/// line), or its `table` in CSV alone.
+pub fn print_table_view<V: serde::Serialize>(
+    view: &V,
+    json: bool,
+    format: themis::render::TableFormat,
+    color: ColorWhen,
+    heading: impl FnOnce() -> Vec<String>,
+    table: impl Fn(themis::render::TableFormat) -> themis::render::Table,
+    text: impl FnOnce(&mut Stdout, Style) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    use themis::render::{write_table, TableFormat};
+    let mut out = stdout();
+    if json {
+        serde_json::to_writer_pretty(&mut out, view)?;
+        writeln!(out)?;
+    } else {
+        match format {
+            TableFormat::Text => text(
+                &mut out,
+                Style {
+                    color: use_color(color),
+                },
+            )?,
+            TableFormat::Markdown => {
+                for line in heading() {
+                    writeln!(out, "{line}\n")?;
+                }
+                write_table(&table(format), format, false, &mut out)?;
+            }
+            TableFormat::Csv => write_table(&table(format), format, false, &mut out)?,
+        }
+    }
+    finish(out)
 }
 
 #[cfg(test)]

@@ -4,10 +4,9 @@
 
 use std::io::Write;
 
-use themis::render::{self, TableFormat};
 use themis::stats::CountTable;
 use themis::views::cooccur::{cooccur, CooccurReport, CooccurRequest, Within};
-use themis::views::{format_number, ReportFilter};
+use themis::views::format_number;
 
 use crate::cli::{CooccurArgs, GlobalArgs};
 use crate::output::{self, Style};
@@ -20,11 +19,7 @@ pub fn run(global: &GlobalArgs, args: &CooccurArgs) -> anyhow::Result<Exit> {
     }
     let request = CooccurRequest {
         within: args.within.into(),
-        reports: ReportFilter {
-            region: super::resolve_region(args.region.as_deref())?,
-            report_type: super::resolve_report_type(args.report_type.as_deref())?,
-            since: args.since,
-        },
+        reports: super::report_filter(&args.reports)?,
         theme: args.theme.clone(),
         polarity: args.polarity.into(),
         min_count: args.min_count,
@@ -34,29 +29,15 @@ pub fn run(global: &GlobalArgs, args: &CooccurArgs) -> anyhow::Result<Exit> {
     let index = super::open_index(global, &tagger)?;
     let table = CountTable::load(&index, &tagger)?;
     let report = cooccur(&index, &table, tagger.taxonomy(), &request)?;
-    let mut out = output::stdout();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        writeln!(out)?;
-    } else {
-        let format: TableFormat = args.format.into();
-        match format {
-            TableFormat::Text => {
-                let style = Style {
-                    color: output::use_color(global.color),
-                };
-                render_text(&mut out, &report, style)?
-            }
-            TableFormat::Markdown => {
-                writeln!(out, "{}\n", report.heading())?;
-                render::write_table(&report.table(format), format, false, &mut out)?;
-            }
-            TableFormat::Csv => {
-                render::write_table(&report.table(format), format, false, &mut out)?
-            }
-        }
-    }
-    output::finish(out)?;
+    output::print_table_view(
+        &report,
+        args.json,
+        args.format.into(),
+        global.color,
+        || vec![report.heading()],
+        |format| report.table(format),
+        |out, style| render_text(out, &report, style),
+    )?;
     Ok(if report.is_empty() {
         Exit::NoMatch
     } else {

@@ -8,8 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use themis::corpus::{self, Manifest};
 use themis::phrases::{DiscoverReport, DiscoverRequest, PhraseCounter};
 use themis::pipeline::{analyze_report, read_report, AnalyzeOptions};
-use themis::render::{self, Column, Overflow, Table, TableFormat};
-use themis::views::ReportFilter;
+use themis::render::{Column, Overflow, Table, TableFormat};
 
 use crate::cli::{DiscoverArgs, GlobalArgs};
 use crate::output::{self, Style};
@@ -23,16 +22,12 @@ pub fn run(global: &GlobalArgs, args: &DiscoverArgs) -> anyhow::Result<Exit> {
         );
     }
     let tagger = super::load_index_tagger(global)?;
-    let region = super::resolve_region(args.region.as_deref())?;
+    let reports = super::report_filter(&args.reports)?;
     let request = DiscoverRequest {
         min_regions: args
             .min_regions
-            .unwrap_or(if region.is_some() { 1 } else { 2 }),
-        reports: ReportFilter {
-            region,
-            report_type: super::resolve_report_type(args.report_type.as_deref())?,
-            since: args.since,
-        },
+            .unwrap_or(if reports.region.is_some() { 1 } else { 2 }),
+        reports,
         min_reports: args.min_reports,
         max_covered: args.max_covered,
         limit: args.limit,
@@ -69,29 +64,15 @@ pub fn run(global: &GlobalArgs, args: &DiscoverArgs) -> anyhow::Result<Exit> {
     }
     bar.finish_and_clear();
     let report = counter.finish(&request);
-    let mut out = output::stdout();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        writeln!(out)?;
-    } else {
-        let format: TableFormat = args.format.into();
-        match format {
-            TableFormat::Text => {
-                let style = Style {
-                    color: output::use_color(global.color),
-                };
-                render_text(&mut out, &report, style)?
-            }
-            TableFormat::Markdown => {
-                writeln!(out, "{}\n", heading(&report))?;
-                render::write_table(&table(&report, format), format, false, &mut out)?;
-            }
-            TableFormat::Csv => {
-                render::write_table(&table(&report, format), format, false, &mut out)?
-            }
-        }
-    }
-    output::finish(out)?;
+    output::print_table_view(
+        &report,
+        args.json,
+        args.format.into(),
+        global.color,
+        || vec![heading(&report)],
+        |format| table(&report, format),
+        |out, style| render_text(out, &report, style),
+    )?;
     Ok(if failed {
         Exit::Error
     } else if report.candidates.is_empty() {

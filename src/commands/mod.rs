@@ -24,6 +24,7 @@ mod trends;
 use std::path::Path;
 
 use themis::themes::{Tagger, Taxonomy};
+use themis::views::ReportFilter;
 
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::output;
@@ -132,6 +133,16 @@ pub fn resolve_report_type(
     name: Option<&str>,
 ) -> anyhow::Result<Option<themis::corpus::ReportType>> {
     Ok(name.map(themis::corpus::ReportType::resolve).transpose()?)
+}
+
+/// The reports `--region`, `--type` and `--since` ask for, checked (an unknown region or type
+/// is an error listing the valid ones).
+pub fn report_filter(args: &crate::cli::ReportFilterArgs) -> anyhow::Result<ReportFilter> {
+    Ok(ReportFilter {
+        region: resolve_region(args.region.as_deref())?,
+        report_type: resolve_report_type(args.report_type.as_deref())?,
+        since: args.since,
+    })
 }
 
 /// The canonical region for a `--region` value, or an error listing the regions.

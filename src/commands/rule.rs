@@ -4,7 +4,6 @@ use std::io::Write;
 
 use themis::rule_preview::{preview, PreviewRequest, RulePreview};
 use themis::themes::rules::Rule;
-use themis::views::ReportFilter;
 
 use crate::cli::{GlobalArgs, RuleArgs, RuleCommand};
 use crate::output::{self, Style};
@@ -16,11 +15,7 @@ pub fn run(global: &GlobalArgs, args: &RuleArgs) -> anyhow::Result<Exit> {
         .map_err(|e| anyhow::anyhow!("the rule \"{}\" cannot be read: {e}", args.rule))?;
     let tagger = super::load_index_tagger(global)?;
     let request = PreviewRequest {
-        reports: ReportFilter {
-            region: super::resolve_region(args.region.as_deref())?,
-            report_type: super::resolve_report_type(args.report_type.as_deref())?,
-            since: args.since,
-        },
+        reports: super::report_filter(&args.reports)?,
         sample: args.sample,
     };
     let index = super::open_index(global, &tagger)?;

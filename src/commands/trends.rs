@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use themis::render::{self, TableFormat};
+use themis::render;
 use themis::stats::CountTable;
 use themis::views::format_number;
 use themis::views::trends::{Series, TrendRules, TrendsReport, TrendsRequest};
@@ -14,15 +14,12 @@ use crate::Exit;
 
 pub fn run(global: &GlobalArgs, args: &TrendsArgs) -> anyhow::Result<Exit> {
     let tagger = super::load_index_tagger(global)?;
-    let region = super::resolve_region(args.region.as_deref())?;
-    let report_type = super::resolve_report_type(args.report_type.as_deref())?;
+    let reports = super::report_filter(&args.reports)?;
     for theme in &args.theme {
         super::check_theme(tagger.taxonomy(), theme)?;
     }
     let request = TrendsRequest {
-        region,
-        report_type,
-        since: args.since,
+        reports,
         themes: args.theme.clone(),
         polarity: args.polarity.into(),
         by_region: args.by_region,
@@ -36,29 +33,21 @@ pub fn run(global: &GlobalArgs, args: &TrendsArgs) -> anyhow::Result<Exit> {
     let index = super::open_index(global, &tagger)?;
     let table = CountTable::load(&index, &tagger)?;
     let report = TrendsReport::build(&table, tagger.taxonomy(), &request);
-    let mut out = output::stdout();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        writeln!(out)?;
-    } else {
-        let format: TableFormat = args.format.into();
-        let style = Style {
-            color: format == TableFormat::Text && output::use_color(global.color),
-        };
-        match format {
-            TableFormat::Text => render_text(&mut out, &report, style)?,
-            TableFormat::Markdown => {
-                for series in &report.series {
-                    writeln!(out, "{}\n", years_line(series, true))?;
-                }
-                render::write_table(&report.table(format), format, false, &mut out)?;
-            }
-            TableFormat::Csv => {
-                render::write_table(&report.table(format), format, false, &mut out)?
-            }
-        }
-    }
-    output::finish(out)?;
+    output::print_table_view(
+        &report,
+        args.json,
+        args.format.into(),
+        global.color,
+        || {
+            report
+                .series
+                .iter()
+                .map(|series| years_line(series, true))
+                .collect()
+        },
+        |format| report.table(format),
+        |out, style| render_text(out, &report, style),
+    )?;
     Ok(if report.is_empty() {
         Exit::NoMatch
     } else {

@@ -17,6 +17,7 @@ use crate::views::frequency::{GroupBy, Metric};
 use crate::views::report::ReportView;
 use crate::views::themes::{ThemeSentences, ThemesView};
 use crate::views::trends::{TrendRules, TrendsReport, TrendsRequest};
+use crate::views::ReportFilter;
 
 fn json(value: &impl Serialize) -> Result<String, Failure> {
     let mut out = serde_json::to_string_pretty(value)
@@ -172,9 +173,11 @@ pub fn trends(state: &AppState, params: &Params) -> Result<String, Failure> {
     let tagger = state.tagger();
     let defaults = TrendRules::default();
     let request = TrendsRequest {
-        region: params.region("region")?,
-        report_type: params.report_type("type")?,
-        since: params.number("since", 0)?,
+        reports: ReportFilter {
+            region: params.region("region")?,
+            report_type: params.report_type("type")?,
+            since: params.number("since", 0)?,
+        },
         themes: params.themes("theme", tagger.taxonomy())?,
         polarity: params.polarity_filter("polarity", PolarityFilter::Only(Polarity::Concern))?,
         by_region: params.flag("by_region")?,

@@ -24,12 +24,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::corpus::ReportType;
 use crate::index::ReportSummary;
 use crate::render::{Column, Overflow, Table, TableFormat};
 use crate::stats::{CountTable, PolarityFilter};
 use crate::themes::{Polarity, Taxonomy};
-use crate::views::format_number;
+use crate::views::{format_number, ReportFilter};
 
 /// The thresholds of the flags; see the module documentation.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -59,12 +58,8 @@ impl Default for TrendRules {
 /// What to compute.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrendsRequest {
-    /// Only reports from this region (canonical name).
-    pub region: Option<String>,
-    /// Only reports of this type.
-    pub report_type: Option<ReportType>,
-    /// Only reports from this year or later (reports without a year are then left out).
-    pub since: Option<i32>,
+    /// Which reports count (reports without a year are left out by `since`).
+    pub reports: ReportFilter,
     /// Only these themes (ids); empty: every theme raised at least once.
     pub themes: Vec<String>,
     /// Which sentences count.
@@ -78,9 +73,7 @@ pub struct TrendsRequest {
 impl Default for TrendsRequest {
     fn default() -> Self {
         TrendsRequest {
-            region: None,
-            report_type: None,
-            since: None,
+            reports: ReportFilter::default(),
             themes: Vec::new(),
             polarity: PolarityFilter::Only(Polarity::Concern),
             by_region: false,
@@ -233,18 +226,6 @@ pub fn direction(
     (direction, Some(s))
 }
 
-/// Whether a report passes the request's filters.
-fn admits(request: &TrendsRequest, r: &ReportSummary) -> bool {
-    request
-        .region
-        .as_ref()
-        .is_none_or(|region| r.region.as_ref() == Some(region))
-        && request.report_type.is_none_or(|t| r.report_type == t)
-        && request
-            .since
-            .is_none_or(|since| r.year.is_some_and(|y| y >= since))
-}
-
 impl TrendsReport {
     /// Computes the trends of `table` (tagged with `taxonomy`) for `request`. Theme ids in
     /// `request.themes` are expected to be the taxonomy's (unknown ones are left out).
@@ -259,7 +240,7 @@ impl TrendsReport {
         };
         let mut members: BTreeMap<(bool, Option<String>), Vec<usize>> = BTreeMap::new();
         for (i, r) in table.reports.iter().enumerate() {
-            if admits(request, r) {
+            if request.reports.admits_summary(r) {
                 let k = key(r);
                 members
                     .entry((k.as_deref() == Some("unknown"), k))
@@ -564,6 +545,7 @@ impl Series {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::ReportType;
     use crate::stats::Cell;
 
     fn report(id: &str, region: &str, year: Option<i32>, sentences: u64) -> ReportSummary {
@@ -791,7 +773,10 @@ mod tests {
             &taxonomy,
             &TrendsRequest {
                 by_region: true,
-                since: Some(2021),
+                reports: ReportFilter {
+                    since: Some(2021),
+                    ..ReportFilter::default()
+                },
                 ..TrendsRequest::default()
             },
         );
@@ -810,7 +795,10 @@ mod tests {
             &table,
             &taxonomy,
             &TrendsRequest {
-                region: Some("London".into()),
+                reports: ReportFilter {
+                    region: Some("London".into()),
+                    ..ReportFilter::default()
+                },
                 ..TrendsRequest::default()
             },
         );
