@@ -42,6 +42,10 @@ static FUNCTION_STEMS: Lazy<FxHashSet<String>> = Lazy::new(|| {
         .collect()
 });
 
+/// The function words as written (for telling names apart).
+static FUNCTION_WORD_SET: Lazy<FxHashSet<&str>> =
+    Lazy::new(|| FUNCTION_WORDS.split_whitespace().collect());
+
 /// What to look for.
 #[derive(Debug, Clone)]
 pub struct DiscoverRequest {
@@ -352,7 +356,7 @@ fn is_name(written: &str) -> bool {
     let words: Vec<&str> = written
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .filter(|w| !FUNCTION_WORDS.split_whitespace().any(|f| f == *w))
+        .filter(|w| !FUNCTION_WORD_SET.contains(w))
         .collect();
     !words.is_empty()
         && words

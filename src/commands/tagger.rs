@@ -88,8 +88,7 @@ pub fn build(themes: Option<&Path>, model: &ModelChoice, quiet: bool) -> anyhow:
 pub fn load_for_index(global: &GlobalArgs) -> anyhow::Result<Tagger> {
     let dir = &global.index;
     let recorded = read_recorded(dir);
-    let themes = themes_option(global)
-        .unwrap_or_else(|| recorded.custom_taxonomy.then(|| dir.join(TAXONOMY_FILE)));
+    let themes = index_taxonomy(global, &recorded);
     let model = model_option(global).unwrap_or_else(|| match recorded.model.as_str() {
         NONE => ModelChoice::None,
         "custom" => ModelChoice::File(dir.join(MODEL_FILE)),
@@ -120,8 +119,7 @@ pub fn load_for_index(global: &GlobalArgs) -> anyhow::Result<Tagger> {
 pub fn current_taxonomy_text(global: &GlobalArgs) -> anyhow::Result<(String, String)> {
     let dir = &global.index;
     let recorded = read_recorded(dir);
-    let themes = themes_option(global)
-        .unwrap_or_else(|| recorded.custom_taxonomy.then(|| dir.join(TAXONOMY_FILE)));
+    let themes = index_taxonomy(global, &recorded);
     match themes {
         Some(path) => {
             let text = std::fs::read_to_string(&path)
@@ -133,6 +131,16 @@ pub fn current_taxonomy_text(global: &GlobalArgs) -> anyhow::Result<(String, Str
             "the built-in taxonomy".to_string(),
         )),
     }
+}
+
+/// The taxonomy file the index is to use (`None`: the built-in one): `--themes`, else the one
+/// the index recorded.
+fn index_taxonomy(global: &GlobalArgs, recorded: &Recorded) -> Option<PathBuf> {
+    themes_option(global).unwrap_or_else(|| {
+        recorded
+            .custom_taxonomy
+            .then(|| global.index.join(TAXONOMY_FILE))
+    })
 }
 
 /// What `--themes` asks for: `None` when not given, `Some(None)` for the built-in taxonomy
