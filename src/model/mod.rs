@@ -87,6 +87,13 @@ pub struct Model {
     stem_rows: Vec<Option<u32>>,
     /// The stem numbers are folded to.
     number_stem: Option<u32>,
+    /// Letter-sequence rows by sequence ([`features::stem_grams`]).
+    grams: FxHashMap<Box<str>, u32>,
+    /// Per model stem, the sum of its letter sequences' rows (`cols()` a stem, as weights, not
+    /// thousandths), worked out when the model loads: a stem the model knows costs one row.
+    stem_gram_sums: Vec<f32>,
+    /// Per model stem, how many letter sequences it has (known to the model or not).
+    stem_gram_counts: Vec<u32>,
     rules: FxHashMap<String, u32>,
     rule_polarity: [Option<u32>; 3],
     /// Rows of the facts about the rules' cue scores, in [`features::SCORE_FEATURES`] order.
@@ -113,6 +120,12 @@ struct Scratch {
     text: Vec<u32>,
     other: Vec<u32>,
     z: Vec<f32>,
+    /// The sentence's model stems (numbers left out), and the positions of its tokens whose
+    /// stem the model does not know.
+    stems: Vec<u32>,
+    unknown: Vec<u32>,
+    /// The letter sequences' part of every column's margin.
+    gram_z: Vec<f32>,
     /// Per row, the generation of the last call that pushed it.
     seen: Vec<u32>,
     generation: u32,
@@ -135,7 +148,8 @@ pub struct ThemeScores {
 /// One feature's part in a theme decision, for `--explain`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Contribution {
-    /// The feature, readable: a stem, "stem stem", "rule:THEME", "short line".
+    /// The feature, readable: a stem, "stem stem", "~stem" (the stem's letter sequences),
+    /// "rule:THEME", "short line".
     pub feature: String,
     /// Its weight for the theme.
     pub weight: f32,
@@ -206,6 +220,9 @@ impl Model {
             by_term: Vec::new(),
             stem_rows: Vec::new(),
             number_stem: None,
+            grams: FxHashMap::default(),
+            stem_gram_sums: Vec::new(),
+            stem_gram_counts: Vec::new(),
             rules: FxHashMap::default(),
             rule_polarity: [None; 3],
             score_rows: [None; features::SCORE_FEATURES.len()],
@@ -311,6 +328,7 @@ impl Model {
                 self.pairs.insert(key, id).is_none()
             }
             Some(("r", theme)) => self.rules.insert(theme.to_string(), id).is_none(),
+            Some(("c", gram)) => self.grams.insert(gram.into(), id).is_none(),
             Some(("p", p)) => {
                 let p: Polarity = p
                     .parse()
@@ -370,10 +388,15 @@ impl Model {
             other,
             seen,
             generation,
+            stems,
+            unknown,
+            gram_z,
             ..
         } = scratch;
         text.clear();
         other.clear();
+        stems.clear();
+        unknown.clear();
         // A row is pushed once: `seen` holds the call's generation for rows already in.
         *generation = generation.wrapping_add(1);
         if *generation == 0 {
@@ -394,12 +417,18 @@ impl Model {
         // token's stem is an index, not a hash lookup.
         crate::analysis::term_ids_into(tokens, ids);
         let mut previous: Option<u32> = None;
-        for (token, &term) in tokens.iter().zip(ids.iter()) {
+        for (position, (token, &term)) in tokens.iter().zip(ids.iter()).enumerate() {
+            let number = features::is_number(&token.term);
             let stem = match self.by_term.get(term as usize) {
                 Some(&s) if s != NO_STEM => Some(s),
-                _ if features::is_number(&token.term) => self.number_stem,
+                _ if number => self.number_stem,
                 _ => None,
             };
+            match stem {
+                _ if number => {}
+                Some(s) => stems.push(s),
+                None => unknown.push(position as u32),
+            }
             if let Some(row) = stem.and_then(|s| self.stem_rows[s as usize]) {
                 push(row);
             }
@@ -416,6 +445,61 @@ impl Model {
         other.extend(rule_themes.iter().filter_map(|t| self.rules.get(*t)));
         other.sort_unstable();
         other.dedup();
+        self.gram_margins_into(tokens, stems, unknown, gram_z);
+    }
+
+    /// The letter sequences' part of every column's margin, into `z`: each distinct stem's
+    /// sequence sum (worked out at load for the model's stems, looked up sequence by sequence
+    /// for the others), scaled by [`features::gram_scale`].
+    fn gram_margins_into(
+        &self,
+        tokens: &[AnalyzedToken],
+        stems: &mut Vec<u32>,
+        unknown: &mut Vec<u32>,
+        z: &mut Vec<f32>,
+    ) {
+        let cols = self.cols();
+        z.clear();
+        z.resize(cols, 0.0);
+        if self.grams.is_empty() {
+            return;
+        }
+        stems.sort_unstable();
+        stems.dedup();
+        let term = |position: &u32| tokens[*position as usize].term.as_str();
+        unknown.sort_unstable_by(|a, b| term(a).cmp(term(b)));
+        unknown.dedup_by(|a, b| term(a) == term(b));
+        let mut total = 0usize;
+        for &stem in stems.iter() {
+            let stem = stem as usize;
+            total += self.stem_gram_counts[stem] as usize;
+            let sum = &self.stem_gram_sums[stem * cols..(stem + 1) * cols];
+            z.iter_mut().zip(sum).for_each(|(acc, w)| *acc += w);
+        }
+        for position in unknown.iter() {
+            let grams = features::stem_grams(term(position));
+            total += grams.len();
+            for gram in &grams {
+                if let Some(&row) = self.grams.get(gram.as_str()) {
+                    for (acc, &w) in z.iter_mut().zip(self.row(row)) {
+                        *acc += f32::from(w) / 1000.0;
+                    }
+                }
+            }
+        }
+        let scale = features::gram_scale(total);
+        z.iter_mut().for_each(|v| *v *= scale);
+    }
+
+    /// A stem's letter sequences: how many it has, and the sum of their rows' `col` weights.
+    fn stem_gram_weight(&self, stem: &str, col: usize) -> (usize, f32) {
+        let grams = features::stem_grams(stem);
+        let weight = grams
+            .iter()
+            .filter_map(|g| self.grams.get(g.as_str()))
+            .map(|&row| f32::from(self.row(row)[col]) / 1000.0)
+            .sum();
+        (grams.len(), weight)
     }
 
     /// Enters the model's stems in the analysis chain's term table and indexes them by term id.
@@ -430,6 +514,24 @@ impl Model {
             self.by_term[term] = entry.id;
         }
         self.number_stem = self.stems.get(features::NUMBER).map(|s| s.id);
+        if self.grams.is_empty() {
+            return;
+        }
+        let cols = self.cols();
+        self.stem_gram_sums = vec![0.0; self.stems.len() * cols];
+        self.stem_gram_counts = vec![0; self.stems.len()];
+        for (stem, entry) in &self.stems {
+            let at = entry.id as usize;
+            let grams = features::stem_grams(stem);
+            self.stem_gram_counts[at] = grams.len() as u32;
+            let sum = &mut self.stem_gram_sums[at * cols..(at + 1) * cols];
+            for row in grams.iter().filter_map(|g| self.grams.get(g.as_str())) {
+                let weights = &self.weights[*row as usize * cols..(*row as usize + 1) * cols];
+                for (acc, &w) in sum.iter_mut().zip(weights) {
+                    *acc += f32::from(w) / 1000.0;
+                }
+            }
+        }
     }
 
     /// Linear scores of `columns` (theme columns or polarity columns), into `z`.
@@ -437,11 +539,17 @@ impl Model {
         &self,
         text: &[u32],
         other: &[u32],
+        gram_z: &[f32],
         columns: std::ops::Range<usize>,
         z: &mut Vec<f32>,
     ) {
         z.clear();
-        z.extend_from_slice(&self.bias[columns.clone()]);
+        z.extend(
+            self.bias[columns.clone()]
+                .iter()
+                .zip(&gram_z[columns.clone()])
+                .map(|(b, g)| b + g),
+        );
         for (r, x) in weighted_rows(text, other) {
             let x = x / 1000.0;
             for (acc, &w) in z.iter_mut().zip(&self.row(r)[columns.clone()]) {
@@ -463,8 +571,14 @@ impl Model {
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
             self.rows_of(tokens, rule_themes, scratch);
-            let Scratch { text, other, z, .. } = scratch;
-            self.margins_into(text, other, 0..self.themes.len(), z);
+            let Scratch {
+                text,
+                other,
+                z,
+                gram_z,
+                ..
+            } = scratch;
+            self.margins_into(text, other, gram_z, 0..self.themes.len(), z);
             decide(z)
         })
     }
@@ -494,13 +608,19 @@ impl Model {
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
             self.rows_of(tokens, rule_themes, scratch);
-            let Scratch { text, other, z, .. } = scratch;
+            let Scratch {
+                text,
+                other,
+                z,
+                gram_z,
+                ..
+            } = scratch;
             other.extend(self.rule_polarity[polarity_index(rule_polarity)]);
             for fact in features::score_facts(rule_scores.0, rule_scores.1) {
                 other.extend(self.score_rows[fact]);
             }
             let t = self.themes.len();
-            self.margins_into(text, other, t..self.cols(), z);
+            self.margins_into(text, other, gram_z, t..self.cols(), z);
             let best = (0..3).fold(0, |best, i| if z[i] > z[best] { i } else { best });
             POLARITIES[best]
         })
@@ -524,8 +644,28 @@ impl Model {
                 feature: readable(&self.names[r as usize]),
                 weight: (x * f32::from(self.row(r)[col])).round() / 1000.0,
             })
-            .filter(|c| c.weight > 0.0)
             .collect();
+        // Letter sequences, summed per stem and read as "~stem": the stem's spelling counted.
+        let mut stems: Vec<&str> = tokens
+            .iter()
+            .map(|t| t.term.as_str())
+            .filter(|t| !features::is_number(t))
+            .collect();
+        stems.sort_unstable();
+        stems.dedup();
+        let sums: Vec<(&str, usize, f32)> = stems
+            .iter()
+            .map(|s| {
+                let (count, weight) = self.stem_gram_weight(s, col);
+                (*s, count, weight)
+            })
+            .collect();
+        let scale = features::gram_scale(sums.iter().map(|(_, n, _)| n).sum());
+        parts.extend(sums.into_iter().map(|(stem, _, weight)| Contribution {
+            feature: format!("~{stem}"),
+            weight: (scale * weight * 1000.0).round() / 1000.0,
+        }));
+        parts.retain(|c| c.weight > 0.0);
         parts.sort_by(|a, b| b.weight.total_cmp(&a.weight));
         parts.truncate(max);
         parts
@@ -701,6 +841,32 @@ mod tests {
         let c = m.contributions(&analyze("Very high caseloads"), &[], "workload", 5);
         assert_eq!(c[0].feature, "caseload");
         assert_eq!(c[1].feature, "high caseload");
+    }
+
+    #[test]
+    fn test_letter_sequences_reach_stems_the_model_never_met() {
+        // Only sequences of "caseload" are known; "caseloads" and "workload" were never seen.
+        let m = Model::parse(
+            "themis-model 1\nthemes workload\nthreshold 0.5\nbias -2 0 0 0\n\
+             f c:load\t0:4.0\nf c:load>\t0:4.0\nf w:known\t0:0.1\n",
+        )
+        .unwrap();
+        let unseen = analyze("workload");
+        let grams = features::stem_grams(&unseen[0].term).len();
+        let expected = -2.0 + features::gram_scale(grams) * 8.0;
+        let z = m.with_theme_margins(&unseen, &[], |z| z[0]);
+        assert!((z - expected).abs() < 1e-4, "{z} vs {expected}");
+        // A stem the model knows (its sums are worked out at load) scores the same way.
+        let known = analyze("known");
+        let z = m.with_theme_margins(&known, &[], |z| z[0]);
+        assert!(
+            (z - (-2.0 + 0.1)).abs() < 1e-4,
+            "no sequence of <known> is in the model: {z}"
+        );
+        let no_grams = Model::parse("themis-model 1\nthemes workload\nbias -2 0 0 0\n").unwrap();
+        assert_eq!(no_grams.with_theme_margins(&unseen, &[], |z| z[0]), -2.0);
+        let c = m.contributions(&unseen, &[], "workload", 3);
+        assert_eq!(c[0].feature, "~workload", "{c:?}");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::features::feature_names;
+use super::features::{feature_names, gram_scale, sentence_grams, Feature};
 use super::{polarity_index, Model, POLARITIES};
 use crate::analysis::analyze;
 use crate::themes::{Polarity, Tagger, Taxonomy};
@@ -43,6 +43,8 @@ pub struct TrainOptions {
     pub polarity_l2: f32,
     /// A text feature must occur in at least this many sentences.
     pub min_count: usize,
+    /// A letter sequence must occur in at least this many sentences.
+    pub min_gram_count: usize,
     /// A theme needs at least this many labelled sentences to get a column.
     pub min_positives: usize,
     /// Probability above which a theme is given.
@@ -56,6 +58,7 @@ impl Default for TrainOptions {
             l2: 3e-5,
             polarity_l2: 3e-5,
             min_count: 2,
+            min_gram_count: 3,
             min_positives: 8,
             threshold: 0.25,
         }
@@ -86,6 +89,8 @@ struct Example {
     other_rows: Vec<u32>,
     /// `1 / sqrt(text_rows.len())`: long sentences do not add up more evidence than short ones.
     text_scale: f32,
+    /// Letter-sequence rows with their values (see [`super::features::sentence_grams`]).
+    gram_rows: Vec<(u32, f32)>,
     /// The rules' polarity and cue-score rows (polarity classifier only).
     polarity_rows: Vec<u32>,
     /// Theme columns the coder gave.
@@ -130,24 +135,34 @@ pub fn train(
     }
 
     // Features of every sentence, then the vocabulary.
-    let named: Vec<Vec<String>> = units
-        .iter()
-        .map(|u| {
-            let tokens = analyze(&u.text);
-            let tags = rules.tag_in_context(&u.text, &tokens, u.section.as_deref());
-            let (_, scores) = rules.polarity_verdict(&u.text);
-            feature_names(&tokens, &tags.themes, tags.polarity, scores)
-        })
-        .collect();
+    let mut named: Vec<Vec<String>> = Vec::with_capacity(units.len());
+    let mut grams: Vec<(Vec<(String, u32)>, usize)> = Vec::with_capacity(units.len());
+    for unit in units {
+        let tokens = analyze(&unit.text);
+        let tags = rules.tag_in_context(&unit.text, &tokens, unit.section.as_deref());
+        let (_, scores) = rules.polarity_verdict(&unit.text);
+        named.push(feature_names(&tokens, &tags.themes, tags.polarity, scores));
+        let (sequences, total) = sentence_grams(&tokens);
+        let sequences = sequences
+            .into_iter()
+            .map(|(g, n)| (Feature::Gram(&g).name(), n))
+            .collect();
+        grams.push((sequences, total));
+    }
     let mut df: FxHashMap<&str, usize> = FxHashMap::default();
-    for names in &named {
-        for name in names {
-            *df.entry(name.as_str()).or_default() += 1;
-        }
+    let gram_names = grams.iter().flat_map(|(g, _)| g.iter().map(|(n, _)| n));
+    for name in named.iter().flatten().chain(gram_names) {
+        *df.entry(name.as_str()).or_default() += 1;
     }
     let mut vocabulary: Vec<&str> = df
         .iter()
-        .filter(|(name, &n)| n >= options.min_count || !is_text_feature(name))
+        .filter(|(name, &n)| {
+            if name.starts_with("c:") {
+                n >= options.min_gram_count
+            } else {
+                n >= options.min_count || !is_text_feature(name)
+            }
+        })
         .map(|(name, _)| *name)
         .collect();
     // Most frequent first: a feature's row is its place in the file, and the rows most
@@ -166,7 +181,8 @@ pub fn train(
     let examples: Vec<Example> = units
         .iter()
         .zip(&named)
-        .map(|(unit, names)| {
+        .zip(&grams)
+        .map(|((unit, names), (sequences, total))| {
             let mut text_rows = Vec::new();
             let mut other_rows = Vec::new();
             let mut polarity_rows = Vec::new();
@@ -182,6 +198,11 @@ pub fn train(
                 }
             }
             let text_scale = text_scale(text_rows.len());
+            let scale = gram_scale(*total);
+            let gram_rows = sequences
+                .iter()
+                .filter_map(|(name, n)| Some((*row_of.get(name.as_str())?, *n as f32 * scale)))
+                .collect();
             let mut labels: Vec<usize> = unit
                 .themes
                 .iter()
@@ -193,6 +214,7 @@ pub fn train(
                 text_rows,
                 other_rows,
                 text_scale,
+                gram_rows,
                 polarity_rows,
                 labels,
                 polarity: (!unit.themes.is_empty()).then(|| polarity_index(unit.polarity)),
@@ -286,6 +308,7 @@ impl Problem<'_> {
                 ex.text_rows
                     .iter()
                     .map(move |&r| (r, scale))
+                    .chain(ex.gram_rows.iter().map(|&(r, x)| (r, f64::from(x))))
                     .chain(ex.other_rows.iter().map(|&r| (r, 1.0)))
             };
             z.copy_from_slice(&theta[bias_at..]);
