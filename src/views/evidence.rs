@@ -290,10 +290,10 @@ mod tests {
         // Reports 0 (oldest) .. 2 (newest): recency ranks 2, 1, 0.
         let ranks = [2, 1, 0];
         let mut bucket = Bucket::default();
-        for report in 0..3 {
+        for (report, &rank) in ranks.iter().enumerate() {
             for start in 0..4 {
                 let q = quote(report, start * 10);
-                bucket.offer(report, ranks[report], start * 10, 4, || q);
+                bucket.offer(report, rank, start * 10, 4, || q);
             }
         }
         bucket.finish(&ranks);
