@@ -49,9 +49,26 @@ pub(super) fn sections(s: &mut String, report: &AnalystReport, targets: &[Target
                 )
             }
         };
+        // What the section is about, for programs reading the page.
+        let about = match target {
+            Target::Cell(key) => format!(
+                "data-polarity=\"{}\" data-theme=\"{}\" data-column=\"{}\"",
+                key.polarity,
+                esc(report
+                    .themes
+                    .get(key.theme)
+                    .map_or("", |(id, _)| id.as_str())),
+                esc(&column_key(report, key))
+            ),
+            Target::Pair(a, b) => format!(
+                "data-pair=\"{} {}\"",
+                esc(&report.themes[a].0),
+                esc(&report.themes[b].0)
+            ),
+        };
         let _ = writeln!(
             s,
-            "<section class=\"evidence\" id=\"{}\">\n<h3>{}</h3>\n<p class=\"meta\"><span class=\"count\" data-sentences=\"{}\">{} in {}</span>; {} quoted. <a class=\"back\" href=\"{}\">back</a></p>",
+            "<section class=\"evidence\" id=\"{}\" {about}>\n<h3>{}</h3>\n<p class=\"meta\"><span class=\"count\" data-sentences=\"{}\">{} in {}</span>; {} quoted. <a class=\"back\" href=\"{}\">back</a></p>",
             esc(&anchor(report, target)),
             esc(&heading),
             bucket.sentences,
@@ -115,6 +132,23 @@ fn quotes(s: &mut String, report: &AnalystReport, bucket: &Bucket, with_polarity
     }
     if current.is_some() {
         s.push_str("</ol>\n");
+    }
+}
+
+/// The key of a cell's column: a region name, a year, a report id or a type ("unknown").
+fn column_key(report: &AnalystReport, key: CellKey) -> String {
+    if key.grouping == HEATMAP_GROUPING {
+        report
+            .heatmaps
+            .first()
+            .and_then(|h| h.matrix.groups.get(key.column))
+            .map_or(String::new(), |g| g.key.clone())
+    } else {
+        report
+            .region_columns
+            .get(key.column)
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
