@@ -508,3 +508,53 @@ fn test_a_generated_corpus_shows_its_planted_trend_and_pair() {
         .unwrap();
     assert_eq!(pairs[key], 72);
 }
+
+/// A PDF report's quotes name their pages, and each quote is on the page it names (as
+/// `themis show --page` extracts it).
+#[test]
+fn test_a_pdf_report_s_quotes_are_on_the_pages_they_name() {
+    let ws = Workspace::empty();
+    let pdf =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/formats/letter.pdf");
+    std::fs::copy(pdf, ws.corpus().join("letter.pdf")).unwrap();
+    let page = Html::parse_document(&html(&ws, &[]));
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut texts: BTreeMap<u64, String> = BTreeMap::new();
+    let mut checked = 0;
+    for li in page.select(&select("section.evidence li")) {
+        let where_ = li
+            .select(&select(".where"))
+            .next()
+            .expect("a place")
+            .text()
+            .collect::<String>();
+        let n: u64 = where_
+            .rsplit("p. ")
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no page in `{where_}`"));
+        let quote = li
+            .text()
+            .next()
+            .unwrap()
+            .trim()
+            .trim_start_matches('“')
+            .trim_end_matches('”')
+            .to_string();
+        let text = texts.entry(n).or_insert_with(|| {
+            squash(
+                &ws.run(&["show", "letter", "--page", &n.to_string()])
+                    .expect_code(0)
+                    .stdout,
+            )
+        });
+        assert!(text.contains(&squash(&quote)), "p. {n}: {quote}");
+        checked += 1;
+    }
+    assert!(checked > 20, "{checked} quotes");
+    assert!(
+        texts.len() > 2,
+        "quotes from several pages: {:?}",
+        texts.keys()
+    );
+}
