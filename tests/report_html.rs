@@ -48,13 +48,13 @@ fn assert_self_contained(page: &Html) -> usize {
     links
 }
 
+/// Sentence counts of cells, by (polarity, theme, column).
+type Cells = BTreeMap<(String, String, String), u64>;
+/// Sentence counts of pairs, by (theme, theme).
+type Pairs = BTreeMap<(String, String), u64>;
+
 /// Every evidence section: (polarity, theme, column) or the pair → its sentence count.
-fn sections(
-    page: &Html,
-) -> (
-    BTreeMap<(String, String, String), u64>,
-    BTreeMap<(String, String), u64>,
-) {
+fn sections(page: &Html) -> (Cells, Pairs) {
     let mut cells = BTreeMap::new();
     let mut pairs = BTreeMap::new();
     for section in page.select(&select("section.evidence")) {
