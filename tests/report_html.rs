@@ -306,6 +306,16 @@ fn test_by_year_filters_dates_and_exit_codes() {
         "the command for the rest of a year's cell"
     );
 
+    // Reports as columns: five heads, no two alike (two of the titles start the same).
+    let by_report = Html::parse_document(&html(&ws, &["--by", "report"]));
+    assert_self_contained(&by_report);
+    let heads: BTreeSet<String> = by_report
+        .select(&select("svg.heatmap.concern text.column"))
+        .map(|t| t.text().last().unwrap().to_string())
+        .collect();
+    assert_eq!(heads.len(), 5, "{heads:?}");
+    assert!(heads.contains("South West 2026"), "{heads:?}");
+
     // A filter narrows every part, and says so; one that leaves nothing is exit 1.
     let south_west = html(&ws, &["--region", "south west", "--polarity", "concern"]);
     assert!(south_west.contains("<dt>Reports compared</dt><dd>only region South West</dd>"));

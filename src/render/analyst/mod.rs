@@ -100,6 +100,44 @@ pub(crate) fn column_title(report: &AnalystReport, by: GroupBy, group: &Group) -
     }
 }
 
+/// What a heatmap's column heads say: its title, cut to 40 characters; a report by its region
+/// and year (its title, which often starts the same as the next one's, is its hover text),
+/// with its id where two would read the same.
+fn column_labels(
+    report: &AnalystReport,
+    by: GroupBy,
+    groups: &[Group],
+    titles: &[String],
+) -> Vec<String> {
+    let labels: Vec<String> = match by {
+        GroupBy::Report => groups
+            .iter()
+            .map(|g| {
+                report
+                    .reports
+                    .iter()
+                    .find(|r| r.id == g.key)
+                    .map_or(g.key.clone(), |r| {
+                        let year = r.year.map_or(String::new(), |y| format!(" {y}"));
+                        format!("{}{year}", r.region.as_deref().unwrap_or(&r.id))
+                    })
+            })
+            .collect(),
+        _ => titles.iter().map(|t| truncate(t, 40)).collect(),
+    };
+    labels
+        .iter()
+        .zip(groups)
+        .map(|(label, g)| {
+            if labels.iter().filter(|l| *l == label).count() > 1 {
+                format!("{label} · {}", g.key)
+            } else {
+                label.clone()
+            }
+        })
+        .collect()
+}
+
 /// "Concern", "Strength", "Neutral".
 pub(crate) fn polarity_title(p: Polarity) -> &'static str {
     match p {
@@ -255,12 +293,14 @@ fn heatmap_section(s: &mut String, report: &AnalystReport, heatmap: &Matrix, lin
         .iter()
         .map(|g| column_title(report, m.by, g))
         .collect();
+    let labels = column_labels(report, m.by, &m.groups, &titles);
     let columns = m
         .groups
         .iter()
         .zip(&titles)
-        .map(|(g, title)| HeatColumn {
-            label: truncate(title, 40),
+        .zip(labels)
+        .map(|((g, title), label)| HeatColumn {
+            label,
             title: format!(
                 "{title}: {}, {}",
                 count(g.reports, "report"),
