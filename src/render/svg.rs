@@ -152,10 +152,17 @@ impl Heatmap {
             legend_y + 40.0
         };
 
+        // A picture of links is a group, so assistive technology still reaches the links (an
+        // `img` role would hide them).
+        let linked = self
+            .rows
+            .iter()
+            .any(|r| r.cells.iter().flatten().any(|c| c.href.is_some()));
+        let role = if linked { "group" } else { "img" };
         let mut s = String::new();
         let _ = writeln!(
             s,
-            "<svg class=\"{}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">",
+            "<svg class=\"{}\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" role=\"{role}\" aria-label=\"{}\">",
             esc(&self.class),
             esc(&self.aria_label),
             w = num(width),

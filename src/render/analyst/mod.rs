@@ -416,12 +416,12 @@ fn caption(report: &AnalystReport, heatmap: &Matrix, shown: usize) -> String {
     };
     let hidden = report.themes.len().saturating_sub(shown);
     let hidden = if hidden > 0 {
-        format!(" {} with none are left out.", count(hidden as u64, "theme"))
+        format!(" Not drawn: {} with none.", count(hidden as u64, "theme"))
     } else {
         String::new()
     };
     format!(
-        "{what}; darker is more, relative to the largest. Under each column: its reports and all their sentences, tagged or not. Click a number for its sentences.{hidden}"
+        "{what}; darker is more, relative to the largest. Under each column: its reports and all their sentences, tagged or not. A number links to its sentences.{hidden}"
     )
 }
 
