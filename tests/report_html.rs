@@ -239,6 +239,38 @@ fn test_the_shipped_corpus_report_counts_what_tag_counts() {
     // By region, every cell section is a heatmap cell's (findings link to the same ones).
     assert_eq!(linked, cells.len());
 
+    // The command a section gives for the sentences it does not quote lists them all.
+    let mut run_commands = 0;
+    for section in page.select(&select("section.evidence[data-column]")) {
+        let Some(code) = section.select(&select(".more code")).next() else {
+            continue;
+        };
+        let command: String = code.text().collect();
+        let args = shell_words(command.strip_prefix("themis ").unwrap());
+        assert_eq!(args[..2], ["themes", "show"], "{command}");
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.push("--json");
+        let listed: Value = ws.run(&args).expect_code(0).json();
+        let listed: u64 = listed["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["sentences"].as_array().unwrap().len() as u64)
+            .sum();
+        let n = section
+            .select(&select(".count"))
+            .next()
+            .unwrap()
+            .value()
+            .attr("data-sentences");
+        assert_eq!(Some(listed.to_string().as_str()), n, "{command}");
+        run_commands += 1;
+        if run_commands == 4 {
+            break;
+        }
+    }
+    assert_eq!(run_commands, 4);
+
     // Another path through the index agrees: `themes show` for a cell.
     let show: Value = ws
         .run(&[
@@ -267,6 +299,21 @@ fn test_the_shipped_corpus_report_counts_what_tag_counts() {
         "Greater Manchester".into(),
     );
     assert_eq!(cells.get(&key).copied(), Some(listed as u64));
+}
+
+/// Words of a command line, double quotes grouping.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = vec![String::new()];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => words.push(String::new()),
+            c => words.last_mut().unwrap().push(c),
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    words
 }
 
 #[test]

@@ -17,7 +17,7 @@ pub(super) fn sections(s: &mut String, report: &AnalystReport, targets: &[Target
         count(report.request.evidence as u64, "sentence")
     );
     for &target in targets {
-        let (heading, back, bucket, command) = match target {
+        let (heading, back, bucket, (command, note)) = match target {
             Target::Cell(key) => {
                 let Some(bucket) = report.evidence.cell(&key) else {
                     continue;
@@ -45,7 +45,7 @@ pub(super) fn sections(s: &mut String, report: &AnalystReport, targets: &[Target
                     format!("Together · {la} + {lb}"),
                     "#together".to_string(),
                     bucket,
-                    format!("{command}   (passages with both themes)"),
+                    (command, "passages with both themes, of any polarity"),
                 )
             }
         };
@@ -79,9 +79,15 @@ pub(super) fn sections(s: &mut String, report: &AnalystReport, targets: &[Target
         );
         quotes(s, report, bucket, matches!(target, Target::Pair(..)));
         if bucket.more() > 0 {
+            // A command that lists more than the cell's sentences says so.
+            let note = if note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", esc(note))
+            };
             let _ = writeln!(
                 s,
-                "<p class=\"more\">and {} more: <code>{}</code></p>",
+                "<p class=\"more\">and {} more: <code>{}</code>{note}</p>",
                 bucket.more(),
                 esc(&command)
             );
@@ -152,8 +158,9 @@ fn column_key(report: &AnalystReport, key: CellKey) -> String {
     }
 }
 
-/// The heading of a cell's section and the command that lists all its sentences.
-fn cell_heading(report: &AnalystReport, key: CellKey) -> (String, String) {
+/// The heading of a cell's section, and the command that lists all its sentences with what
+/// else it lists ("" when nothing).
+fn cell_heading(report: &AnalystReport, key: CellKey) -> (String, (String, &'static str)) {
     let (id, label) = report
         .themes
         .get(key.theme)
@@ -202,7 +209,7 @@ fn cell_heading(report: &AnalystReport, key: CellKey) -> (String, String) {
             if by == GroupBy::Year {
                 let _ = write!(c, " --year {column_key}");
             }
-            c
+            (c, "")
         }
         _ => {
             let narrow = match by {
@@ -219,7 +226,7 @@ fn cell_heading(report: &AnalystReport, key: CellKey) -> (String, String) {
                 format!("themis search \"theme:{id}\" --all"),
                 narrow,
             );
-            format!("{c}   (passages with the theme, of any polarity)")
+            (c, "passages with the theme, of any polarity")
         }
     };
     (heading, command)
