@@ -105,6 +105,11 @@ pub enum Command {
     #[command(after_help = FINDINGS_HELP)]
     Findings(FindingsArgs),
     /// Theme frequency report: a themes x groups matrix with totals, in several formats.
+    ///
+    /// --format html is the analyst's report: one self-contained page with concern and strength
+    /// heatmaps, themes year by year, themes together, recurring findings per region, and the
+    /// sentences behind every number (at most --evidence N quoted each, with the command that
+    /// lists the rest).
     #[command(after_help = REPORT_HELP)]
     Report(ReportArgs),
     /// Themes year by year: tagged sentences, reports and share per 10,000 sentences, with
