@@ -236,6 +236,18 @@ fn test_the_shipped_corpus_report_counts_what_tag_counts() {
         assert_eq!(counts.get(id), Some(&shown), "{id}");
         linked += 1;
     }
+    // A finding's sentence count is its section's.
+    let mut findings = 0;
+    for a in page.select(&select("li.finding a")) {
+        let text: String = a.text().collect();
+        let Some(n) = text.strip_suffix(" concern sentences") else {
+            continue;
+        };
+        let id = &a.value().attr("href").unwrap()[1..];
+        assert_eq!(counts.get(id), Some(&n.parse().unwrap()), "{id}");
+        findings += 1;
+    }
+    assert!(findings >= 5, "{findings} findings");
     // By region, every cell section is a heatmap cell's (findings link to the same ones).
     assert_eq!(linked, cells.len());
 

@@ -28,6 +28,10 @@ pub const TREND_THEMES: usize = 12;
 pub const MATRIX_THEMES: usize = 15;
 /// Pairs listed under the matrix.
 pub const TOP_PAIRS: usize = 10;
+/// Recurring findings of a region shown with their quotes (the others are named, linked).
+pub const QUOTED_FINDINGS: usize = 8;
+/// Reports quoted per finding, newest first.
+pub const QUOTED_REPORTS: usize = 3;
 
 /// What to show.
 #[derive(Debug, Clone)]
@@ -218,6 +222,7 @@ impl AnalystReport {
             &table,
             &FindingsRequest {
                 polarity: PolarityFilter::Only(findings_polarity),
+                max_reports: QUOTED_REPORTS,
                 ..FindingsRequest::default()
             },
         )?;

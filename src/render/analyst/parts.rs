@@ -9,7 +9,8 @@ use super::{count, polarity_title, Links, Target};
 use crate::render::html::{compact, esc, Scale};
 use crate::render::svg::{HeatCell, HeatColumn, HeatRow, Heatmap, Line, LineChart};
 use crate::views::analyst::{
-    AnalystReport, HEATMAP_GROUPING, MATRIX_THEMES, REGION_GROUPING, TOP_PAIRS, TREND_THEMES,
+    AnalystReport, HEATMAP_GROUPING, MATRIX_THEMES, QUOTED_FINDINGS, QUOTED_REPORTS,
+    REGION_GROUPING, TOP_PAIRS, TREND_THEMES,
 };
 use crate::views::evidence::CellKey;
 use crate::views::format_number;
@@ -294,9 +295,11 @@ pub(super) fn findings(s: &mut String, report: &AnalystReport, links: &mut Links
         .unwrap_or(crate::themes::Polarity::Concern);
     let _ = writeln!(
         s,
-        "<section id=\"findings\">\n<h2>Recurring findings</h2>\n<p class=\"note\">Themes raised ({}) in at least {} of a region's reports, most widespread and most recent first, with the most representative sentence of each of the newest reports.</p>\n<div class=\"regions\">",
+        "<section id=\"findings\">\n<h2>Recurring findings</h2>\n<p class=\"note\">Themes raised ({}) in at least {} of a region's reports, most widespread and most recent first: the first {} with the most representative sentence of each of the newest {} reports, the others named.</p>\n<div class=\"regions\">",
         esc(&f.polarity),
-        f.min_reports
+        f.min_reports,
+        QUOTED_FINDINGS,
+        QUOTED_REPORTS
     );
     if f.regions.is_empty() {
         s.push_str("<p class=\"empty\">No region has reports.</p>\n");
@@ -337,41 +340,46 @@ pub(super) fn findings(s: &mut String, report: &AnalystReport, links: &mut Links
             ),
         };
         s.push_str("<ul class=\"findings\">\n");
-        for finding in &region.findings {
-            let href = match (report.theme_number(&finding.theme), column) {
-                (Some(theme), Some(column)) => links.href(
-                    report,
-                    Target::Cell(CellKey {
-                        grouping,
-                        polarity,
-                        theme,
-                        column,
-                    }),
-                ),
-                _ => None,
+        let mut also = Vec::new();
+        for (place, finding) in region.findings.iter().enumerate() {
+            let key = report
+                .theme_number(&finding.theme)
+                .zip(column)
+                .map(|(theme, column)| CellKey {
+                    grouping,
+                    polarity,
+                    theme,
+                    column,
+                });
+            let href = key.and_then(|key| links.href(report, Target::Cell(key)));
+            let linked = |text: String| match &href {
+                Some(h) => format!("<a href=\"{}\">{text}</a>", esc(h)),
+                None => text,
             };
+            if place >= QUOTED_FINDINGS {
+                also.push(format!(
+                    "{} ({})",
+                    linked(esc(&finding.label)),
+                    count(finding.report_count as u64, "report")
+                ));
+                continue;
+            }
             let years = match (finding.first_year, finding.last_year) {
                 (Some(a), Some(b)) if a == b => a.to_string(),
                 (Some(a), Some(b)) => format!("{a}–{b}"),
                 _ => "years unknown".into(),
             };
-            let sentences = match polarity {
-                crate::themes::Polarity::Strength => finding.strength,
-                _ => finding.concern,
-            };
-            let sentences = count(sentences, &format!("{polarity} sentence"));
-            let (label, sentences) = match &href {
-                Some(h) => (
-                    format!("<a href=\"{}\">{}</a>", esc(h), esc(&finding.label)),
-                    format!("<a href=\"{}\">{sentences}</a>", esc(h)),
-                ),
-                None => (esc(&finding.label), sentences),
-            };
+            // The sentences of the finding's polarity in the region's reports: its evidence.
+            let sentences = key
+                .and_then(|key| report.evidence.cell(&key))
+                .map_or(0, |b| b.sentences);
             let _ = write!(
                 s,
-                "<li class=\"finding\"><strong>{label}</strong> — {} of {}, {years}; {sentences}",
+                "<li class=\"finding\"><strong>{}</strong> — {} of {}, {years}; {}",
+                linked(esc(&finding.label)),
                 finding.report_count,
                 count(region.reports as u64, "report"),
+                linked(count(sentences, &format!("{polarity} sentence")))
             );
             for mention in &finding.reports {
                 let Some(e) = &mention.evidence else { continue };
@@ -398,7 +406,15 @@ pub(super) fn findings(s: &mut String, report: &AnalystReport, links: &mut Links
             }
             s.push_str("</li>\n");
         }
-        s.push_str("</ul></div>\n");
+        s.push_str("</ul>\n");
+        if !also.is_empty() {
+            let _ = writeln!(
+                s,
+                "<p class=\"also\">Also recurring: {}.</p>",
+                also.join(", ")
+            );
+        }
+        s.push_str("</div>\n");
     }
     s.push_str("</div>\n</section>\n");
 }
