@@ -105,6 +105,11 @@ pub enum Command {
     #[command(after_help = FINDINGS_HELP)]
     Findings(FindingsArgs),
     /// Theme frequency report: a themes x groups matrix with totals, in several formats.
+    ///
+    /// --format html is the analyst's report: one self-contained page with concern and strength
+    /// heatmaps, themes year by year, themes together, recurring findings per region, and the
+    /// sentences behind every number (at most --evidence N quoted each, with the command that
+    /// lists the rest).
     #[command(after_help = REPORT_HELP)]
     Report(ReportArgs),
     /// Themes year by year: tagged sentences, reports and share per 10,000 sentences, with
@@ -452,6 +457,9 @@ pub struct ThemeShowArgs {
     /// Only reports from this region.
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// Only reports of this year.
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
     /// Only sentences of this polarity: all, concern, strength, neutral.
     #[arg(long, value_name = "P", default_value = "all", value_parser = polarity)]
     pub polarity: PolarityArg,
@@ -509,12 +517,20 @@ pub struct ReportArgs {
     /// Numbers: sentences, reports (reports raising the theme) or per10k (per 10,000 sentences).
     #[arg(long, value_name = "METRIC", value_enum, default_value = "sentences")]
     pub metric: MetricArg,
-    /// Which sentences count: all, concern, strength, neutral.
+    /// Which sentences count: all, concern, strength, neutral (html: all shows concern and
+    /// strength apart).
     #[arg(long, value_name = "P", default_value = "all", value_parser = polarity)]
     pub polarity: PolarityArg,
-    /// table (fits 100 columns), md, csv, json or html (self-contained, with charts).
+    #[command(flatten)]
+    pub reports: ReportFilterArgs,
+    /// table (fits 100 columns), md, csv, json, or html: the analyst's report, one
+    /// self-contained page (heatmaps, trends, themes together, findings, and the sentences
+    /// behind every number).
     #[arg(long, value_name = "FORMAT", value_enum, default_value = "table")]
     pub format: ReportFormat,
+    /// html: most sentences quoted per heatmap cell, pair or finding (all are counted).
+    #[arg(long, value_name = "N", default_value_t = themis::views::analyst::DEFAULT_EVIDENCE)]
+    pub evidence: usize,
     /// Same as --format json.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,
@@ -721,14 +737,15 @@ pub enum ReportFormat {
     Html,
 }
 
-impl From<ReportFormat> for Format {
-    fn from(format: ReportFormat) -> Format {
-        match format {
-            ReportFormat::Table => Format::Table,
-            ReportFormat::Md => Format::Markdown,
-            ReportFormat::Csv => Format::Csv,
-            ReportFormat::Json => Format::Json,
-            ReportFormat::Html => Format::Html,
+impl ReportFormat {
+    /// The frequency matrix's format; `None` for html, the analyst's report.
+    pub fn matrix(self) -> Option<Format> {
+        match self {
+            ReportFormat::Table => Some(Format::Table),
+            ReportFormat::Md => Some(Format::Markdown),
+            ReportFormat::Csv => Some(Format::Csv),
+            ReportFormat::Json => Some(Format::Json),
+            ReportFormat::Html => None,
         }
     }
 }
@@ -885,7 +902,11 @@ Examples:
   themis report
   themis report --by year --metric per10k --polarity concern
   themis report --format html --out themes.html
-  themis report --by report --format csv > themes.csv";
+  themis report --format html --by year --region \"South West\" --evidence 10 --out sw.html
+  themis report --by report --format csv > themes.csv
+
+The html report's date is the time it was made, or SOURCE_DATE_EPOCH (seconds since 1970)
+when that is set, for reproducible output.";
 
 const COOCCUR_HELP: &str = "\
 Examples:

@@ -191,8 +191,20 @@ pub fn findings(
     request: &FindingsRequest,
 ) -> Result<FindingsReport> {
     let table = CountTable::load(index, tagger)?;
+    findings_in(index, tagger, &table, request)
+}
+
+/// [`findings`] over the reports of `table` (the index's counts, possibly
+/// [filtered](CountTable::filtered)): the analyst's HTML report reads one table for all its
+/// parts.
+pub fn findings_in(
+    index: &ThemisIndex,
+    tagger: &Tagger,
+    table: &CountTable,
+    request: &FindingsRequest,
+) -> Result<FindingsReport> {
     let taxonomy = tagger.taxonomy();
-    let ranks = recency_ranks(&table);
+    let ranks = recency_ranks(table);
     let searcher = index.reader()?.searcher();
     let filter = request.polarity;
     // Cells grouped by theme number and region position (regions sorted by name): at 1 GB
@@ -250,12 +262,12 @@ pub fn findings(
                 continue;
             }
             let all: Vec<&Cell> = known.iter().flat_map(|(_, c)| c.iter().copied()).collect();
-            let years = years_of(&table, &all);
+            let years = years_of(table, &all);
             let mut evidence = Vec::new();
             for (_, cells) in &known {
                 if let Some(newest) = newest_first(&ranks, cells, 1).first() {
                     evidence.extend(representative(
-                        &searcher, index, tagger, &table, &theme.id, newest, filter,
+                        &searcher, index, tagger, table, &theme.id, newest, filter,
                     )?);
                 }
             }
@@ -301,7 +313,7 @@ pub fn findings(
             if cells.len() < min {
                 continue;
             }
-            let years = years_of(&table, cells);
+            let years = years_of(table, cells);
             let mut mentions = Vec::new();
             for cell in newest_first(&ranks, cells, request.max_reports) {
                 let report = &table.reports[cell.report];
@@ -313,7 +325,7 @@ pub fn findings(
                     concern: cell.concern,
                     strength: cell.strength,
                     evidence: representative(
-                        &searcher, index, tagger, &table, &theme.id, cell, filter,
+                        &searcher, index, tagger, table, &theme.id, cell, filter,
                     )?,
                 });
             }

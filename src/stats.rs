@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::index::{ReportSummary, ThemisIndex};
 use crate::themes::{Polarity, Tagger, Taxonomy};
 use crate::views::frequency::{FrequencyReport, Group, GroupBy, Metric};
+use crate::views::ReportFilter;
 
 /// Which sentences to count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -170,6 +171,45 @@ impl CountTable {
             .collect()
     }
 
+    /// Only the reports `filter` admits, with their cells (the counts are unchanged).
+    pub fn filtered(&self, filter: &ReportFilter) -> CountTable {
+        let mut renumber = vec![None; self.reports.len()];
+        let mut reports = Vec::new();
+        for (i, report) in self.reports.iter().enumerate() {
+            if filter.admits_summary(report) {
+                renumber[i] = Some(reports.len());
+                reports.push(report.clone());
+            }
+        }
+        let cells = self
+            .cells
+            .iter()
+            .filter_map(|cell| {
+                let report = renumber.get(cell.report).copied().flatten()?;
+                Some(Cell {
+                    report,
+                    ..cell.clone()
+                })
+            })
+            .collect();
+        CountTable {
+            reports,
+            theme_ids: self.theme_ids.clone(),
+            cells,
+        }
+    }
+
+    /// The column of the frequency matrix a report falls in, by `by`: its region, id, year or
+    /// type ("unknown" when the region or year is).
+    pub fn group_key(by: GroupBy, report: &ReportSummary) -> String {
+        match by {
+            GroupBy::Region => report.region.clone().unwrap_or_else(|| "unknown".into()),
+            GroupBy::Report => report.id.clone(),
+            GroupBy::Year => report.year.map_or("unknown".into(), |y| y.to_string()),
+            GroupBy::Type => report.report_type.to_string(),
+        }
+    }
+
     /// The theme frequency matrix: themes × groups for one metric and polarity.
     pub fn frequency(
         &self,
@@ -180,18 +220,8 @@ impl CountTable {
     ) -> FrequencyReport {
         // Group key and label of each report.
         let key_of = |r: &ReportSummary| -> (String, String) {
-            match by {
-                GroupBy::Region => {
-                    let region = r.region.clone().unwrap_or_else(|| "unknown".into());
-                    (region.clone(), region)
-                }
-                GroupBy::Report => (r.id.clone(), r.id.clone()),
-                GroupBy::Year => {
-                    let year = r.year.map_or("unknown".into(), |y| y.to_string());
-                    (year.clone(), year)
-                }
-                GroupBy::Type => (r.report_type.to_string(), r.report_type.to_string()),
-            }
+            let key = Self::group_key(by, r);
+            (key.clone(), key)
         };
         let mut group_index: BTreeMap<String, usize> = BTreeMap::new();
         let mut groups: Vec<Group> = Vec::new();

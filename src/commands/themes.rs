@@ -71,7 +71,7 @@ fn run_show(global: &GlobalArgs, args: &ThemeShowArgs) -> anyhow::Result<Exit> {
         &tagger,
         &theme.id,
         region.as_deref(),
-        None,
+        args.year,
         filter,
         args.max_reports,
     )?;

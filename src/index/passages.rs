@@ -7,6 +7,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::schema::{kind, SUMMARY_ID};
+use super::spans::{self, SentenceSpan};
 use super::{for_each_live_match, StoredSentence, TextColumn, ThemisIndex};
 use crate::error::Result;
 
@@ -25,6 +26,9 @@ pub struct TaggedPassage {
     pub text: String,
     /// Its tagged sentences (offsets into the source file).
     pub sentences: Vec<StoredSentence>,
+    /// Where each of its sentences starts and ends, with its page (PDF reports); empty when
+    /// the stored spans cannot be read.
+    pub spans: Vec<SentenceSpan>,
 }
 
 impl TaggedPassage {
@@ -33,6 +37,17 @@ impl TaggedPassage {
         let from = sentence.0.checked_sub(self.start)?;
         let to = sentence.1.checked_sub(self.start)?;
         self.text.get(from..to)
+    }
+
+    /// The page one of its sentences starts on: its own span's page, else the passage's
+    /// (PDF reports; `None` for others).
+    pub fn sentence_page(&self, sentence: &StoredSentence) -> Option<u64> {
+        self.spans
+            .iter()
+            .find(|span| span.start == sentence.0)
+            .and_then(|span| span.page)
+            .map(u64::from)
+            .or(self.page)
     }
 }
 
@@ -93,15 +108,25 @@ impl ThemisIndex {
                 let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
                 let text = |f| stored.get_first(f).and_then(|v| v.as_str());
                 let number = |f| stored.get_first(f).and_then(|v| v.as_u64());
+                let start = number(fields.start).unwrap_or(0) as usize;
+                let page = number(fields.page);
+                let spans = stored
+                    .get_first(fields.sentences)
+                    .and_then(|v| v.as_bytes())
+                    .and_then(|bytes| {
+                        spans::decode(start, page.and_then(|p| u32::try_from(p).ok()), bytes)
+                    })
+                    .unwrap_or_default();
                 visit(TaggedPassage {
                     report: report.clone(),
                     section: text(fields.section).map(String::from),
-                    page: number(fields.page),
-                    start: number(fields.start).unwrap_or(0) as usize,
+                    page,
+                    start,
                     text: text(fields.text).unwrap_or_default().to_string(),
                     sentences: text(fields.data)
                         .and_then(|data| serde_json::from_str(data).ok())
                         .unwrap_or_default(),
+                    spans,
                 });
             }
         }

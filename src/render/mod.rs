@@ -3,7 +3,8 @@
 //! Commands compute a model (a [`crate::views`] view, search results, the frequency matrix),
 //! build a [`Table`] of it, and hand it to a writer: [`text`] (aligned columns for the
 //! terminal), [`markdown`] or [`csv`] (RFC 4180, CRLF). The frequency report, which also has
-//! JSON and a self-contained HTML page, is drawn by [`frequency`]; [`json`] writes models.
+//! JSON, is drawn by [`frequency`]; [`json`] writes models; [`analyst`] writes the analyst's
+//! report, one self-contained HTML page with inline SVG charts ([`svg`]).
 //! Writers never consult the environment: whether to use colour is the caller's decision.
 //!
 //! | file | owns |
@@ -11,14 +12,18 @@
 //! | `table.rs` | [`Table`], [`Column`], [`Cell`], [`Align`], [`Overflow`] |
 //! | `text.rs`, `markdown.rs`, `csv.rs` | one writer per table format |
 //! | `frequency/` | the frequency report in every format; its text table's fitting |
-//! | `html.rs` | the frequency report's HTML page; [`html::esc`], which every page uses |
+//! | `analyst/` | the analyst's HTML report: header, heatmaps, trends, pairs, findings, evidence |
+//! | `svg.rs` | inline SVG heatmaps and line charts, sized to hold what they draw |
+//! | `html.rs` | [`html::esc`], which every page uses; number formatting; colour scales |
 //! | `json.rs` | JSON of models |
 
+pub mod analyst;
 pub mod csv;
 pub mod frequency;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod svg;
 mod table;
 pub mod text;
 

@@ -5,6 +5,8 @@
 //!
 //! | file | view |
 //! |---|---|
+//! | `analyst.rs` | [`analyst::AnalystReport`]: every view of the analyst's HTML report over one set of reports |
+//! | `evidence.rs` | [`evidence::EvidenceSet`]: the sentences behind each heatmap cell and theme pair, bounded |
 //! | `cooccur.rs` | [`cooccur::CooccurReport`]: theme pairs that come together, with lift and examples |
 //! | `findings.rs` | the findings answer ([`crate::findings::FindingsReport`]) as a CSV table, a row a finding |
 //! | `frequency.rs` | [`frequency::FrequencyReport`]: the themes × groups matrix of `report` |
@@ -19,7 +21,9 @@
 //! Shared here: [`ReportRef`], the report an entry comes from, and [`Grid`], numbers side by
 //! side, which scores and facts are shown as.
 
+pub mod analyst;
 pub mod cooccur;
+pub mod evidence;
 pub mod facts;
 pub mod findings;
 pub mod frequency;

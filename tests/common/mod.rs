@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod serve;
 
 use std::path::{Path, PathBuf};
@@ -71,6 +72,21 @@ impl Workspace {
             .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
             .env_remove("TERM");
+        Run::from(cmd.output().expect("run themis"))
+    }
+
+    /// Runs `themis` as [`Workspace::run`] does, with `env` set too.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_themis"));
+        cmd.args(args)
+            .arg("--corpus")
+            .arg(self.corpus())
+            .arg("--index")
+            .arg(self.index())
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .env_remove("TERM")
+            .envs(env.iter().copied());
         Run::from(cmd.output().expect("run themis"))
     }
 

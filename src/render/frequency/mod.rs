@@ -1,6 +1,7 @@
 //! The theme frequency report ([`FrequencyReport`]) in every format: a text table fitted to
 //! [`TABLE_WIDTH`] columns (`text.rs`), Markdown and CSV (tables built here and drawn by the
-//! shared writers), JSON (the model itself) and a self-contained HTML page.
+//! shared writers) and JSON (the model itself). Its HTML is the analyst's report
+//! ([`super::analyst`]), which shows the matrix with much else.
 
 mod text;
 
@@ -26,8 +27,6 @@ pub enum Format {
     Csv,
     /// Pretty-printed JSON of the model.
     Json,
-    /// Self-contained HTML page with SVG heatmap and bar chart.
-    Html,
 }
 
 impl Format {
@@ -38,7 +37,6 @@ impl Format {
             Format::Markdown => "md",
             Format::Csv => "csv",
             Format::Json => "json",
-            Format::Html => "html",
         }
     }
 }
@@ -58,9 +56,8 @@ impl FromStr for Format {
             "md" | "markdown" => Ok(Format::Markdown),
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
-            "html" => Ok(Format::Html),
             other => Err(format!(
-                "unknown format '{other}' (expected table, md, csv, json or html)"
+                "unknown format '{other}' (expected table, md, csv or json)"
             )),
         }
     }
@@ -90,7 +87,6 @@ pub fn render(
         }
         Format::Csv => super::csv::write(&csv_table(report), out),
         Format::Json => super::json::write(report, out),
-        Format::Html => super::html::render(report, out),
     }
 }
 
@@ -183,13 +179,7 @@ mod tests {
     use super::*;
     use crate::views::frequency::test_fixture::{empty, fixture, half_empty};
 
-    const ALL: [Format; 5] = [
-        Format::Table,
-        Format::Markdown,
-        Format::Csv,
-        Format::Json,
-        Format::Html,
-    ];
+    const ALL: [Format; 4] = [Format::Table, Format::Markdown, Format::Csv, Format::Json];
 
     #[test]
     fn test_empty_models_render_in_every_format() {
