@@ -32,6 +32,10 @@ pub enum Feature<'a> {
     Short,
     /// A letter sequence of a stem ([`stem_grams`]).
     Gram(&'a str),
+    /// A stem of a mixed sentence's main clause ([`main_clause`]; polarity classifier only).
+    Main(&'a str),
+    /// The sentence has a main clause apart from the rest (polarity classifier only).
+    Turn,
 }
 
 impl Feature<'_> {
@@ -46,6 +50,8 @@ impl Feature<'_> {
             Feature::RuleScore(fact) => format!("q:{fact}"),
             Feature::Short => "len:short".to_string(),
             Feature::Gram(g) => format!("c:{g}"),
+            Feature::Main(w) => format!("m:{w}"),
+            Feature::Turn => "turn:main".to_string(),
         }
     }
 }
@@ -146,6 +152,52 @@ pub fn sentence_grams(tokens: &[AnalyzedToken]) -> (Vec<(String, u32)>, usize) {
     (counted, total)
 }
 
+/// Stems after which the clause that decides a mixed sentence comes ("A, but B").
+pub const TURNS: [&str; 5] = ["but", "howev", "yet", "nevertheless", "nonetheless"];
+
+/// Stems that open a sentence with a concession, whose main clause follows its first comma
+/// ("Although A, B").
+pub const CONCESSIONS: [&str; 5] = ["although", "though", "while", "whilst", "despit"];
+
+/// The tokens of a mixed sentence's main clause, which decides its polarity under the labelling
+/// guide: those after its last turn word ([`TURNS`]) or, in a sentence that opens with a
+/// concession ([`CONCESSIONS`]), those after its first comma. `None` when it has neither.
+/// `tokens` are `sentence`'s, with offsets into it.
+pub fn main_clause<'t>(sentence: &str, tokens: &'t [AnalyzedToken]) -> Option<&'t [AnalyzedToken]> {
+    let turn = tokens
+        .iter()
+        .rposition(|t| TURNS.contains(&t.term.as_str()))
+        .map(|i| i + 1);
+    let start = turn.or_else(|| {
+        let first = tokens.first()?;
+        if !CONCESSIONS.contains(&first.term.as_str()) {
+            return None;
+        }
+        let comma = first.end + sentence.get(first.end..)?.find(',')?;
+        tokens.iter().position(|t| t.start > comma)
+    })?;
+    (start < tokens.len()).then(|| &tokens[start..])
+}
+
+/// The main-clause features of a sentence for the polarity classifier, with their values: each
+/// distinct stem of the main clause at `1 / sqrt(n)`, and [`Feature::Turn`] at 1. Empty when
+/// the sentence is not mixed.
+pub fn main_clause_features(sentence: &str, tokens: &[AnalyzedToken]) -> Vec<(String, f32)> {
+    let Some(clause) = main_clause(sentence, tokens) else {
+        return Vec::new();
+    };
+    let mut stems: Vec<&str> = clause.iter().map(stem_of).collect();
+    stems.sort_unstable();
+    stems.dedup();
+    let scale = 1.0 / (stems.len() as f32).sqrt();
+    let mut features: Vec<(String, f32)> = stems
+        .into_iter()
+        .map(|s| (Feature::Main(s).name(), scale))
+        .collect();
+    features.push((Feature::Turn.name(), 1.0));
+    features
+}
+
 /// The facts about the rules' cue scores the polarity classifier sees: how much concern and
 /// strength the cues add up to, and which side is ahead. The rules' verdict alone hides how
 /// close it was.
@@ -204,6 +256,10 @@ mod tests {
     use super::*;
     use crate::analysis::analyze;
 
+    fn long_text() -> String {
+        "The probation service had too many cases for each officer to manage".to_string()
+    }
+
     #[test]
     fn test_features_are_stems_pairs_rules_and_length() {
         let tokens = analyze("Caseloads were 45 cases");
@@ -229,7 +285,21 @@ mod tests {
                 "{expected} in {names:?}"
             );
         }
-        let long = analyze("The probation service had too many cases for each officer to manage");
+        let long = analyze(&long_text());
+        let mixed = "Staff were committed, but caseloads were too high.";
+        let tokens = analyze(mixed);
+        assert_eq!(main_clause(mixed, &tokens).unwrap()[0].term, "caseload");
+        let conceded = "Although plans were good, caseloads rose.";
+        assert_eq!(
+            main_clause(conceded, &analyze(conceded)).unwrap()[0].term,
+            "caseload"
+        );
+        assert!(main_clause(&long_text(), &analyze(&long_text())).is_none());
+        assert!(main_clause("Although late", &analyze("Although late")).is_none());
+        let features = main_clause_features(mixed, &analyze(mixed));
+        // "caseloads were too high": four stems.
+        assert!(features.contains(&("m:high".to_string(), 0.5)));
+        assert!(features.contains(&("turn:main".to_string(), 1.0)));
         assert_eq!(
             stem_grams("load"),
             ["<lo", "<loa", "<load", "ad>", "loa", "load", "load>", "oad", "oad>"]

@@ -99,6 +99,8 @@ pub struct Model {
     /// Rows of the facts about the rules' cue scores, in [`features::SCORE_FEATURES`] order.
     score_rows: [Option<u32>; features::SCORE_FEATURES.len()],
     short: Option<u32>,
+    /// The row of [`features::Feature::Turn`].
+    turn: Option<u32>,
     version: String,
 }
 
@@ -227,6 +229,7 @@ impl Model {
             rule_polarity: [None; 3],
             score_rows: [None; features::SCORE_FEATURES.len()],
             short: None,
+            turn: None,
             version: String::new(),
         }
     }
@@ -329,6 +332,12 @@ impl Model {
             }
             Some(("r", theme)) => self.rules.insert(theme.to_string(), id).is_none(),
             Some(("c", gram)) => self.grams.insert(gram.into(), id).is_none(),
+            Some(("m", w)) => {
+                self.stem_id(w);
+                let entry = self.stems.get_mut(w).expect("just inserted");
+                entry.main_row.replace(id).is_none()
+            }
+            Some(("turn", "main")) => self.turn.replace(id).is_none(),
             Some(("p", p)) => {
                 let p: Polarity = p
                     .parse()
@@ -370,6 +379,7 @@ impl Model {
             .or_insert(Stem {
                 id: next,
                 word_row: None,
+                main_row: None,
             })
             .id
     }
@@ -596,10 +606,11 @@ impl Model {
         })
     }
 
-    /// The polarity the model gives a sentence that carries a theme, from its tokens, the
-    /// rules' themes, the rules' polarity and their (concern, strength) cue scores.
+    /// The polarity the model gives a sentence that carries a theme, from its text and tokens,
+    /// the rules' themes, the rules' polarity and their (concern, strength) cue scores.
     pub fn polarity(
         &self,
+        sentence: &str,
         tokens: &[AnalyzedToken],
         rule_themes: &[&str],
         rule_polarity: Polarity,
@@ -621,9 +632,30 @@ impl Model {
             }
             let t = self.themes.len();
             self.margins_into(text, other, gram_z, t..self.cols(), z);
+            self.add_main_clause(sentence, tokens, z);
             let best = (0..3).fold(0, |best, i| if z[i] > z[best] { i } else { best });
             POLARITIES[best]
         })
+    }
+
+    /// Adds the main clause's part ([`features::main_clause_features`]) to the polarity
+    /// margins `z`. Only mixed sentences have one, so this is rarely more than a check.
+    fn add_main_clause(&self, sentence: &str, tokens: &[AnalyzedToken], z: &mut [f32]) {
+        if self.turn.is_none() {
+            return;
+        }
+        let t = self.themes.len();
+        for (name, x) in features::main_clause_features(sentence, tokens) {
+            let row = match name.split_once(':') {
+                Some(("m", stem)) => self.stems.get(stem).and_then(|s| s.main_row),
+                _ => self.turn,
+            };
+            if let Some(row) = row {
+                for (acc, &w) in z.iter_mut().zip(&self.row(row)[t..]) {
+                    *acc += x * f32::from(w) / 1000.0;
+                }
+            }
+        }
     }
 
     /// The features that pushed a theme's score up the most, strongest first.
@@ -692,6 +724,8 @@ struct Stem {
     id: u32,
     /// Its word feature's row, if it has one.
     word_row: Option<u32>,
+    /// Its main-clause feature's row, if it has one.
+    main_row: Option<u32>,
 }
 
 /// A sentence's rows with the value each counts with: text rows share `1 / sqrt(n)` (see
@@ -801,7 +835,13 @@ mod tests {
         let s = m.theme_scores(&analyze("Nothing here at all"), &["victims"]);
         assert!(s.themes[1] > 0.8 && s.themes[0] < 0.2);
         assert_eq!(
-            m.polarity(&tokens, &[], Polarity::Neutral, (0.0, 0.0)),
+            m.polarity(
+                "Very high caseloads",
+                &tokens,
+                &[],
+                Polarity::Neutral,
+                (0.0, 0.0)
+            ),
             Polarity::Concern
         );
         // The rules' cue scores count: "concern>=2" outweighs the strength bias.
@@ -812,15 +852,21 @@ mod tests {
         .unwrap();
         let plain = analyze("words");
         assert_eq!(
-            scored.polarity(&plain, &[], Polarity::Neutral, (2.0, 0.0)),
+            scored.polarity("words", &plain, &[], Polarity::Neutral, (2.0, 0.0)),
             Polarity::Concern
         );
         assert_eq!(
-            scored.polarity(&plain, &[], Polarity::Neutral, (1.0, 0.0)),
+            scored.polarity("words", &plain, &[], Polarity::Neutral, (1.0, 0.0)),
             Polarity::Strength
         );
         assert_eq!(
-            m.polarity(&analyze("other words"), &[], Polarity::Strength, (0.0, 1.0)),
+            m.polarity(
+                "other words",
+                &analyze("other words"),
+                &[],
+                Polarity::Strength,
+                (0.0, 1.0)
+            ),
             Polarity::Strength
         );
     }

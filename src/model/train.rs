@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::features::{feature_names, gram_scale, sentence_grams, Feature};
+use super::features::{feature_names, gram_scale, main_clause_features, sentence_grams, Feature};
 use super::{polarity_index, Model, POLARITIES};
 use crate::analysis::analyze;
 use crate::themes::{Polarity, Tagger, Taxonomy};
@@ -91,8 +91,9 @@ struct Example {
     text_scale: f32,
     /// Letter-sequence rows with their values (see [`super::features::sentence_grams`]).
     gram_rows: Vec<(u32, f32)>,
-    /// The rules' polarity and cue-score rows (polarity classifier only).
-    polarity_rows: Vec<u32>,
+    /// The rules' polarity and cue-score rows, and the main clause's, with their values
+    /// (polarity classifier only).
+    polarity_rows: Vec<(u32, f32)>,
     /// Theme columns the coder gave.
     labels: Vec<usize>,
     /// Polarity column, for sentences that carry a theme (polarity is judged only there).
@@ -137,11 +138,13 @@ pub fn train(
     // Features of every sentence, then the vocabulary.
     let mut named: Vec<Vec<String>> = Vec::with_capacity(units.len());
     let mut grams: Vec<(Vec<(String, u32)>, usize)> = Vec::with_capacity(units.len());
+    let mut mains: Vec<Vec<(String, f32)>> = Vec::with_capacity(units.len());
     for unit in units {
         let tokens = analyze(&unit.text);
         let tags = rules.tag_in_context(&unit.text, &tokens, unit.section.as_deref());
         let (_, scores) = rules.polarity_verdict(&unit.text);
         named.push(feature_names(&tokens, &tags.themes, tags.polarity, scores));
+        mains.push(main_clause_features(&unit.text, &tokens));
         let (sequences, total) = sentence_grams(&tokens);
         let sequences = sequences
             .into_iter()
@@ -151,7 +154,8 @@ pub fn train(
     }
     let mut df: FxHashMap<&str, usize> = FxHashMap::default();
     let gram_names = grams.iter().flat_map(|(g, _)| g.iter().map(|(n, _)| n));
-    for name in named.iter().flatten().chain(gram_names) {
+    let main_names = mains.iter().flat_map(|m| m.iter().map(|(n, _)| n));
+    for name in named.iter().flatten().chain(gram_names).chain(main_names) {
         *df.entry(name.as_str()).or_default() += 1;
     }
     let mut vocabulary: Vec<&str> = df
@@ -182,14 +186,15 @@ pub fn train(
         .iter()
         .zip(&named)
         .zip(&grams)
-        .map(|((unit, names), (sequences, total))| {
+        .zip(&mains)
+        .map(|(((unit, names), (sequences, total)), main)| {
             let mut text_rows = Vec::new();
             let mut other_rows = Vec::new();
             let mut polarity_rows = Vec::new();
             for name in names {
                 if let Some(&row) = row_of.get(name.as_str()) {
                     if name.starts_with("p:") || name.starts_with("q:") {
-                        polarity_rows.push(row);
+                        polarity_rows.push((row, 1.0));
                     } else if is_text_feature(name) {
                         text_rows.push(row);
                     } else {
@@ -197,6 +202,10 @@ pub fn train(
                     }
                 }
             }
+            polarity_rows.extend(
+                main.iter()
+                    .filter_map(|(name, x)| Some((*row_of.get(name.as_str())?, *x))),
+            );
             let text_scale = text_scale(text_rows.len());
             let scale = gram_scale(*total);
             let gram_rows = sequences
@@ -244,8 +253,10 @@ pub fn text_scale(n: usize) -> f32 {
     }
 }
 
+/// Stems, pairs and main-clause stems: features that must be seen [`TrainOptions::min_count`]
+/// times to be kept.
 fn is_text_feature(name: &str) -> bool {
-    name.starts_with("w:") || name.starts_with("b:")
+    name.starts_with("w:") || name.starts_with("b:") || name.starts_with("m:")
 }
 
 /// Fits all columns at once by L-BFGS on the mean log loss (logistic per theme column,
@@ -325,7 +336,7 @@ impl Problem<'_> {
                 d[c] = (sigmoid(z[c]) - y) / n;
             }
             let polarity = ex.polarity.map(|target| {
-                let prows = ex.polarity_rows.iter().map(|&r| (r, 1.0));
+                let prows = ex.polarity_rows.iter().map(|&(r, x)| (r, f64::from(x)));
                 for (r, x) in features().chain(prows) {
                     let row = &theta[r as usize * cols..(r as usize + 1) * cols];
                     for c in themes..cols {
@@ -348,10 +359,10 @@ impl Problem<'_> {
                 }
             }
             if polarity.is_some() {
-                for &r in &ex.polarity_rows {
+                for &(r, x) in &ex.polarity_rows {
                     let g = &mut grad[r as usize * cols..(r as usize + 1) * cols];
                     for c in themes..cols {
-                        g[c] += d[c];
+                        g[c] += f64::from(x) * d[c];
                     }
                 }
             }

@@ -304,7 +304,7 @@ impl Tagger {
         // took the rules' polarity), and a coder may well see a theme the tagger missed.
         let polarity = if always_polarity || !decided.is_empty() {
             let (rule_polarity, scores) = self.taxonomy.polarity.classify_scored(&view);
-            model.polarity(tokens, &rule_themes, rule_polarity, scores)
+            model.polarity(sentence, tokens, &rule_themes, rule_polarity, scores)
         } else {
             Polarity::Neutral
         };
