@@ -75,8 +75,11 @@ pub struct Model {
     /// Feature names by row (for explanations and writing the file).
     names: Vec<String>,
     /// Row weights in thousandths (the precision of the file), `cols()` per row: a row of 32
-    /// columns is one 64-byte cache line, and tagging is bound by fetching rows.
+    /// columns is one 64-byte cache line, and tagging is bound by fetching rows. A stem's word
+    /// row has its letter sequences' rows added in (see [`Model::index_stems`]).
     weights: Vec<i16>,
+    /// The weights as the file has them, when `weights` has letter sequences added in.
+    file_weights: Vec<i16>,
     /// Every stem that is a word feature or part of a pair: its id and its word row.
     stems: FxHashMap<Box<str>, Stem>,
     /// Pair features by their two stems' ids (`first << 32 | second`).
@@ -89,11 +92,9 @@ pub struct Model {
     number_stem: Option<u32>,
     /// Letter-sequence rows by sequence ([`features::stem_grams`]).
     grams: FxHashMap<Box<str>, u32>,
-    /// Per model stem, the sum of its letter sequences' rows (`cols()` a stem, as weights, not
-    /// thousandths), worked out when the model loads: a stem the model knows costs one row.
+    /// Per model stem, the sum of its letter sequences' rows times [`features::GRAM_FACTOR`]
+    /// (`cols()` a stem, as weights, not thousandths), for stems without a word row.
     stem_gram_sums: Vec<f32>,
-    /// Per model stem, how many letter sequences it has (known to the model or not).
-    stem_gram_counts: Vec<u32>,
     rules: FxHashMap<String, u32>,
     rule_polarity: [Option<u32>; 3],
     /// Rows of the facts about the rules' cue scores, in [`features::SCORE_FEATURES`] order.
@@ -217,6 +218,7 @@ impl Model {
             bias: vec![0.0; POLARITIES.len()],
             names: Vec::new(),
             weights: Vec::new(),
+            file_weights: Vec::new(),
             stems: FxHashMap::default(),
             pairs: FxHashMap::default(),
             by_term: Vec::new(),
@@ -224,7 +226,6 @@ impl Model {
             number_stem: None,
             grams: FxHashMap::default(),
             stem_gram_sums: Vec::new(),
-            stem_gram_counts: Vec::new(),
             rules: FxHashMap::default(),
             rule_polarity: [None; 3],
             score_rows: [None; features::SCORE_FEATURES.len()],
@@ -434,8 +435,11 @@ impl Model {
                 _ if number => self.number_stem,
                 _ => None,
             };
+            // A stem's letter sequences are in its word row; those of a stem without one
+            // are added apart.
             match stem {
                 _ if number => {}
+                Some(s) if self.stem_rows[s as usize].is_some() => {}
                 Some(s) => stems.push(s),
                 None => unknown.push(position as u32),
             }
@@ -455,17 +459,19 @@ impl Model {
         other.extend(rule_themes.iter().filter_map(|t| self.rules.get(*t)));
         other.sort_unstable();
         other.dedup();
-        self.gram_margins_into(tokens, stems, unknown, gram_z);
+        let scale = train::text_scale(text.len());
+        self.gram_margins_into(tokens, stems, unknown, scale, gram_z);
     }
 
-    /// The letter sequences' part of every column's margin, into `z`: each distinct stem's
-    /// sequence sum (worked out at load for the model's stems, looked up sequence by sequence
-    /// for the others), scaled by [`features::gram_scale`].
+    /// The letter sequences' part of every column's margin for the stems without a word row,
+    /// into `z`: each distinct stem's sequence sum (worked out at load for the model's stems,
+    /// looked up sequence by sequence for the others), at the sentence's text `scale`.
     fn gram_margins_into(
         &self,
         tokens: &[AnalyzedToken],
         stems: &mut Vec<u32>,
         unknown: &mut Vec<u32>,
+        scale: f32,
         z: &mut Vec<f32>,
     ) {
         let cols = self.cols();
@@ -479,40 +485,36 @@ impl Model {
         let term = |position: &u32| tokens[*position as usize].term.as_str();
         unknown.sort_unstable_by(|a, b| term(a).cmp(term(b)));
         unknown.dedup_by(|a, b| term(a) == term(b));
-        let mut total = 0usize;
         for &stem in stems.iter() {
             let stem = stem as usize;
-            total += self.stem_gram_counts[stem] as usize;
             let sum = &self.stem_gram_sums[stem * cols..(stem + 1) * cols];
             z.iter_mut().zip(sum).for_each(|(acc, w)| *acc += w);
         }
         for position in unknown.iter() {
-            let grams = features::stem_grams(term(position));
-            total += grams.len();
-            for gram in &grams {
+            for gram in features::stem_grams(term(position)) {
                 if let Some(&row) = self.grams.get(gram.as_str()) {
                     for (acc, &w) in z.iter_mut().zip(self.row(row)) {
-                        *acc += f32::from(w) / 1000.0;
+                        *acc += features::GRAM_FACTOR * f32::from(w) / 1000.0;
                     }
                 }
             }
         }
-        let scale = features::gram_scale(total);
         z.iter_mut().for_each(|v| *v *= scale);
     }
 
-    /// A stem's letter sequences: how many it has, and the sum of their rows' `col` weights.
-    fn stem_gram_weight(&self, stem: &str, col: usize) -> (usize, f32) {
-        let grams = features::stem_grams(stem);
-        let weight = grams
+    /// The sum of a stem's letter sequences' `col` weights, times [`features::GRAM_FACTOR`].
+    fn stem_gram_weight(&self, stem: &str, col: usize) -> f32 {
+        features::stem_grams(stem)
             .iter()
             .filter_map(|g| self.grams.get(g.as_str()))
-            .map(|&row| f32::from(self.row(row)[col]) / 1000.0)
-            .sum();
-        (grams.len(), weight)
+            .map(|&row| features::GRAM_FACTOR * f32::from(self.row(row)[col]) / 1000.0)
+            .sum()
     }
 
-    /// Enters the model's stems in the analysis chain's term table and indexes them by term id.
+    /// Enters the model's stems in the analysis chain's term table and indexes them by term id,
+    /// and adds each stem's letter sequences into its word row (or keeps their sum apart for a
+    /// stem without one): then a stem the model knows costs one row, as it did before letter
+    /// sequences, and only stems it never met are looked up sequence by sequence.
     fn index_stems(&mut self) {
         self.stem_rows = vec![None; self.stems.len()];
         for (stem, entry) in &self.stems {
@@ -528,17 +530,28 @@ impl Model {
             return;
         }
         let cols = self.cols();
+        self.file_weights = self.weights.clone();
         self.stem_gram_sums = vec![0.0; self.stems.len() * cols];
-        self.stem_gram_counts = vec![0; self.stems.len()];
         for (stem, entry) in &self.stems {
+            if stem.as_ref() == features::NUMBER {
+                continue;
+            }
             let at = entry.id as usize;
-            let grams = features::stem_grams(stem);
-            self.stem_gram_counts[at] = grams.len() as u32;
             let sum = &mut self.stem_gram_sums[at * cols..(at + 1) * cols];
-            for row in grams.iter().filter_map(|g| self.grams.get(g.as_str())) {
-                let weights = &self.weights[*row as usize * cols..(*row as usize + 1) * cols];
-                for (acc, &w) in sum.iter_mut().zip(weights) {
-                    *acc += f32::from(w) / 1000.0;
+            for gram in features::stem_grams(stem) {
+                if let Some(&row) = self.grams.get(gram.as_str()) {
+                    let weights =
+                        &self.file_weights[row as usize * cols..(row as usize + 1) * cols];
+                    for (acc, &w) in sum.iter_mut().zip(weights) {
+                        *acc += features::GRAM_FACTOR * f32::from(w) / 1000.0;
+                    }
+                }
+            }
+            if let Some(row) = entry.word_row {
+                let weights = &mut self.weights[row as usize * cols..(row as usize + 1) * cols];
+                for (w, add) in weights.iter_mut().zip(sum.iter()) {
+                    let merged = f32::from(*w) + (add * 1000.0).round();
+                    *w = merged.clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
                 }
             }
         }
@@ -677,25 +690,20 @@ impl Model {
                 weight: (x * f32::from(self.row(r)[col])).round() / 1000.0,
             })
             .collect();
-        // Letter sequences, summed per stem and read as "~stem": the stem's spelling counted.
+        // A stem's word row has its letter sequences in it; those of a stem without one are
+        // read as "~stem": the stem's spelling counted.
         let mut stems: Vec<&str> = tokens
             .iter()
             .map(|t| t.term.as_str())
             .filter(|t| !features::is_number(t))
+            .filter(|t| self.stems.get(*t).and_then(|s| s.word_row).is_none())
             .collect();
         stems.sort_unstable();
         stems.dedup();
-        let sums: Vec<(&str, usize, f32)> = stems
-            .iter()
-            .map(|s| {
-                let (count, weight) = self.stem_gram_weight(s, col);
-                (*s, count, weight)
-            })
-            .collect();
-        let scale = features::gram_scale(sums.iter().map(|(_, n, _)| n).sum());
-        parts.extend(sums.into_iter().map(|(stem, _, weight)| Contribution {
+        let scale = train::text_scale(scratch.text.len());
+        parts.extend(stems.into_iter().map(|stem| Contribution {
             feature: format!("~{stem}"),
-            weight: (scale * weight * 1000.0).round() / 1000.0,
+            weight: (scale * self.stem_gram_weight(stem, col) * 1000.0).round() / 1000.0,
         }));
         parts.retain(|c| c.weight > 0.0);
         parts.sort_by(|a, b| b.weight.total_cmp(&a.weight));
@@ -705,9 +713,17 @@ impl Model {
 
     /// The model as file text.
     pub fn to_file_string(&self) -> String {
+        let weights = if self.file_weights.is_empty() {
+            &self.weights
+        } else {
+            &self.file_weights
+        };
+        let cols = self.cols();
         let rows: Vec<(String, Vec<f32>)> = (0..self.names.len())
             .map(|i| {
-                let row = self.row(i as u32).iter().map(|&w| f32::from(w) / 1000.0);
+                let row = weights[i * cols..(i + 1) * cols]
+                    .iter()
+                    .map(|&w| f32::from(w) / 1000.0);
                 (self.names[i].clone(), row.collect())
             })
             .collect();
@@ -891,24 +907,27 @@ mod tests {
 
     #[test]
     fn test_letter_sequences_reach_stems_the_model_never_met() {
-        // Only sequences of "caseload" are known; "caseloads" and "workload" were never seen.
-        let m = Model::parse(
-            "themis-model 1\nthemes workload\nthreshold 0.5\nbias -2 0 0 0\n\
-             f c:load\t0:4.0\nf c:load>\t0:4.0\nf w:known\t0:0.1\n",
-        )
-        .unwrap();
-        let unseen = analyze("workload");
-        let grams = features::stem_grams(&unseen[0].term).len();
-        let expected = -2.0 + features::gram_scale(grams) * 8.0;
+        // Only sequences of "load" are known; "workload" was never seen.
+        let src = "themis-model 1\nthemes workload\nthreshold 0.5\nbias -2 0 0 0\n\
+                   f c:load\t0:4.0\nf c:load>\t0:4.0\nf w:known\t0:0.1\nf w:load\t0:1.0\n";
+        let m = Model::parse(src).unwrap();
+        let factor = features::GRAM_FACTOR;
+        // One text row ("known", none of whose sequences is in the model), so scale 1.
+        let unseen = analyze("known workload");
         let z = m.with_theme_margins(&unseen, &[], |z| z[0]);
-        assert!((z - expected).abs() < 1e-4, "{z} vs {expected}");
-        // A stem the model knows (its sums are worked out at load) scores the same way.
-        let known = analyze("known");
+        let expected = -2.0 + 0.1 + factor * 8.0;
+        assert!((z - expected).abs() < 1e-3, "{z} vs {expected}");
+        // "load" has a word row: its sequences are added into it when the model loads.
+        let known = analyze("known load");
         let z = m.with_theme_margins(&known, &[], |z| z[0]);
-        assert!(
-            (z - (-2.0 + 0.1)).abs() < 1e-4,
-            "no sequence of <known> is in the model: {z}"
+        let expected = -2.0 + (0.1 + 1.0 + factor * 8.0) / 2f32.sqrt();
+        assert!((z - expected).abs() < 1e-3, "{z} vs {expected}");
+        // The file keeps the weights as trained, not the sums.
+        assert_eq!(
+            Model::parse(&m.to_file_string()).unwrap().to_file_string(),
+            m.to_file_string()
         );
+        assert!(m.to_file_string().contains("f w:load\t0:1.000"));
         let no_grams = Model::parse("themis-model 1\nthemes workload\nbias -2 0 0 0\n").unwrap();
         assert_eq!(no_grams.with_theme_margins(&unseen, &[], |z| z[0]), -2.0);
         let c = m.contributions(&unseen, &[], "workload", 3);

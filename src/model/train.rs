@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::features::{feature_names, gram_scale, main_clause_features, sentence_grams, Feature};
+use super::features::{feature_names, main_clause_features, sentence_grams, Feature, GRAM_FACTOR};
 use super::{polarity_index, Model, POLARITIES};
 use crate::analysis::analyze;
 use crate::themes::{Polarity, Tagger, Taxonomy};
@@ -137,7 +137,7 @@ pub fn train(
 
     // Features of every sentence, then the vocabulary.
     let mut named: Vec<Vec<String>> = Vec::with_capacity(units.len());
-    let mut grams: Vec<(Vec<(String, u32)>, usize)> = Vec::with_capacity(units.len());
+    let mut grams: Vec<Vec<(String, u32)>> = Vec::with_capacity(units.len());
     let mut mains: Vec<Vec<(String, f32)>> = Vec::with_capacity(units.len());
     for unit in units {
         let tokens = analyze(&unit.text);
@@ -145,15 +145,14 @@ pub fn train(
         let (_, scores) = rules.polarity_verdict(&unit.text);
         named.push(feature_names(&tokens, &tags.themes, tags.polarity, scores));
         mains.push(main_clause_features(&unit.text, &tokens));
-        let (sequences, total) = sentence_grams(&tokens);
-        let sequences = sequences
+        let sequences = sentence_grams(&tokens)
             .into_iter()
             .map(|(g, n)| (Feature::Gram(&g).name(), n))
             .collect();
-        grams.push((sequences, total));
+        grams.push(sequences);
     }
     let mut df: FxHashMap<&str, usize> = FxHashMap::default();
-    let gram_names = grams.iter().flat_map(|(g, _)| g.iter().map(|(n, _)| n));
+    let gram_names = grams.iter().flat_map(|g| g.iter().map(|(n, _)| n));
     let main_names = mains.iter().flat_map(|m| m.iter().map(|(n, _)| n));
     for name in named.iter().flatten().chain(gram_names).chain(main_names) {
         *df.entry(name.as_str()).or_default() += 1;
@@ -187,7 +186,7 @@ pub fn train(
         .zip(&named)
         .zip(&grams)
         .zip(&mains)
-        .map(|(((unit, names), (sequences, total)), main)| {
+        .map(|(((unit, names), sequences), main)| {
             let mut text_rows = Vec::new();
             let mut other_rows = Vec::new();
             let mut polarity_rows = Vec::new();
@@ -207,7 +206,7 @@ pub fn train(
                     .filter_map(|(name, x)| Some((*row_of.get(name.as_str())?, *x))),
             );
             let text_scale = text_scale(text_rows.len());
-            let scale = gram_scale(*total);
+            let scale = GRAM_FACTOR * text_scale;
             let gram_rows = sequences
                 .iter()
                 .filter_map(|(name, n)| Some((*row_of.get(name.as_str())?, *n as f32 * scale)))
