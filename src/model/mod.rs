@@ -490,9 +490,12 @@ impl Model {
             let sum = &self.stem_gram_sums[stem * cols..(stem + 1) * cols];
             z.iter_mut().zip(sum).for_each(|(acc, w)| *acc += w);
         }
+        let mut marked = String::new();
+        let mut grams = Vec::with_capacity(32);
         for position in unknown.iter() {
-            for gram in features::stem_grams(term(position)) {
-                if let Some(&row) = self.grams.get(gram.as_str()) {
+            features::grams_into(term(position), &mut marked, &mut grams);
+            for &(a, b) in grams.iter() {
+                if let Some(&row) = self.grams.get(&marked[a..b]) {
                     for (acc, &w) in z.iter_mut().zip(self.row(row)) {
                         *acc += features::GRAM_FACTOR * f32::from(w) / 1000.0;
                     }
@@ -657,16 +660,23 @@ impl Model {
         if self.turn.is_none() {
             return;
         }
+        let Some(clause) = features::main_clause(sentence, tokens) else {
+            return;
+        };
+        // As features::main_clause_features, without building the names.
+        let mut stems: Vec<&str> = clause.iter().map(features::stem_of).collect();
+        stems.sort_unstable();
+        stems.dedup();
+        let scale = 1.0 / (stems.len() as f32).sqrt();
+        let rows = stems
+            .iter()
+            .filter_map(|s| self.stems.get(*s).and_then(|s| s.main_row))
+            .map(|row| (row, scale))
+            .chain(self.turn.map(|row| (row, 1.0)));
         let t = self.themes.len();
-        for (name, x) in features::main_clause_features(sentence, tokens) {
-            let row = match name.split_once(':') {
-                Some(("m", stem)) => self.stems.get(stem).and_then(|s| s.main_row),
-                _ => self.turn,
-            };
-            if let Some(row) = row {
-                for (acc, &w) in z.iter_mut().zip(&self.row(row)[t..]) {
-                    *acc += x * f32::from(w) / 1000.0;
-                }
+        for (row, x) in rows {
+            for (acc, &w) in z.iter_mut().zip(&self.row(row)[t..]) {
+                *acc += x * f32::from(w) / 1000.0;
             }
         }
     }

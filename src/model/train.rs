@@ -170,7 +170,10 @@ pub fn train(
         .collect();
     // Most frequent first: a feature's row is its place in the file, and the rows most
     // sentences touch then share cache lines (tagging is bound by memory, not arithmetic).
-    vocabulary.sort_unstable_by(|a, b| df[b].cmp(&df[a]).then_with(|| a.cmp(b)));
+    // Letter sequences go last: they are added into their stems' rows when the model loads,
+    // and tagging reads them only for words the model never met.
+    let is_gram = |name: &str| name.starts_with("c:");
+    vocabulary.sort_unstable_by(|a, b| (is_gram(a), df[b], a).cmp(&(is_gram(b), df[a], b)));
     let row_of: FxHashMap<&str, u32> = vocabulary
         .iter()
         .enumerate()
