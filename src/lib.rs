@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod calendar;
 pub mod corpus;
 pub mod error;
 pub mod eval;

@@ -304,19 +304,10 @@ fn column_of(table: &CountTable, by: GroupBy, matrix: &FrequencyReport) -> Vec<O
         .collect()
 }
 
-/// `YYYY-MM-DD HH:MM UTC` of seconds since 1970 (Howard Hinnant's civil-from-days).
+/// `YYYY-MM-DD HH:MM UTC` of seconds since 1970.
 pub fn utc_timestamp(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
+    let (year, month, day) = crate::calendar::civil_from_days(secs.div_euclid(86_400));
     let of_day = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
         of_day / 3600,

@@ -124,16 +124,9 @@ pub(super) fn current_year() -> i32 {
     *YEAR
 }
 
-/// Year of a day count since 1970-01-01 (Howard Hinnant's civil-from-days).
+/// Year of a day count since 1970-01-01.
 pub(super) fn civil_year(days: i64) -> i32 {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2)) as i32
+    crate::calendar::civil_from_days(days).0 as i32
 }
 
 pub(super) static RE_PUBLISHED_LABEL: Lazy<Regex> = Lazy::new(|| {
