@@ -192,19 +192,29 @@ pub fn main_clause<'t>(sentence: &str, tokens: &'t [AnalyzedToken]) -> Option<&'
 /// distinct stem of the main clause at `1 / sqrt(n)`, and [`Feature::Turn`] at 1. Empty when
 /// the sentence is not mixed.
 pub fn main_clause_features(sentence: &str, tokens: &[AnalyzedToken]) -> Vec<(String, f32)> {
-    let Some(clause) = main_clause(sentence, tokens) else {
+    let Some((stems, scale)) = main_clause_stems(sentence, tokens) else {
         return Vec::new();
     };
-    let mut stems: Vec<&str> = clause.iter().map(stem_of).collect();
-    stems.sort_unstable();
-    stems.dedup();
-    let scale = 1.0 / (stems.len() as f32).sqrt();
     let mut features: Vec<(String, f32)> = stems
         .into_iter()
         .map(|s| (Feature::Main(s).name(), scale))
         .collect();
     features.push((Feature::Turn.name(), 1.0));
     features
+}
+
+/// The distinct stems of a mixed sentence's main clause ([`main_clause`]), sorted, and the
+/// value each counts with, `1 / sqrt(n)`. `None` when the sentence is not mixed.
+pub fn main_clause_stems<'t>(
+    sentence: &str,
+    tokens: &'t [AnalyzedToken],
+) -> Option<(Vec<&'t str>, f32)> {
+    let clause = main_clause(sentence, tokens)?;
+    let mut stems: Vec<&str> = clause.iter().map(stem_of).collect();
+    stems.sort_unstable();
+    stems.dedup();
+    let scale = 1.0 / (stems.len() as f32).sqrt();
+    Some((stems, scale))
 }
 
 /// The facts about the rules' cue scores the polarity classifier sees: how much concern and

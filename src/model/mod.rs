@@ -660,14 +660,10 @@ impl Model {
         if self.turn.is_none() {
             return;
         }
-        let Some(clause) = features::main_clause(sentence, tokens) else {
+        // The features of features::main_clause_features, found without building their names.
+        let Some((stems, scale)) = features::main_clause_stems(sentence, tokens) else {
             return;
         };
-        // As features::main_clause_features, without building the names.
-        let mut stems: Vec<&str> = clause.iter().map(features::stem_of).collect();
-        stems.sort_unstable();
-        stems.dedup();
-        let scale = 1.0 / (stems.len() as f32).sqrt();
         let rows = stems
             .iter()
             .filter_map(|s| self.stems.get(*s).and_then(|s| s.main_row))
