@@ -103,7 +103,17 @@ pub struct Model {
     /// The row of [`features::Feature::Turn`].
     turn: Option<u32>,
     version: String,
+    /// This model's number among the models loaded in the process, which keys the per-thread
+    /// cache of letter-sequence sums ([`Scratch::unknown_sums`]).
+    serial: u64,
 }
+
+/// The source of [`Model::serial`].
+static MODEL_SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// At most this many stems the model never met keep their letter-sequence sums per thread
+/// (`cols()` floats each, 128 bytes for 32 columns: 2 MB); when full, the cache starts afresh.
+const UNKNOWN_SUMS_CAPACITY: usize = 16_384;
 
 impl fmt::Debug for Model {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -132,6 +142,19 @@ struct Scratch {
     /// Per row, the generation of the last call that pushed it.
     seen: Vec<u32>,
     generation: u32,
+    /// Letter-sequence sums (as [`Model::stem_gram_sums`]) of stems the model never met, for
+    /// the model numbered `unknown_model`: a report names the same places, people and rare
+    /// words many times, and each costs a dozen sequence lookups the first time.
+    unknown_sums: FxHashMap<Box<str>, u32>,
+    unknown_rows: Vec<f32>,
+    unknown_model: u64,
+}
+
+/// The per-thread cache of letter-sequence sums of stems the model never met, borrowed from
+/// [`Scratch`]: each stem's offset (in sums of `cols()`) into `rows`.
+struct UnknownSums<'s> {
+    by_stem: &'s mut FxHashMap<Box<str>, u32>,
+    rows: &'s mut Vec<f32>,
 }
 
 /// No model stem has this term id.
@@ -232,6 +255,7 @@ impl Model {
             short: None,
             turn: None,
             version: String::new(),
+            serial: 0,
         }
     }
 
@@ -402,6 +426,9 @@ impl Model {
             stems,
             unknown,
             gram_z,
+            unknown_sums,
+            unknown_rows,
+            unknown_model,
             ..
         } = scratch;
         text.clear();
@@ -460,17 +487,28 @@ impl Model {
         other.sort_unstable();
         other.dedup();
         let scale = train::text_scale(text.len());
-        self.gram_margins_into(tokens, stems, unknown, scale, gram_z);
+        if *unknown_model != self.serial {
+            unknown_sums.clear();
+            unknown_rows.clear();
+            *unknown_model = self.serial;
+        }
+        let mut cache = UnknownSums {
+            by_stem: unknown_sums,
+            rows: unknown_rows,
+        };
+        self.gram_margins_into(tokens, stems, unknown, &mut cache, scale, gram_z);
     }
 
     /// The letter sequences' part of every column's margin for the stems without a word row,
     /// into `z`: each distinct stem's sequence sum (worked out at load for the model's stems,
-    /// looked up sequence by sequence for the others), at the sentence's text `scale`.
+    /// looked up sequence by sequence for the others, and kept in `cache`), at the sentence's
+    /// text `scale`.
     fn gram_margins_into(
         &self,
         tokens: &[AnalyzedToken],
         stems: &mut Vec<u32>,
         unknown: &mut Vec<u32>,
+        cache: &mut UnknownSums<'_>,
         scale: f32,
         z: &mut Vec<f32>,
     ) {
@@ -490,19 +528,42 @@ impl Model {
             let sum = &self.stem_gram_sums[stem * cols..(stem + 1) * cols];
             z.iter_mut().zip(sum).for_each(|(acc, w)| *acc += w);
         }
-        let mut marked = String::new();
-        let mut grams = Vec::with_capacity(32);
         for position in unknown.iter() {
-            features::grams_into(term(position), &mut marked, &mut grams);
-            for &(a, b) in grams.iter() {
-                if let Some(&row) = self.grams.get(&marked[a..b]) {
-                    for (acc, &w) in z.iter_mut().zip(self.row(row)) {
-                        *acc += features::GRAM_FACTOR * f32::from(w) / 1000.0;
-                    }
-                }
-            }
+            let sum = self.unknown_sum(term(position), cache);
+            z.iter_mut().zip(sum).for_each(|(acc, w)| *acc += w);
         }
         z.iter_mut().for_each(|v| *v *= scale);
+    }
+
+    /// The letter-sequence sum of a stem the model never met, from `cache` or worked out and
+    /// kept there.
+    fn unknown_sum<'c>(&self, stem: &str, cache: &'c mut UnknownSums<'_>) -> &'c [f32] {
+        let cols = self.cols();
+        let at = match cache.by_stem.get(stem) {
+            Some(&at) => at as usize,
+            None => {
+                if cache.by_stem.len() >= UNKNOWN_SUMS_CAPACITY {
+                    cache.by_stem.clear();
+                    cache.rows.clear();
+                }
+                let at = cache.rows.len() / cols;
+                cache.rows.resize(cache.rows.len() + cols, 0.0);
+                let sum = &mut cache.rows[at * cols..];
+                let mut marked = String::new();
+                let mut grams = Vec::with_capacity(32);
+                features::grams_into(stem, &mut marked, &mut grams);
+                for &(a, b) in grams.iter() {
+                    if let Some(&row) = self.grams.get(&marked[a..b]) {
+                        for (acc, &w) in sum.iter_mut().zip(self.row(row)) {
+                            *acc += features::GRAM_FACTOR * f32::from(w) / 1000.0;
+                        }
+                    }
+                }
+                cache.by_stem.insert(stem.into(), at as u32);
+                at
+            }
+        };
+        &cache.rows[at * cols..(at + 1) * cols]
     }
 
     /// The sum of a stem's letter sequences' `col` weights, times [`features::GRAM_FACTOR`].
@@ -529,6 +590,7 @@ impl Model {
             self.by_term[term] = entry.id;
         }
         self.number_stem = self.stems.get(features::NUMBER).map(|s| s.id);
+        self.serial = MODEL_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if self.grams.is_empty() {
             return;
         }
@@ -923,6 +985,13 @@ mod tests {
         let z = m.with_theme_margins(&unseen, &[], |z| z[0]);
         let expected = -2.0 + 0.1 + factor * 8.0;
         assert!((z - expected).abs() < 1e-3, "{z} vs {expected}");
+        // The second time, "workload"'s sum comes from this thread's cache: the same margin.
+        assert_eq!(m.with_theme_margins(&unseen, &[], |z| z[0]), z);
+        // Another model's sequences are its own: the cache is per model, not per stem alone.
+        let other = Model::parse(&src.replace("c:load\t0:4.0", "c:load\t0:-4.0")).unwrap();
+        let z_other = other.with_theme_margins(&unseen, &[], |z| z[0]);
+        assert!((z_other - (-2.0 + 0.1)).abs() < 1e-3, "{z_other}");
+        assert_eq!(m.with_theme_margins(&unseen, &[], |z| z[0]), z);
         // "load" has a word row: its sequences are added into it when the model loads.
         let known = analyze("known load");
         let z = m.with_theme_margins(&known, &[], |z| z[0]);
