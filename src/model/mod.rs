@@ -142,6 +142,8 @@ struct Scratch {
     /// Per row, the generation of the last call that pushed it.
     seen: Vec<u32>,
     generation: u32,
+    /// Integer row sums of [`Model::margins_into`].
+    sums: Vec<i32>,
     /// Letter-sequence sums (as [`Model::stem_gram_sums`]) of stems the model never met, for
     /// the model numbered `unknown_model`: a report names the same places, people and rare
     /// words many times, and each costs a dozen sequence lookups the first time.
@@ -288,6 +290,7 @@ impl Model {
         }
         let mut model = Model::empty();
         let mut bias_seen = false;
+        let mut row: Vec<i16> = Vec::new();
         for (n, line) in lines {
             if let Some(rest) = line.strip_prefix("themes ") {
                 model.themes = rest.split_whitespace().map(str::to_string).collect();
@@ -317,15 +320,22 @@ impl Model {
                     .split_once('\t')
                     .ok_or_else(|| err(n, "feature line without a tab".into()))?;
                 let cols = model.cols();
-                let mut row = vec![0.0f32; cols];
-                for cell in cells.split_whitespace() {
-                    let parsed = cell.split_once(':').and_then(|(c, w)| {
-                        Some((c.parse::<usize>().ok()?, w.parse::<f32>().ok()?))
-                    });
-                    match parsed {
-                        Some((c, w)) if c < cols && w.is_finite() => row[c] = w,
-                        _ => return Err(err(n, format!("bad weight `{cell}`"))),
-                    }
+                row.clear();
+                row.resize(cols, 0);
+                for cell in cells.split_ascii_whitespace() {
+                    let (c, w) = split_at_byte(cell, b':')
+                        .and_then(|(c, w)| Some((c.parse::<usize>().ok()?, w)))
+                        .filter(|(c, _)| *c < cols)
+                        .ok_or_else(|| err(n, format!("bad weight `{cell}`")))?;
+                    row[c] = parse_milli(w).ok_or_else(|| {
+                        err(
+                            n,
+                            format!(
+                                "bad weight `{cell}` (a number within ±{} expected)",
+                                f32::from(i16::MAX) / 1000.0
+                            ),
+                        )
+                    })?;
                 }
                 model.add_row(name, &row).map_err(|m| err(n, m))?;
             } else if !line.trim().is_empty() {
@@ -340,7 +350,8 @@ impl Model {
         Ok(model)
     }
 
-    fn add_row(&mut self, name: &str, row: &[f32]) -> Result<(), String> {
+    /// Adds a feature's row of weights in thousandths.
+    fn add_row(&mut self, name: &str, row: &[i16]) -> Result<(), String> {
         let id = self.names.len() as u32;
         let fresh = match name.split_once(':') {
             Some(("w", w)) => {
@@ -384,16 +395,7 @@ impl Model {
             return Err(format!("feature `{name}` appears twice"));
         }
         self.names.push(name.to_string());
-        for &w in row {
-            let milli = (w * 1000.0).round();
-            if milli.abs() > f32::from(i16::MAX) {
-                return Err(format!(
-                    "weight {w} of `{name}` is outside ±{}",
-                    f32::from(i16::MAX) / 1000.0
-                ));
-            }
-            self.weights.push(milli as i16);
-        }
+        self.weights.extend_from_slice(row);
         Ok(())
     }
 
@@ -623,27 +625,40 @@ impl Model {
     }
 
     /// Linear scores of `columns` (theme columns or polarity columns), into `z`.
+    ///
+    /// The rows are summed as integers (thousandths), the text rows apart from the others
+    /// because they share the sentence's text scale: two widening adds a weight, which the
+    /// compiler vectorises, instead of a conversion and a multiply-add in floating point.
+    /// Integer sums are exact, so the order rows come in does not change a margin.
     fn margins_into(
         &self,
-        text: &[u32],
-        other: &[u32],
+        rows: (&[u32], &[u32]),
         gram_z: &[f32],
         columns: std::ops::Range<usize>,
+        sums: &mut Vec<i32>,
         z: &mut Vec<f32>,
     ) {
+        let (text, other) = rows;
+        let width = columns.len();
+        sums.clear();
+        sums.resize(2 * width, 0);
+        let (text_sum, other_sum) = sums.split_at_mut(width);
+        for (part, acc) in [(text, text_sum), (other, other_sum)] {
+            for &r in part {
+                for (a, &w) in acc.iter_mut().zip(&self.row(r)[columns.clone()]) {
+                    *a += i32::from(w);
+                }
+            }
+        }
+        let scale = train::text_scale(text.len()) / 1000.0;
         z.clear();
         z.extend(
             self.bias[columns.clone()]
                 .iter()
-                .zip(&gram_z[columns.clone()])
-                .map(|(b, g)| b + g),
+                .zip(&gram_z[columns])
+                .zip(sums[..width].iter().zip(&sums[width..]))
+                .map(|((b, g), (&t, &o))| b + g + t as f32 * scale + o as f32 / 1000.0),
         );
-        for (r, x) in weighted_rows(text, other) {
-            let x = x / 1000.0;
-            for (acc, &w) in z.iter_mut().zip(&self.row(r)[columns.clone()]) {
-                *acc += x * f32::from(w);
-            }
-        }
     }
 
     /// Calls `decide` with the theme columns' margins (log-odds) of a sentence, given its
@@ -656,6 +671,22 @@ impl Model {
         rule_themes: &[&str],
         decide: impl FnOnce(&[f32]) -> R,
     ) -> R {
+        self.score("", tokens, rule_themes, decide, |_| None).0
+    }
+
+    /// Scores a sentence once for both of the model's questions: `decide` gets the theme
+    /// columns' margins (as in [`Model::with_theme_margins`]); then, if `polarity_inputs` gives
+    /// the rules' polarity and (concern, strength) cue scores for what was decided, the
+    /// polarity comes from the same feature rows (as in [`Model::polarity`]), which are
+    /// looked up once, not twice.
+    pub fn score<R>(
+        &self,
+        sentence: &str,
+        tokens: &[AnalyzedToken],
+        rule_themes: &[&str],
+        decide: impl FnOnce(&[f32]) -> R,
+        polarity_inputs: impl FnOnce(&R) -> Option<(Polarity, (f64, f64))>,
+    ) -> (R, Option<Polarity>) {
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
             self.rows_of(tokens, rule_themes, scratch);
@@ -664,10 +695,15 @@ impl Model {
                 other,
                 z,
                 gram_z,
+                sums,
                 ..
             } = scratch;
-            self.margins_into(text, other, gram_z, 0..self.themes.len(), z);
-            decide(z)
+            self.margins_into((text, other), gram_z, 0..self.themes.len(), sums, z);
+            let decided = decide(z);
+            let polarity = polarity_inputs(&decided).map(|(rule_polarity, rule_scores)| {
+                self.polarity_of_rows(sentence, tokens, scratch, rule_polarity, rule_scores)
+            });
+            (decided, polarity)
         })
     }
 
@@ -697,23 +733,36 @@ impl Model {
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
             self.rows_of(tokens, rule_themes, scratch);
-            let Scratch {
-                text,
-                other,
-                z,
-                gram_z,
-                ..
-            } = scratch;
-            other.extend(self.rule_polarity[polarity_index(rule_polarity)]);
-            for fact in features::score_facts(rule_scores.0, rule_scores.1) {
-                other.extend(self.score_rows[fact]);
-            }
-            let t = self.themes.len();
-            self.margins_into(text, other, gram_z, t..self.cols(), z);
-            self.add_main_clause(sentence, tokens, z);
-            let best = (0..3).fold(0, |best, i| if z[i] > z[best] { i } else { best });
-            POLARITIES[best]
+            self.polarity_of_rows(sentence, tokens, scratch, rule_polarity, rule_scores)
         })
+    }
+
+    /// [`Model::polarity`] once `scratch` holds the sentence's rows ([`Model::rows_of`]).
+    fn polarity_of_rows(
+        &self,
+        sentence: &str,
+        tokens: &[AnalyzedToken],
+        scratch: &mut Scratch,
+        rule_polarity: Polarity,
+        rule_scores: (f64, f64),
+    ) -> Polarity {
+        let Scratch {
+            text,
+            other,
+            z,
+            gram_z,
+            sums,
+            ..
+        } = scratch;
+        other.extend(self.rule_polarity[polarity_index(rule_polarity)]);
+        for fact in features::score_facts(rule_scores.0, rule_scores.1) {
+            other.extend(self.score_rows[fact]);
+        }
+        let t = self.themes.len();
+        self.margins_into((text, other), gram_z, t..self.cols(), sums, z);
+        self.add_main_clause(sentence, tokens, z);
+        let best = (0..3).fold(0, |best, i| if z[i] > z[best] { i } else { best });
+        POLARITIES[best]
     }
 
     /// Adds the main clause's part ([`features::main_clause_features`]) to the polarity
@@ -818,6 +867,46 @@ fn weighted_rows<'r>(text: &'r [u32], other: &'r [u32]) -> impl Iterator<Item = 
     let scale = train::text_scale(text.len());
     let text = text.iter().map(move |&r| (r, scale));
     text.chain(other.iter().map(|&r| (r, 1.0)))
+}
+
+/// `text` before and after the first `byte` (an ASCII character): `str::split_once` with a
+/// `char` pattern runs a general searcher, which was a third of loading the model.
+fn split_at_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == byte)?;
+    Some((&text[..at], &text[at + 1..]))
+}
+
+/// A weight of a model file in thousandths, the precision rows are kept in. The trainer writes
+/// at most three decimals, which are read as an integer (reading half a million floats was
+/// most of loading the model); other spellings are read as a float and rounded. `None` for a
+/// weight that is not a finite number or is outside the range of thousandths kept.
+fn parse_milli(text: &str) -> Option<i16> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = split_at_byte(digits, b'.').unwrap_or((digits, ""));
+    let plain = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    let milli =
+        if (1..=5).contains(&whole.len()) && fraction.len() <= 3 && plain(whole) && plain(fraction)
+        {
+            let number = |part: &str| part.bytes().fold(0i64, |n, b| n * 10 + i64::from(b - b'0'));
+            let fraction = number(fraction) * 10i64.pow(3 - fraction.len() as u32);
+            let magnitude = number(whole) * 1000 + fraction;
+            if negative {
+                -magnitude
+            } else {
+                magnitude
+            }
+        } else {
+            let w: f64 = text.parse().ok().filter(|w: &f64| w.is_finite())?;
+            let milli = (w * 1000.0).round();
+            if milli.abs() > f64::from(i16::MAX) {
+                return None;
+            }
+            milli as i64
+        };
+    i16::try_from(milli).ok()
 }
 
 fn pair_key(first: u32, second: u32) -> u64 {
@@ -1007,6 +1096,25 @@ mod tests {
         assert_eq!(no_grams.with_theme_margins(&unseen, &[], |z| z[0]), -2.0);
         let c = m.contributions(&unseen, &[], "workload", 3);
         assert_eq!(c[0].feature, "~workload", "{c:?}");
+    }
+
+    #[test]
+    fn test_weights_are_read_in_thousandths() {
+        assert_eq!(parse_milli("1.5"), Some(1500));
+        assert_eq!(parse_milli("-0.007"), Some(-7));
+        assert_eq!(parse_milli("2"), Some(2000));
+        assert_eq!(parse_milli("32.767"), Some(i16::MAX));
+        // Spellings the trainer does not write are read as floats and rounded.
+        assert_eq!(parse_milli("0.1236"), Some(124));
+        assert_eq!(parse_milli("1e-3"), Some(1));
+        assert_eq!(parse_milli(".5"), Some(500));
+        for bad in ["40", "-33", "nan", "inf", "abc", "-", "", "1.2.3", "+-1"] {
+            assert_eq!(parse_milli(bad), None, "{bad}");
+        }
+        let err = Model::parse("themis-model 1\nthemes workload\nbias 0 0 0 0\nf w:x\t0:40\n")
+            .unwrap_err();
+        assert_eq!(err.line, 4);
+        assert!(err.message.contains("bad weight `0:40`"), "{}", err.message);
     }
 
     #[test]

@@ -286,7 +286,7 @@ impl Tagger {
         };
         let rule_themes: Vec<&str> = themes.iter().map(String::as_str).collect();
         let threshold = model.margin_threshold();
-        let decided: Vec<String> = model.with_theme_margins(tokens, &rule_themes, |margins| {
+        let decide = |margins: &[f32]| -> Vec<String> {
             self.taxonomy
                 .themes
                 .iter()
@@ -297,17 +297,18 @@ impl Tagger {
                 })
                 .map(|(theme, _)| theme.id.clone())
                 .collect()
-        });
+        };
         // When a polarity is wanted for a sentence without themes (`themis tag`), it is the
         // learned classifier's too: it is right more often than the rules' cues (on the training
         // corpus's units that carry a theme, 5-fold: 0.800 against 0.760 when untagged sentences
         // took the rules' polarity), and a coder may well see a theme the tagger missed.
-        let polarity = if always_polarity || !decided.is_empty() {
-            let (rule_polarity, scores) = self.taxonomy.polarity.classify_scored(&view);
-            model.polarity(sentence, tokens, &rule_themes, rule_polarity, scores)
-        } else {
-            Polarity::Neutral
+        let polarity_inputs = |decided: &Vec<String>| {
+            (always_polarity || !decided.is_empty())
+                .then(|| self.taxonomy.polarity.classify_scored(&view))
         };
+        let (decided, polarity) =
+            model.score(sentence, tokens, &rule_themes, decide, polarity_inputs);
+        let polarity = polarity.unwrap_or(Polarity::Neutral);
         SentenceTags {
             themes: decided,
             polarity,
