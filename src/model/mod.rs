@@ -84,12 +84,11 @@ pub struct Model {
     stems: FxHashMap<Box<str>, Stem>,
     /// Pair features by their two stems' ids (`first << 32 | second`).
     pairs: FxHashMap<u64, u32>,
-    /// Model stem id by the analysis chain's term id ([`NO_STEM`]: not a model stem).
-    by_term: Vec<u32>,
-    /// Word row by model stem id.
-    stem_rows: Vec<Option<u32>>,
+    /// Model stem and its word row by the analysis chain's term id ([`TermStem::NONE`]: not
+    /// a model stem): one load a token, where a stem id and then its row were two.
+    by_term: Vec<TermStem>,
     /// The stem numbers are folded to.
-    number_stem: Option<u32>,
+    number_stem: Option<TermStem>,
     /// Letter-sequence rows by sequence ([`features::stem_grams`]).
     grams: FxHashMap<Box<str>, u32>,
     /// Per model stem, the sum of its letter sequences' rows times [`features::GRAM_FACTOR`]
@@ -139,9 +138,6 @@ struct Scratch {
     unknown: Vec<u32>,
     /// The letter sequences' part of every column's margin.
     gram_z: Vec<f32>,
-    /// Per row, the generation of the last call that pushed it.
-    seen: Vec<u32>,
-    generation: u32,
     /// Integer row sums of [`Model::margins_into`].
     sums: Vec<i32>,
     /// Letter-sequence sums (as [`Model::stem_gram_sums`]) of stems the model never met, for
@@ -161,6 +157,30 @@ struct UnknownSums<'s> {
 
 /// No model stem has this term id.
 const NO_STEM: u32 = u32::MAX;
+
+/// The stem has no word row.
+const NO_ROW: u32 = u32::MAX;
+
+/// A model stem as tagging finds it by term id: its id and its word row ([`NO_ROW`]: none).
+#[derive(Debug, Clone, Copy)]
+struct TermStem {
+    stem: u32,
+    row: u32,
+}
+
+impl TermStem {
+    const NONE: TermStem = TermStem {
+        stem: NO_STEM,
+        row: NO_ROW,
+    };
+
+    fn of(entry: &Stem) -> TermStem {
+        TermStem {
+            stem: entry.id,
+            row: entry.word_row.unwrap_or(NO_ROW),
+        }
+    }
+}
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
@@ -247,7 +267,6 @@ impl Model {
             stems: FxHashMap::default(),
             pairs: FxHashMap::default(),
             by_term: Vec::new(),
-            stem_rows: Vec::new(),
             number_stem: None,
             grams: FxHashMap::default(),
             stem_gram_sums: Vec::new(),
@@ -416,15 +435,12 @@ impl Model {
         &self.weights[id as usize * cols..(id as usize + 1) * cols]
     }
 
-    /// The rows of a sentence's text features (`scratch.text`, in the order met, without
-    /// repeats) and of its rule themes and length (`scratch.other`, sorted, without repeats).
+    /// The rows of a sentence's text features (`scratch.text`, sorted, without repeats) and of its rule themes and length (`scratch.other`, sorted, without repeats).
     fn rows_of(&self, tokens: &[AnalyzedToken], rule_themes: &[&str], scratch: &mut Scratch) {
         let Scratch {
             ids,
             text,
             other,
-            seen,
-            generation,
             stems,
             unknown,
             gram_z,
@@ -437,21 +453,6 @@ impl Model {
         other.clear();
         stems.clear();
         unknown.clear();
-        // A row is pushed once: `seen` holds the call's generation for rows already in.
-        *generation = generation.wrapping_add(1);
-        if *generation == 0 {
-            seen.iter_mut().for_each(|g| *g = 0);
-            *generation = 1;
-        }
-        if seen.len() < self.names.len() {
-            seen.resize(self.names.len(), 0);
-        }
-        let mut push = |row: u32| {
-            if seen[row as usize] != *generation {
-                seen[row as usize] = *generation;
-                text.push(row);
-            }
-        };
         // The analysis chain hands out each token's term id (its stem cache remembers them);
         // the model's stems were entered in that table when it was loaded, so finding a
         // token's stem is an index, not a hash lookup.
@@ -459,29 +460,35 @@ impl Model {
         let mut previous: Option<u32> = None;
         for (position, (token, &term)) in tokens.iter().zip(ids.iter()).enumerate() {
             let number = features::is_number(&token.term);
-            let stem = match self.by_term.get(term as usize) {
-                Some(&s) if s != NO_STEM => Some(s),
+            let entry = match self.by_term.get(term as usize) {
+                Some(&e) if e.stem != NO_STEM => Some(e),
                 _ if number => self.number_stem,
                 _ => None,
             };
+            let stem = entry.map(|e| e.stem);
             // A stem's letter sequences are in its word row; those of a stem without one
             // are added apart.
-            match stem {
+            match entry {
                 _ if number => {}
-                Some(s) if self.stem_rows[s as usize].is_some() => {}
-                Some(s) => stems.push(s),
+                Some(e) if e.row != NO_ROW => {}
+                Some(e) => stems.push(e.stem),
                 None => unknown.push(position as u32),
             }
-            if let Some(row) = stem.and_then(|s| self.stem_rows[s as usize]) {
-                push(row);
+            if let Some(e) = entry.filter(|e| e.row != NO_ROW) {
+                text.push(e.row);
             }
             if let (Some(a), Some(b)) = (previous, stem) {
                 if let Some(&row) = self.pairs.get(&pair_key(a, b)) {
-                    push(row);
+                    text.push(row);
                 }
             }
             previous = stem;
         }
+        // Each row counts once. Sorting a sentence's few dozen rows is cheaper than marking
+        // them in a table as long as the model (a random access each), and the sums do not
+        // depend on the order.
+        text.sort_unstable();
+        text.dedup();
         if tokens.len() <= features::SHORT_TOKENS {
             other.extend(self.short);
         }
@@ -582,16 +589,14 @@ impl Model {
     /// stem without one): then a stem the model knows costs one row, as it did before letter
     /// sequences, and only stems it never met are looked up sequence by sequence.
     fn index_stems(&mut self) {
-        self.stem_rows = vec![None; self.stems.len()];
         for (stem, entry) in &self.stems {
-            self.stem_rows[entry.id as usize] = entry.word_row;
             let term = crate::analysis::intern(stem) as usize;
             if self.by_term.len() <= term {
-                self.by_term.resize(term + 1, NO_STEM);
+                self.by_term.resize(term + 1, TermStem::NONE);
             }
-            self.by_term[term] = entry.id;
+            self.by_term[term] = TermStem::of(entry);
         }
-        self.number_stem = self.stems.get(features::NUMBER).map(|s| s.id);
+        self.number_stem = self.stems.get(features::NUMBER).map(TermStem::of);
         self.serial = MODEL_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if self.grams.is_empty() {
             return;
@@ -823,7 +828,11 @@ impl Model {
             weight: (scale * self.stem_gram_weight(stem, col) * 1000.0).round() / 1000.0,
         }));
         parts.retain(|c| c.weight > 0.0);
-        parts.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+        parts.sort_by(|a, b| {
+            b.weight
+                .total_cmp(&a.weight)
+                .then_with(|| a.feature.cmp(&b.feature))
+        });
         parts.truncate(max);
         parts
     }
