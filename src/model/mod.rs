@@ -435,7 +435,8 @@ impl Model {
         &self.weights[id as usize * cols..(id as usize + 1) * cols]
     }
 
-    /// The rows of a sentence's text features (`scratch.text`, sorted, without repeats) and of its rule themes and length (`scratch.other`, sorted, without repeats).
+    /// The rows of a sentence's text features (`scratch.text`) and of its rule themes and
+    /// length (`scratch.other`), each sorted, without repeats.
     fn rows_of(&self, tokens: &[AnalyzedToken], rule_themes: &[&str], scratch: &mut Scratch) {
         let Scratch {
             ids,
@@ -632,8 +633,9 @@ impl Model {
     /// Linear scores of `columns` (theme columns or polarity columns), into `z`.
     ///
     /// The rows are summed as integers (thousandths), the text rows apart from the others
-    /// because they share the sentence's text scale: two widening adds a weight, which the
-    /// compiler vectorises, instead of a conversion and a multiply-add in floating point.
+    /// because they share the sentence's text scale: a weight costs one widening integer add,
+    /// which the compiler vectorises, instead of a conversion and a multiply-add in floating
+    /// point.
     /// Integer sums are exact, so the order rows come in does not change a margin.
     fn margins_into(
         &self,
