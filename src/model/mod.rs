@@ -630,27 +630,28 @@ impl Model {
         }
     }
 
-    /// Linear scores of `columns` (theme columns or polarity columns), into `z`.
+    /// Linear scores of `columns` (theme columns or polarity columns) of the rows in `scratch`
+    /// (`text`, `other`, `gram_z`; see [`Model::rows_of`]), into `scratch.z`.
     ///
     /// The rows are summed as integers (thousandths), the text rows apart from the others
     /// because they share the sentence's text scale: a weight costs one widening integer add,
     /// which the compiler vectorises, instead of a conversion and a multiply-add in floating
     /// point.
     /// Integer sums are exact, so the order rows come in does not change a margin.
-    fn margins_into(
-        &self,
-        rows: (&[u32], &[u32]),
-        gram_z: &[f32],
-        columns: std::ops::Range<usize>,
-        sums: &mut Vec<i32>,
-        z: &mut Vec<f32>,
-    ) {
-        let (text, other) = rows;
+    fn margins_into(&self, scratch: &mut Scratch, columns: std::ops::Range<usize>) {
+        let Scratch {
+            text,
+            other,
+            gram_z,
+            sums,
+            z,
+            ..
+        } = scratch;
         let width = columns.len();
         sums.clear();
         sums.resize(2 * width, 0);
         let (text_sum, other_sum) = sums.split_at_mut(width);
-        for (part, acc) in [(text, text_sum), (other, other_sum)] {
+        for (part, acc) in [(&*text, text_sum), (&*other, other_sum)] {
             for &r in part {
                 for (a, &w) in acc.iter_mut().zip(&self.row(r)[columns.clone()]) {
                     *a += i32::from(w);
@@ -697,16 +698,8 @@ impl Model {
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
             self.rows_of(tokens, rule_themes, scratch);
-            let Scratch {
-                text,
-                other,
-                z,
-                gram_z,
-                sums,
-                ..
-            } = scratch;
-            self.margins_into((text, other), gram_z, 0..self.themes.len(), sums, z);
-            let decided = decide(z);
+            self.margins_into(scratch, 0..self.themes.len());
+            let decided = decide(&scratch.z);
             let polarity = polarity_inputs(&decided).map(|(rule_polarity, rule_scores)| {
                 self.polarity_of_rows(sentence, tokens, scratch, rule_polarity, rule_scores)
             });
@@ -753,20 +746,14 @@ impl Model {
         rule_polarity: Polarity,
         rule_scores: (f64, f64),
     ) -> Polarity {
-        let Scratch {
-            text,
-            other,
-            z,
-            gram_z,
-            sums,
-            ..
-        } = scratch;
-        other.extend(self.rule_polarity[polarity_index(rule_polarity)]);
+        scratch
+            .other
+            .extend(self.rule_polarity[polarity_index(rule_polarity)]);
         for fact in features::score_facts(rule_scores.0, rule_scores.1) {
-            other.extend(self.score_rows[fact]);
+            scratch.other.extend(self.score_rows[fact]);
         }
-        let t = self.themes.len();
-        self.margins_into((text, other), gram_z, t..self.cols(), sums, z);
+        self.margins_into(scratch, self.themes.len()..self.cols());
+        let z = &mut scratch.z;
         self.add_main_clause(sentence, tokens, z);
         let best = (0..3).fold(0, |best, i| if z[i] > z[best] { i } else { best });
         POLARITIES[best]
