@@ -558,17 +558,12 @@ impl Model {
                 }
                 let at = cache.rows.len() / cols;
                 cache.rows.resize(cache.rows.len() + cols, 0.0);
-                let sum = &mut cache.rows[at * cols..];
-                let mut marked = String::new();
-                let mut grams = Vec::with_capacity(32);
-                features::grams_into(stem, &mut marked, &mut grams);
-                for &(a, b) in grams.iter() {
-                    if let Some(&row) = self.grams.get(&marked[a..b]) {
-                        for (acc, &w) in sum.iter_mut().zip(self.row(row)) {
-                            *acc += features::GRAM_FACTOR * f32::from(w) / 1000.0;
-                        }
-                    }
-                }
+                add_gram_rows(
+                    &self.grams,
+                    &self.weights,
+                    stem,
+                    &mut cache.rows[at * cols..],
+                );
                 cache.by_stem.insert(stem.into(), at as u32);
                 at
             }
@@ -578,11 +573,9 @@ impl Model {
 
     /// The sum of a stem's letter sequences' `col` weights, times [`features::GRAM_FACTOR`].
     fn stem_gram_weight(&self, stem: &str, col: usize) -> f32 {
-        features::stem_grams(stem)
-            .iter()
-            .filter_map(|g| self.grams.get(g.as_str()))
-            .map(|&row| features::GRAM_FACTOR * f32::from(self.row(row)[col]) / 1000.0)
-            .sum()
+        let mut sum = vec![0.0; self.cols()];
+        add_gram_rows(&self.grams, &self.weights, stem, &mut sum);
+        sum[col]
     }
 
     /// Enters the model's stems in the analysis chain's term table and indexes them by term id,
@@ -611,15 +604,7 @@ impl Model {
             }
             let at = entry.id as usize;
             let sum = &mut self.stem_gram_sums[at * cols..(at + 1) * cols];
-            for gram in features::stem_grams(stem) {
-                if let Some(&row) = self.grams.get(gram.as_str()) {
-                    let weights =
-                        &self.file_weights[row as usize * cols..(row as usize + 1) * cols];
-                    for (acc, &w) in sum.iter_mut().zip(weights) {
-                        *acc += features::GRAM_FACTOR * f32::from(w) / 1000.0;
-                    }
-                }
-            }
+            add_gram_rows(&self.grams, &self.file_weights, stem, sum);
             if let Some(row) = entry.word_row {
                 let weights = &mut self.weights[row as usize * cols..(row as usize + 1) * cols];
                 for (w, add) in weights.iter_mut().zip(sum.iter()) {
@@ -865,6 +850,25 @@ fn weighted_rows<'r>(text: &'r [u32], other: &'r [u32]) -> impl Iterator<Item = 
     let scale = train::text_scale(text.len());
     let text = text.iter().map(move |&r| (r, scale));
     text.chain(other.iter().map(|&r| (r, 1.0)))
+}
+
+/// Adds the rows of `stem`'s letter sequences ([`features::grams_into`]), each times
+/// [`features::GRAM_FACTOR`], into `sum` (one row wide), in weights (not thousandths): the one
+/// sum the model loads for its stems, caches for stems it never met, and `--explain` shows.
+/// Letter-sequence rows are never folded, so `weights` may be the model's or the file's.
+fn add_gram_rows(grams: &FxHashMap<Box<str>, u32>, weights: &[i16], stem: &str, sum: &mut [f32]) {
+    let cols = sum.len();
+    let mut marked = String::new();
+    let mut ranges = Vec::with_capacity(32);
+    features::grams_into(stem, &mut marked, &mut ranges);
+    for &(a, b) in &ranges {
+        if let Some(&row) = grams.get(&marked[a..b]) {
+            let row = &weights[row as usize * cols..(row as usize + 1) * cols];
+            for (acc, &w) in sum.iter_mut().zip(row) {
+                *acc += features::GRAM_FACTOR * f32::from(w) / 1000.0;
+            }
+        }
+    }
 }
 
 /// `text` before and after the first `byte` (an ASCII character): `str::split_once` with a
