@@ -590,3 +590,32 @@ proptest! {
         check_invariants(&t, &segment_with(&t, limits), limits);
     }
 }
+
+#[test]
+fn word_count_agrees_with_split_whitespace_on_ascii_and_unicode_text() {
+    let cases = [
+        "",
+        "   ",
+        "one",
+        "  two words ",
+        "tab\tnew\nline\rvt\x0bff\x0cend",
+        "unit\x1fseparator is not a space",
+        "no\u{a0}break space",
+        "em\u{2003}space and caf\u{e9}",
+        "trailing\n\n",
+    ];
+    for case in cases {
+        assert_eq!(
+            word_count(case),
+            case.split_whitespace().count(),
+            "{case:?}"
+        );
+    }
+}
+
+proptest! {
+    #[test]
+    fn word_count_is_split_whitespace_count(text in "[ a-z\t\n\x0b\x0c\r\x1f\u{a0}\u{2003}é]{0,40}") {
+        prop_assert_eq!(word_count(&text), text.split_whitespace().count());
+    }
+}
