@@ -68,26 +68,19 @@ impl<'a> Iterator for Lines<'a> {
         // Only ASCII bytes and UTF-8 lead bytes are compared, and both occur only at char
         // boundaries, so every offset recorded here is a char boundary.
         let (end, next) = loop {
+            // Every report's text is split into lines more than once: eight bytes at a time
+            // are passed over when none of them can start a line break.
+            if let Some(chunk) = b.get(i..i + 8) {
+                let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+                if !may_start_break(word) {
+                    i += 8;
+                    continue;
+                }
+            }
             if i >= b.len() {
                 break (b.len(), b.len());
             }
-            let brk = match b[i] {
-                b'\n' | 0x0B | 0x0C => 1,
-                b'\r' => {
-                    if b.get(i + 1) == Some(&b'\n') {
-                        2
-                    } else {
-                        1
-                    }
-                }
-                0xC2 if b.get(i + 1) == Some(&0x85) => 2,
-                0xE2 if b.get(i + 1) == Some(&0x80)
-                    && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) =>
-                {
-                    3
-                }
-                _ => 0,
-            };
+            let brk = break_len(b, i);
             if brk > 0 {
                 break (i, i + brk);
             }
@@ -101,6 +94,34 @@ impl<'a> Iterator for Lines<'a> {
             text: &self.text[start..end],
         })
     }
+}
+
+/// The length of the line break starting at `b[i]`, 0 if none does.
+fn break_len(b: &[u8], i: usize) -> usize {
+    match b[i] {
+        b'\n' | 0x0B | 0x0C => 1,
+        b'\r' => {
+            if b.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            }
+        }
+        0xC2 if b.get(i + 1) == Some(&0x85) => 2,
+        0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => 3,
+        _ => 0,
+    }
+}
+
+/// Whether one of the eight bytes of `word` may start a line break: a byte below 0x0E (the
+/// ASCII breaks, and tab) or a lead byte of NEL (0xC2) or of the Unicode separators (0xE2).
+/// Never false for a word that holds one; true for some that do not.
+fn may_start_break(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // A byte below n (n <= 128) sets its high bit in (x - n·ONES) & !x.
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGHS != 0;
+    below(word, 0x0E) || below(word ^ (ONES * 0xC2), 1) || below(word ^ (ONES * 0xE2), 1)
 }
 
 /// The text before a trailing "(Back to top)" (ASCII case-insensitive), if `t` ends with one.
@@ -283,5 +304,48 @@ mod tests {
         assert!(heading_is("## **Footnotes** (Back to top)", "footnotes"));
         assert!(!heading_is("Footnotes and references", "footnotes"));
         assert!(!heading_is("", "footnotes"));
+    }
+
+    /// The lines as a byte-at-a-time scan finds them, for the chunked scan to be checked against.
+    fn reference(text: &str) -> Vec<(usize, usize, &str)> {
+        let b = text.as_bytes();
+        let (mut out, mut start, mut i) = (Vec::new(), 0, 0);
+        while i < b.len() {
+            let brk = break_len(b, i);
+            if brk > 0 {
+                out.push((out.len() + 1, start, &text[start..i]));
+                start = i + brk;
+                i = start;
+            } else {
+                i += 1;
+            }
+        }
+        if start < b.len() {
+            out.push((out.len() + 1, start, &text[start..]));
+        }
+        out
+    }
+
+    #[test]
+    fn breaks_are_found_wherever_they_fall_in_an_eight_byte_chunk() {
+        for pad in 0..17 {
+            for brk in [
+                "\n", "\r\n", "\r", "\u{b}", "\u{c}", "\u{85}", "\u{2028}", "\u{2029}",
+            ] {
+                let text = format!(
+                    "{}{brk}tail \u{2019}quoted\u{2019} \u{a0}and\tmore",
+                    "x".repeat(pad)
+                );
+                assert_eq!(all(&text), reference(&text), "{text:?}");
+                assert_eq!(all(&text).len(), 2, "{text:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn chunked_scan_equals_byte_scan(text in "[a \\t\\n\\r\\x0b\\x0c\\u{85}\\u{2028}\\u{2029}\\u{2019}\\u{e9}\\u{a0}]{0,60}") {
+            proptest::prop_assert_eq!(all(&text), reference(&text));
+        }
     }
 }
