@@ -138,8 +138,12 @@ struct Scratch {
     unknown: Vec<u32>,
     /// The letter sequences' part of every column's margin.
     gram_z: Vec<f32>,
-    /// Integer row sums of [`Model::margins_into`].
+    /// Integer row sums of [`Model::margins_into`], all columns: the text rows' `cols()`, then
+    /// the other rows'. Rows are added once: the polarity's margins reuse the sums made for
+    /// the themes' and add only the rows appended since.
     sums: Vec<i32>,
+    /// How many of `text` and of `other` are in `sums`.
+    summed: (usize, usize),
     /// Letter-sequence sums (as [`Model::stem_gram_sums`]) of stems the model never met, for
     /// the model numbered `unknown_model`: a report names the same places, people and rare
     /// words many times, and each costs a dozen sequence lookups the first time.
@@ -448,10 +452,15 @@ impl Model {
             unknown_sums,
             unknown_rows,
             unknown_model,
+            sums,
+            summed,
             ..
         } = scratch;
         text.clear();
         other.clear();
+        sums.clear();
+        sums.resize(2 * self.cols(), 0);
+        *summed = (0, 0);
         stems.clear();
         unknown.clear();
         // The analysis chain hands out each token's term id (its stem cache remembers them);
@@ -621,7 +630,8 @@ impl Model {
     /// The rows are summed as integers (thousandths), the text rows apart from the others
     /// because they share the sentence's text scale: a weight costs one widening integer add,
     /// which the compiler vectorises, instead of a conversion and a multiply-add in floating
-    /// point.
+    /// point. Whole rows are summed, and only rows not summed before, so a sentence's rows
+    /// are fetched once for its themes and its polarity together.
     /// Integer sums are exact, so the order rows come in does not change a margin.
     fn margins_into(&self, scratch: &mut Scratch, columns: std::ops::Range<usize>) {
         let Scratch {
@@ -629,27 +639,26 @@ impl Model {
             other,
             gram_z,
             sums,
+            summed,
             z,
             ..
         } = scratch;
-        let width = columns.len();
-        sums.clear();
-        sums.resize(2 * width, 0);
-        let (text_sum, other_sum) = sums.split_at_mut(width);
-        for (part, acc) in [(&*text, text_sum), (&*other, other_sum)] {
-            for &r in part {
-                for (a, &w) in acc.iter_mut().zip(&self.row(r)[columns.clone()]) {
-                    *a += i32::from(w);
-                }
-            }
+        let cols = self.cols();
+        let (text_sum, other_sum) = sums.split_at_mut(cols);
+        for &r in text.get(summed.0..).unwrap_or_default() {
+            add_row(text_sum, self.row(r));
         }
+        for &r in other.get(summed.1..).unwrap_or_default() {
+            add_row(other_sum, self.row(r));
+        }
+        *summed = (text.len(), other.len());
         let scale = train::text_scale(text.len()) / 1000.0;
         z.clear();
         z.extend(
             self.bias[columns.clone()]
                 .iter()
-                .zip(&gram_z[columns])
-                .zip(sums[..width].iter().zip(&sums[width..]))
+                .zip(&gram_z[columns.clone()])
+                .zip(text_sum[columns.clone()].iter().zip(&other_sum[columns]))
                 .map(|((b, g), (&t, &o))| b + g + t as f32 * scale + o as f32 / 1000.0),
         );
     }
@@ -909,6 +918,24 @@ fn parse_milli(text: &str) -> Option<i16> {
             milli as i64
         };
     i16::try_from(milli).ok()
+}
+
+/// Adds a row of weights (thousandths) to integer sums. The shipped model's rows are 32
+/// columns (29 themes and 3 polarities), which is summed as fixed arrays: no bounds checks,
+/// and the widening adds are vectorised.
+fn add_row(sums: &mut [i32], row: &[i16]) {
+    if let (Ok(sums), Ok(row)) = (
+        <&mut [i32; 32]>::try_from(&mut *sums),
+        <&[i16; 32]>::try_from(row),
+    ) {
+        for (a, &w) in sums.iter_mut().zip(row) {
+            *a += i32::from(w);
+        }
+        return;
+    }
+    for (a, &w) in sums.iter_mut().zip(row) {
+        *a += i32::from(w);
+    }
 }
 
 fn pair_key(first: u32, second: u32) -> u64 {
