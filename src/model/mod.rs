@@ -645,12 +645,8 @@ impl Model {
         } = scratch;
         let cols = self.cols();
         let (text_sum, other_sum) = sums.split_at_mut(cols);
-        for &r in text.get(summed.0..).unwrap_or_default() {
-            add_row(text_sum, self.row(r));
-        }
-        for &r in other.get(summed.1..).unwrap_or_default() {
-            add_row(other_sum, self.row(r));
-        }
+        self.add_rows(text_sum, text.get(summed.0..).unwrap_or_default());
+        self.add_rows(other_sum, other.get(summed.1..).unwrap_or_default());
         *summed = (text.len(), other.len());
         let scale = train::text_scale(text.len()) / 1000.0;
         z.clear();
@@ -661,6 +657,30 @@ impl Model {
                 .zip(text_sum[columns.clone()].iter().zip(&other_sum[columns]))
                 .map(|((b, g), (&t, &o))| b + g + t as f32 * scale + o as f32 / 1000.0),
         );
+    }
+
+    /// Adds `rows` (weights in thousandths) to the integer `sums`. The shipped model's rows
+    /// are 32 columns (29 themes and 3 polarities): those are summed in a local array, which
+    /// the compiler keeps in vector registers (summing into the slice, it added one column
+    /// at a time through memory).
+    fn add_rows(&self, sums: &mut [i32], rows: &[u32]) {
+        if let Ok(sums) = <&mut [i32; 32]>::try_from(&mut *sums) {
+            let mut acc = *sums;
+            for &r in rows {
+                if let Ok(row) = <&[i16; 32]>::try_from(self.row(r)) {
+                    for (a, &w) in acc.iter_mut().zip(row) {
+                        *a += i32::from(w);
+                    }
+                }
+            }
+            *sums = acc;
+            return;
+        }
+        for &r in rows {
+            for (a, &w) in sums.iter_mut().zip(self.row(r)) {
+                *a += i32::from(w);
+            }
+        }
     }
 
     /// Calls `decide` with the theme columns' margins (log-odds) of a sentence, given its
@@ -918,24 +938,6 @@ fn parse_milli(text: &str) -> Option<i16> {
             milli as i64
         };
     i16::try_from(milli).ok()
-}
-
-/// Adds a row of weights (thousandths) to integer sums. The shipped model's rows are 32
-/// columns (29 themes and 3 polarities), which is summed as fixed arrays: no bounds checks,
-/// and the widening adds are vectorised.
-fn add_row(sums: &mut [i32], row: &[i16]) {
-    if let (Ok(sums), Ok(row)) = (
-        <&mut [i32; 32]>::try_from(&mut *sums),
-        <&[i16; 32]>::try_from(row),
-    ) {
-        for (a, &w) in sums.iter_mut().zip(row) {
-            *a += i32::from(w);
-        }
-        return;
-    }
-    for (a, &w) in sums.iter_mut().zip(row) {
-        *a += i32::from(w);
-    }
 }
 
 fn pair_key(first: u32, second: u32) -> u64 {
