@@ -63,6 +63,7 @@ impl LabelFile {
             themes: u.themes.clone(),
             polarity: u.polarity,
             section: None,
+            document: None,
         })
     }
 }
@@ -471,7 +472,9 @@ impl Document {
     /// of the unit it overlaps most. Coders' units may be lines of a wrapped sentence or
     /// several sentences of a table row; the tagger sees neither. Sentences no unit covers
     /// (lines the splitter skipped) are left out.
-    pub fn training_units(&self) -> Vec<LabelledUnit> {
+    ///
+    /// The units carry `document` as their document's number, for page features.
+    pub fn training_units(&self, document: usize) -> Vec<LabelledUnit> {
         let segmented = segment(&self.source.text);
         let mut units: Vec<&GoldUnit> = self.labels.units.iter().collect();
         units.sort_by_key(|u| u.start);
@@ -499,6 +502,7 @@ impl Document {
                     .section
                     .and_then(|i| segmented.sections.get(i))
                     .map(|s| s.title.clone()),
+                document: Some(document),
             });
         }
         out
@@ -508,13 +512,19 @@ impl Document {
 /// Training examples from labels files (a file, or a folder searched recursively): a file
 /// whose text is found (beside it or in `texts`) gives its document's sentences
 /// ([`Document::training_units`]); one without gives its units as they are. Returns the
-/// examples and how many files had no text.
+/// examples, appended to `units` (their documents numbered after those already there, so no
+/// two documents share a page), and how many files had no text.
 pub fn training_units_from(
     path: &Path,
     texts: &[PathBuf],
-) -> Result<(Vec<LabelledUnit>, usize), EvalError> {
-    let mut units = Vec::new();
+    units: &mut Vec<LabelledUnit>,
+) -> Result<usize, EvalError> {
     let mut without_text = 0;
+    let mut documents = units
+        .iter()
+        .filter_map(|u| u.document)
+        .max()
+        .map_or(0, |d| d + 1);
     for labels in read_labels(path)? {
         match find_text(&labels, texts) {
             Ok(text) => {
@@ -522,7 +532,8 @@ pub fn training_units_from(
                     source: read_text(&text)?,
                     labels,
                 };
-                units.extend(doc.training_units());
+                units.extend(doc.training_units(documents));
+                documents += 1;
             }
             Err(_) => {
                 without_text += 1;
@@ -530,7 +541,7 @@ pub fn training_units_from(
             }
         }
     }
-    Ok((units, without_text))
+    Ok(without_text)
 }
 
 /// Scores `tagger` (rules and its model, as they are) on documents.
@@ -556,9 +567,15 @@ pub fn cross_validate(
     let mut tally = Tally::default();
     for fold in 0..k {
         let mut units: Vec<LabelledUnit> = extra.to_vec();
+        // Numbered after the extra units' documents, so that no two documents share a page.
+        let first = extra
+            .iter()
+            .filter_map(|u| u.document)
+            .max()
+            .map_or(0, |d| d + 1);
         for (i, doc) in documents.iter().enumerate() {
             if i % k != fold {
-                units.extend(doc.training_units());
+                units.extend(doc.training_units(first + i));
             }
         }
         let (model, _) = train(&units, taxonomy, options);

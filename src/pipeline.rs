@@ -8,6 +8,7 @@
 //! here, so what is tagged, scored and indexed is the same thing. [`AnalyzedReport`] is what a
 //! report becomes; [`crate::index`] maps it to tantivy documents.
 
+use crate::model::PageContext;
 use std::ops::Range;
 
 use crate::analysis::{self, AnalyzedToken, PreparedTokens, TokenJoiner};
@@ -162,14 +163,15 @@ pub fn analyze_report(
         }
     }
     let mut tags = Vec::with_capacity(segmented.sentences.len());
+    let mut page = PageContext::new();
     for (i, sentence) in segmented.sentences.iter().enumerate() {
         let slice = &text[sentence.start..sentence.end];
         analysis::analyze_into(slice, tokens);
         let section = section_title(&segmented, sentence.section);
         tags.push(if options.polarity_of_untagged {
-            tagger.tag_in_context(slice, tokens, section)
+            tagger.tag_on_page(slice, tokens, section, &mut page)
         } else {
-            tagger.tag_for_index(slice, tokens, section)
+            tagger.tag_for_index(slice, tokens, section, &mut page)
         });
         let n = passage_of.get(i).copied().unwrap_or(usize::MAX);
         if let (Some(joiner), Some(passage)) = (joiners.get_mut(n), segmented.passages.get(n)) {

@@ -190,6 +190,12 @@ fn test_training_is_deterministic() {
     }
     assert!(outputs[0].starts_with(b"themis-model 1\n"));
     assert_eq!(outputs[0], outputs[1], "two runs gave different models");
+    // Labelled documents are read in order, so their sentences get page features.
+    let text = String::from_utf8_lossy(&outputs[0]);
+    assert!(
+        text.contains("\nf d:"),
+        "no page features in a model trained on documents"
+    );
 }
 
 const DIGITAL_EXCLUSION: [&str; 10] = [

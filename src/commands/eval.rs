@@ -42,7 +42,7 @@ pub fn run(global: &GlobalArgs, args: &EvalArgs) -> anyhow::Result<Exit> {
             for path in &args.train_extra {
                 let mut extra_texts = texts.clone();
                 extra_texts.insert(0, path.join("corpus"));
-                extra.extend(training_units_from(path, &extra_texts)?.0);
+                training_units_from(path, &extra_texts, &mut extra)?;
             }
             cross_validate(&docs, &extra, tagger.taxonomy(), k as usize, &options)
         }

@@ -322,6 +322,8 @@ fn write_file(
             style.dim(&format!("{region} · {year} · {}", meta.report_type))
         )?;
     }
+    // Explanations re-tag each sentence as the report's tagging did: in order, on its page.
+    let mut page = themis::model::PageContext::new();
     for sentence in report.sentences() {
         let range = sentence.range.clone();
         let text = sentence.text;
@@ -329,7 +331,7 @@ fn write_file(
         let tags = sentence.tags;
         let reasons = explain.then(|| {
             tagger
-                .explain_tags(text, &themis::analysis::analyze(text), section)
+                .explain_tags(text, &themis::analysis::analyze(text), section, &mut page)
                 .1
         });
         if json {

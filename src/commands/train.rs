@@ -15,9 +15,7 @@ pub fn run(global: &GlobalArgs, args: &TrainArgs) -> anyhow::Result<Exit> {
         let mut texts = args.texts.clone();
         texts.push(path.join("corpus"));
         texts.push(global.corpus.clone());
-        let (found, missing) = training_units_from(path, &texts)?;
-        units.extend(found);
-        without_text += missing;
+        without_text += training_units_from(path, &texts, &mut units)?;
     }
     if without_text > 0 && !global.quiet {
         eprintln!(

@@ -17,7 +17,10 @@
 //! ```
 
 pub mod features;
+mod page;
 pub mod train;
+
+pub use page::PageContext;
 
 use std::fmt;
 use std::sync::Arc;
@@ -95,6 +98,8 @@ pub struct Model {
     /// (`cols()` a stem, as weights, not thousandths), for stems without a word row.
     stem_gram_sums: Vec<f32>,
     rules: FxHashMap<String, u32>,
+    /// Page-feature rows by theme ([`PageContext`]).
+    pages: FxHashMap<String, u32>,
     rule_polarity: [Option<u32>; 3],
     /// Rows of the facts about the rules' cue scores, in [`features::SCORE_FEATURES`] order.
     score_rows: [Option<u32>; features::SCORE_FEATURES.len()],
@@ -240,6 +245,11 @@ impl Model {
         self.themes.iter().position(|t| t == id)
     }
 
+    /// The row of a theme's page feature ([`PageContext`]), if the model has one.
+    pub fn page_row(&self, theme: &str) -> Option<u32> {
+        self.pages.get(theme).copied()
+    }
+
     /// Number of feature rows.
     pub fn feature_count(&self) -> usize {
         self.names.len()
@@ -275,6 +285,7 @@ impl Model {
             grams: FxHashMap::default(),
             stem_gram_sums: Vec::new(),
             rules: FxHashMap::default(),
+            pages: FxHashMap::default(),
             rule_polarity: [None; 3],
             score_rows: [None; features::SCORE_FEATURES.len()],
             short: None,
@@ -390,6 +401,7 @@ impl Model {
                 self.pairs.insert(key, id).is_none()
             }
             Some(("r", theme)) => self.rules.insert(theme.to_string(), id).is_none(),
+            Some(("d", theme)) => self.pages.insert(theme.to_string(), id).is_none(),
             Some(("c", gram)) => self.grams.insert(gram.into(), id).is_none(),
             Some(("m", w)) => {
                 self.stem_id(w);
@@ -693,7 +705,8 @@ impl Model {
         rule_themes: &[&str],
         decide: impl FnOnce(&[f32]) -> R,
     ) -> R {
-        self.score("", tokens, rule_themes, decide, |_| None).0
+        self.score("", tokens, rule_themes, None, decide, |_| None)
+            .0
     }
 
     /// Scores a sentence once for both of the model's questions: `decide` gets the theme
@@ -706,12 +719,16 @@ impl Model {
         sentence: &str,
         tokens: &[AnalyzedToken],
         rule_themes: &[&str],
+        page: Option<&PageContext>,
         decide: impl FnOnce(&[f32]) -> R,
         polarity_inputs: impl FnOnce(&R) -> Option<(Polarity, (f64, f64))>,
     ) -> (R, Option<Polarity>) {
         SCRATCH.with(|scratch| {
             let scratch = &mut *scratch.borrow_mut();
             self.rows_of(tokens, rule_themes, scratch);
+            if let Some(page) = page {
+                self.add_page(page, &mut scratch.gram_z);
+            }
             self.margins_into(scratch, 0..self.themes.len());
             let decided = decide(&scratch.z);
             let polarity = polarity_inputs(&decided).map(|(rule_polarity, rule_scores)| {
@@ -721,6 +738,17 @@ impl Model {
         })
     }
 
+    /// Adds the page's part ([`PageContext`]) to every column's margin in `z`: a page
+    /// feature's value is the share of the page's earlier sentences its theme's rules tagged.
+    fn add_page(&self, page: &PageContext, z: &mut [f32]) {
+        for (row, share) in page.rows() {
+            let x = share * features::PAGE_FACTOR / 1000.0;
+            for (acc, &w) in z.iter_mut().zip(self.row(row)) {
+                *acc += x * f32::from(w);
+            }
+        }
+    }
+
     /// The threshold as a margin: `ln(p / (1 - p))`, so deciding needs no `exp`.
     pub fn margin_threshold(&self) -> f32 {
         let p = self.threshold.clamp(1e-6, 1.0 - 1e-6);
@@ -728,10 +756,17 @@ impl Model {
     }
 
     /// Theme probabilities of a sentence, given its tokens and the themes its rules gave.
-    pub fn theme_scores(&self, tokens: &[AnalyzedToken], rule_themes: &[&str]) -> ThemeScores {
-        self.with_theme_margins(tokens, rule_themes, |z| ThemeScores {
+    pub fn theme_scores(
+        &self,
+        tokens: &[AnalyzedToken],
+        rule_themes: &[&str],
+        page: Option<&PageContext>,
+    ) -> ThemeScores {
+        let scores = |z: &[f32]| ThemeScores {
             themes: z.iter().copied().map(sigmoid).collect(),
-        })
+        };
+        self.score("", tokens, rule_themes, page, scores, |_| None)
+            .0
     }
 
     /// The polarity the model gives a sentence that carries a theme, from its text and tokens,
@@ -801,6 +836,7 @@ impl Model {
         &self,
         tokens: &[AnalyzedToken],
         rule_themes: &[&str],
+        page: Option<&PageContext>,
         theme: &str,
         max: usize,
     ) -> Vec<Contribution> {
@@ -829,6 +865,13 @@ impl Model {
         parts.extend(stems.into_iter().map(|stem| Contribution {
             feature: format!("~{stem}"),
             weight: (scale * self.stem_gram_weight(stem, col) * 1000.0).round() / 1000.0,
+        }));
+        parts.extend(page.into_iter().flat_map(|p| p.rows()).map(|(r, share)| {
+            let x = share * features::PAGE_FACTOR;
+            Contribution {
+                feature: readable(&self.names[r as usize]),
+                weight: (x * f32::from(self.row(r)[col])).round() / 1000.0,
+            }
         }));
         parts.retain(|c| c.weight > 0.0);
         parts.sort_by(|a, b| {
@@ -978,6 +1021,7 @@ fn readable(name: &str) -> String {
     match name.split_once(':') {
         Some(("w", w)) | Some(("b", w)) => w.to_string(),
         Some(("r", t)) => format!("rule:{t}"),
+        Some(("d", t)) => format!("page:{t}"),
         Some(("len", _)) => "short line".to_string(),
         _ => name.to_string(),
     }
@@ -1033,10 +1077,10 @@ mod tests {
     fn test_scores_sum_the_rows_of_the_features_present() {
         let m = tiny();
         let tokens = analyze("Very high caseloads");
-        let s = m.theme_scores(&tokens, &[]);
+        let s = m.theme_scores(&tokens, &[], None);
         assert!((s.themes[0] - sigmoid(-2.0 + (3.0 + 1.0) / 2f32.sqrt())).abs() < 1e-6);
         assert!((s.themes[1] - sigmoid(-2.0)).abs() < 1e-6);
-        let s = m.theme_scores(&analyze("Nothing here at all"), &["victims"]);
+        let s = m.theme_scores(&analyze("Nothing here at all"), &["victims"], None);
         assert!(s.themes[1] > 0.8 && s.themes[0] < 0.2);
         assert_eq!(
             m.polarity(
@@ -1088,7 +1132,7 @@ mod tests {
     #[test]
     fn test_contributions_name_the_strongest_features() {
         let m = tiny();
-        let c = m.contributions(&analyze("Very high caseloads"), &[], "workload", 5);
+        let c = m.contributions(&analyze("Very high caseloads"), &[], None, "workload", 5);
         assert_eq!(c[0].feature, "caseload");
         assert_eq!(c[1].feature, "high caseload");
     }
@@ -1125,7 +1169,7 @@ mod tests {
         assert!(m.to_file_string().contains("f w:load\t0:1.000"));
         let no_grams = Model::parse("themis-model 1\nthemes workload\nbias -2 0 0 0\n").unwrap();
         assert_eq!(no_grams.with_theme_margins(&unseen, &[], |z| z[0]), -2.0);
-        let c = m.contributions(&unseen, &[], "workload", 3);
+        let c = m.contributions(&unseen, &[], None, "workload", 3);
         assert_eq!(c[0].feature, "~workload", "{c:?}");
     }
 
@@ -1153,5 +1197,30 @@ mod tests {
         let m = Model::embedded().expect("the shipped model parses");
         assert!(m.themes.len() >= 29, "{m:?}");
         assert_eq!(Model::embedded_version(), Some(m.version()));
+    }
+
+    #[test]
+    fn page_features_add_their_share_of_the_weight_and_are_explained() {
+        let m = Model::parse(
+            "themis-model 1\nthemes workload victims\nthreshold 0.5\nbias -2 -2 0 0 0\n\
+             f d:victims\t1:4.0\n",
+        )
+        .unwrap();
+        let tokens = analyze("Letters were sent on time");
+        let alone = m.theme_scores(&tokens, &[], None).themes[1];
+        assert!((alone - sigmoid(-2.0)).abs() < 1e-6, "{alone}");
+        // Half of the page so far was about victims (by its rules): +0.5 x 4.0 to the margin.
+        let mut page = PageContext::new();
+        page.record(&["victims"], |id| m.page_row(id));
+        page.record::<&str>(&[], |id| m.page_row(id));
+        let on_page = m.theme_scores(&tokens, &[], Some(&page)).themes[1];
+        assert!((on_page - sigmoid(0.0)).abs() < 1e-6, "{on_page}");
+        // The workload column has no page weight.
+        let workload = m.theme_scores(&tokens, &[], Some(&page)).themes[0];
+        assert!((workload - sigmoid(-2.0)).abs() < 1e-6, "{workload}");
+        let why = m.contributions(&tokens, &[], Some(&page), "victims", 3);
+        assert_eq!(why.len(), 1, "{why:?}");
+        assert_eq!(why[0].feature, "page:victims");
+        assert!((why[0].weight - 2.0).abs() < 1e-6, "{why:?}");
     }
 }

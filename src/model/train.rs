@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::features::{feature_names, main_clause_features, sentence_grams, Feature, GRAM_FACTOR};
-use super::{polarity_index, Model, POLARITIES};
+use super::features::{
+    feature_names, main_clause_features, sentence_grams, Feature, GRAM_FACTOR, PAGE_FACTOR,
+};
+use super::{polarity_index, Model, PageContext, POLARITIES};
 use crate::analysis::analyze;
 use crate::themes::{Polarity, Tagger, Taxonomy};
 
@@ -28,6 +30,11 @@ pub struct LabelledUnit {
     /// sentence that refers back inherit its section's theme).
     #[serde(default)]
     pub section: Option<String>,
+    /// The document it was read from, when it was read in order from one (units of the same
+    /// document are consecutive): the sentences before it on that page give it page features
+    /// ([`super::PageContext`]). `None`: the unit stands alone.
+    #[serde(default)]
+    pub document: Option<usize>,
 }
 
 /// Settings of a training run. The defaults are what the shipped model was trained with; they
@@ -139,9 +146,22 @@ pub fn train(
     let mut named: Vec<Vec<String>> = Vec::with_capacity(units.len());
     let mut grams: Vec<Vec<(String, u32)>> = Vec::with_capacity(units.len());
     let mut mains: Vec<Vec<(String, f32)>> = Vec::with_capacity(units.len());
+    let mut pages: Vec<Vec<(String, f32)>> = Vec::with_capacity(units.len());
+    let mut page = PageContext::new();
+    let mut previous_document = None;
     for unit in units {
+        if unit.document.is_none() || unit.document != previous_document {
+            page = PageContext::new();
+        }
+        previous_document = unit.document;
+        pages.push(
+            page.shares()
+                .map(|(theme, share)| (Feature::Page(theme).name(), share * PAGE_FACTOR))
+                .collect(),
+        );
         let tokens = analyze(&unit.text);
         let tags = rules.tag_in_context(&unit.text, &tokens, unit.section.as_deref());
+        page.record(&tags.themes, |_| None);
         let (_, scores) = rules.polarity_verdict(&unit.text);
         named.push(feature_names(&tokens, &tags.themes, tags.polarity, scores));
         mains.push(main_clause_features(&unit.text, &tokens));
@@ -154,7 +174,9 @@ pub fn train(
     let mut df: FxHashMap<&str, usize> = FxHashMap::default();
     let gram_names = grams.iter().flat_map(|g| g.iter().map(|(n, _)| n));
     let main_names = mains.iter().flat_map(|m| m.iter().map(|(n, _)| n));
-    for name in named.iter().flatten().chain(gram_names).chain(main_names) {
+    let page_names = pages.iter().flat_map(|p| p.iter().map(|(n, _)| n));
+    let all_names = named.iter().flatten().chain(gram_names).chain(main_names);
+    for name in all_names.chain(page_names) {
         *df.entry(name.as_str()).or_default() += 1;
     }
     let mut vocabulary: Vec<&str> = df
@@ -189,7 +211,8 @@ pub fn train(
         .zip(&named)
         .zip(&grams)
         .zip(&mains)
-        .map(|(((unit, names), sequences), main)| {
+        .zip(&pages)
+        .map(|((((unit, names), sequences), main), page)| {
             let mut text_rows = Vec::new();
             let mut other_rows = Vec::new();
             let mut polarity_rows = Vec::new();
@@ -210,9 +233,14 @@ pub fn train(
             );
             let text_scale = text_scale(text_rows.len());
             let scale = GRAM_FACTOR * text_scale;
+            // Page features are valued like letter sequences, in every column.
             let gram_rows = sequences
                 .iter()
                 .filter_map(|(name, n)| Some((*row_of.get(name.as_str())?, *n as f32 * scale)))
+                .chain(
+                    page.iter()
+                        .filter_map(|(name, x)| Some((*row_of.get(name.as_str())?, *x))),
+                )
                 .collect();
             let mut labels: Vec<usize> = unit
                 .themes

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
+use crate::model::PageContext;
+
 use crate::analysis::{self, AnalyzedToken};
 use crate::model::{Contribution, Model};
 
@@ -210,13 +212,13 @@ impl Tagger {
     /// The themes of [`Tagger::tag`], without working out the polarity.
     pub fn themes(&self, text: &str) -> Vec<String> {
         let tokens = analysis::analyze(text);
-        self.tag_in_section(text, &tokens, None, false).themes
+        self.tag_in_section(text, &tokens, None, false, None).themes
     }
 
     /// Like [`Tagger::tag`] when the caller has already analysed the sentence; token
     /// offsets must be byte offsets into `sentence` (bad offsets only lose clause breaks).
     pub fn tag_tokens(&self, sentence: &str, tokens: &[AnalyzedToken]) -> SentenceTags {
-        self.tag_in_section(sentence, tokens, None, true)
+        self.tag_in_section(sentence, tokens, None, true, None)
     }
 
     /// The themes whose rules match the sentence (none for a non-finding).
@@ -250,7 +252,7 @@ impl Tagger {
         tokens: &[AnalyzedToken],
         section: Option<&str>,
     ) -> SentenceTags {
-        self.tag_in_section(sentence, tokens, section, true)
+        self.tag_in_section(sentence, tokens, section, true, None)
     }
 
     /// [`Tagger::tag_in_context`] for the indexer, which keeps the polarity of tagged
@@ -262,8 +264,22 @@ impl Tagger {
         sentence: &str,
         tokens: &[AnalyzedToken],
         section: Option<&str>,
+        page: &mut PageContext,
     ) -> SentenceTags {
-        self.tag_in_section(sentence, tokens, section, false)
+        self.tag_in_section(sentence, tokens, section, false, Some(page))
+    }
+
+    /// [`Tagger::tag_in_context`] for a sentence read in order on a page (a report, or a
+    /// labelled document): the model also weighs what the rules found on the page before it
+    /// ([`PageContext`]), and the sentence is then counted on `page`.
+    pub fn tag_on_page(
+        &self,
+        sentence: &str,
+        tokens: &[AnalyzedToken],
+        section: Option<&str>,
+        page: &mut PageContext,
+    ) -> SentenceTags {
+        self.tag_in_section(sentence, tokens, section, true, Some(page))
     }
 
     fn tag_in_section(
@@ -272,13 +288,53 @@ impl Tagger {
         tokens: &[AnalyzedToken],
         section: Option<&str>,
         always_polarity: bool,
+        page: Option<&mut PageContext>,
     ) -> SentenceTags {
         let non_finding = is_non_finding(sentence);
         let view = SentenceView::new(sentence, tokens, &self.taxonomy.polarity.negation);
         let themes = self.rule_themes(&view, tokens, section, non_finding);
+        // The sentence is tagged with what came before it on the page, then joins the page.
+        let Some(page) = page else {
+            return self.decide(
+                sentence,
+                tokens,
+                &view,
+                themes,
+                non_finding,
+                always_polarity,
+                None,
+            );
+        };
+        let recorded = themes.clone();
+        let tags = self.decide(
+            sentence,
+            tokens,
+            &view,
+            themes,
+            non_finding,
+            always_polarity,
+            Some(page),
+        );
+        page.record(&recorded, |id| self.model().and_then(|m| m.page_row(id)));
+        tags
+    }
+
+    /// The tags of a sentence whose rules gave `themes`: the model's decision where there is
+    /// a model, with the page's part when `page` is given.
+    #[allow(clippy::too_many_arguments)]
+    fn decide(
+        &self,
+        sentence: &str,
+        tokens: &[AnalyzedToken],
+        view: &SentenceView<'_>,
+        themes: Vec<String>,
+        non_finding: bool,
+        always_polarity: bool,
+        page: Option<&PageContext>,
+    ) -> SentenceTags {
         let Some(model) = self.model().filter(|_| !non_finding) else {
             let polarity = if always_polarity || !themes.is_empty() {
-                self.taxonomy.polarity.classify(&view)
+                self.taxonomy.polarity.classify(view)
             } else {
                 Polarity::Neutral
             };
@@ -304,10 +360,16 @@ impl Tagger {
         // took the rules' polarity), and a coder may well see a theme the tagger missed.
         let polarity_inputs = |decided: &Vec<String>| {
             (always_polarity || !decided.is_empty())
-                .then(|| self.taxonomy.polarity.classify_scored(&view))
+                .then(|| self.taxonomy.polarity.classify_scored(view))
         };
-        let (decided, polarity) =
-            model.score(sentence, tokens, &rule_themes, decide, polarity_inputs);
+        let (decided, polarity) = model.score(
+            sentence,
+            tokens,
+            &rule_themes,
+            page,
+            decide,
+            polarity_inputs,
+        );
         let polarity = polarity.unwrap_or(Polarity::Neutral);
         SentenceTags {
             themes: decided,
@@ -347,13 +409,20 @@ impl Tagger {
         sentence: &str,
         tokens: &[AnalyzedToken],
         section: Option<&str>,
+        page: &mut PageContext,
     ) -> (SentenceTags, Vec<TagReason>) {
-        let tags = self.tag_in_context(sentence, tokens, section);
         let rules = self.explain(sentence);
         let view = SentenceView::new(sentence, tokens, &self.taxonomy.polarity.negation);
         let rule_themes = self.rule_themes(&view, tokens, section, is_non_finding(sentence));
+        drop(view);
         let rule_themes: Vec<&str> = rule_themes.iter().map(String::as_str).collect();
-        let scores = self.model().map(|m| m.theme_scores(tokens, &rule_themes));
+        // Scored with the page as it was before the sentence, as tagging it does.
+        let before = page.clone();
+        let tags = self.tag_on_page(sentence, tokens, section, page);
+        let page = Some(&before);
+        let scores = self
+            .model()
+            .map(|m| m.theme_scores(tokens, &rule_themes, page));
         let reasons = tags
             .themes
             .iter()
@@ -370,7 +439,7 @@ impl Tagger {
                     from_section,
                     probability: column.and_then(|c| scores.as_ref().map(|s| round3(s.themes[c]))),
                     terms: match (self.model(), column) {
-                        (Some(m), Some(_)) => m.contributions(tokens, &rule_themes, id, 5),
+                        (Some(m), Some(_)) => m.contributions(tokens, &rule_themes, page, id, 5),
                         _ => Vec::new(),
                     },
                 }

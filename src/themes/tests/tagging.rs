@@ -141,10 +141,13 @@ fn test_tag_for_index_skips_polarity_only_for_untagged_sentences() {
         ),
     ];
     let mut tagged = 0;
+    // Read as one page each way, so the page's part is the same for both.
+    let mut full_page = crate::model::PageContext::new();
+    let mut indexed_page = crate::model::PageContext::new();
     for (sentence, section) in cases {
         let tokens = crate::analysis::analyze(sentence);
-        let full = t.tag_in_context(sentence, &tokens, section);
-        let indexed = t.tag_for_index(sentence, &tokens, section);
+        let full = t.tag_on_page(sentence, &tokens, section, &mut full_page);
+        let indexed = t.tag_for_index(sentence, &tokens, section, &mut indexed_page);
         assert_eq!(indexed.themes, full.themes, "{sentence}");
         if full.themes.is_empty() {
             assert_eq!(indexed.polarity, Polarity::Neutral, "{sentence}");
