@@ -425,8 +425,11 @@ fn test_by_year_filters_dates_and_exit_codes() {
 
 const PLANTED: &str =
     "Long delays in vetting new recruits meant vacancies went unfilled for months.";
-const RISING: &str =
-    "Caseloads were high and practitioners told us their workload was unmanageable.";
+// A sentence is tagged with what its page is about so far, and in the latest years this one
+// fills two thirds of its reports: it is one whose themes stay the same however much of the
+// page it is ("Caseloads were high and practitioners told us their workload was
+// unmanageable" also gets staff wellbeing on a page that is mostly about workload).
+const RISING: &str = "Workloads were too high in every team.";
 const FILLER: [&str; 3] = [
     "Unpaid work placements were available for most people on probation.",
     "The approved premises provided safe accommodation for residents.",

@@ -12,10 +12,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
 
-use crate::model::PageContext;
-
 use crate::analysis::{self, AnalyzedToken};
-use crate::model::{Contribution, Model};
+use crate::model::{Contribution, Model, PageContext};
 
 use super::polarity;
 use super::rules::{Rule, RuleSet, SentenceView};
@@ -294,18 +292,7 @@ impl Tagger {
         let view = SentenceView::new(sentence, tokens, &self.taxonomy.polarity.negation);
         let themes = self.rule_themes(&view, tokens, section, non_finding);
         // The sentence is tagged with what came before it on the page, then joins the page.
-        let Some(page) = page else {
-            return self.decide(
-                sentence,
-                tokens,
-                &view,
-                themes,
-                non_finding,
-                always_polarity,
-                None,
-            );
-        };
-        let recorded = themes.clone();
+        let recorded = page.is_some().then(|| themes.clone());
         let tags = self.decide(
             sentence,
             tokens,
@@ -313,9 +300,11 @@ impl Tagger {
             themes,
             non_finding,
             always_polarity,
-            Some(page),
+            page.as_deref(),
         );
-        page.record(&recorded, |id| self.model().and_then(|m| m.page_row(id)));
+        if let (Some(page), Some(themes)) = (page, recorded) {
+            page.record(&themes, |id| self.model().and_then(|m| m.page_row(id)));
+        }
         tags
     }
 
@@ -414,6 +403,7 @@ impl Tagger {
         let rules = self.explain(sentence);
         let view = SentenceView::new(sentence, tokens, &self.taxonomy.polarity.negation);
         let rule_themes = self.rule_themes(&view, tokens, section, is_non_finding(sentence));
+        // Tagging below makes its own view, which can then reuse this one's buffers.
         drop(view);
         let rule_themes: Vec<&str> = rule_themes.iter().map(String::as_str).collect();
         // Scored with the page as it was before the sentence, as tagging it does.
