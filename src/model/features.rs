@@ -2,9 +2,9 @@
 //!
 //! A sentence is described by the analysis chain's own stems (numbers folded to `#`), the
 //! pairs of neighbouring stems, the letter sequences of its stems ([`stem_grams`]), the themes
-//! the taxonomy's rules gave it, the rules' polarity (for the polarity classifier only) and
-//! whether it is a short, heading-like line. Training
-//! names each feature ([`Feature::name`]); tagging looks the same features up without building
+//! the taxonomy's rules gave it, the rules' polarity (for the polarity classifier only),
+//! whether it is a short, heading-like line, and what the rules found earlier on its page
+//! ([`Feature::Page`]). Training names each feature ([`Feature::name`]); tagging looks the same features up without building
 //! strings ([`super::Model`]).
 
 use crate::analysis::AnalyzedToken;
@@ -43,7 +43,7 @@ pub enum Feature<'a> {
 
 impl Feature<'_> {
     /// The feature's name in a model file: `w:STEM`, `b:STEM STEM`, `r:THEME`, `p:POLARITY`,
-    /// `len:short`.
+    /// `len:short`, `d:THEME` (page), ...
     pub fn name(&self) -> String {
         match self {
             Feature::Word(w) => format!("w:{w}"),
