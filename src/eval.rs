@@ -520,11 +520,7 @@ pub fn training_units_from(
     units: &mut Vec<LabelledUnit>,
 ) -> Result<usize, EvalError> {
     let mut without_text = 0;
-    let mut documents = units
-        .iter()
-        .filter_map(|u| u.document)
-        .max()
-        .map_or(0, |d| d + 1);
+    let mut documents = next_document(units);
     for labels in read_labels(path)? {
         match find_text(&labels, texts) {
             Ok(text) => {
@@ -542,6 +538,15 @@ pub fn training_units_from(
         }
     }
     Ok(without_text)
+}
+
+/// The first document number after those of `units`.
+fn next_document(units: &[LabelledUnit]) -> usize {
+    units
+        .iter()
+        .filter_map(|u| u.document)
+        .max()
+        .map_or(0, |d| d + 1)
 }
 
 /// Scores `tagger` (rules and its model, as they are) on documents.
@@ -568,11 +573,7 @@ pub fn cross_validate(
     for fold in 0..k {
         let mut units: Vec<LabelledUnit> = extra.to_vec();
         // Numbered after the extra units' documents, so that no two documents share a page.
-        let first = extra
-            .iter()
-            .filter_map(|u| u.document)
-            .max()
-            .map_or(0, |d| d + 1);
+        let first = next_document(extra);
         for (i, doc) in documents.iter().enumerate() {
             if i % k != fold {
                 units.extend(doc.training_units(first + i));

@@ -738,11 +738,11 @@ impl Model {
         })
     }
 
-    /// Adds the page's part ([`PageContext`]) to every column's margin in `z`: a page
-    /// feature's value is the share of the page's earlier sentences its theme's rules tagged.
+    /// Adds the page's part ([`PageContext`]) to every column's margin in `z`: each page
+    /// feature's value ([`PageContext::rows`]) times its row.
     fn add_page(&self, page: &PageContext, z: &mut [f32]) {
-        for (row, share) in page.rows() {
-            let x = share * features::PAGE_FACTOR / 1000.0;
+        for (row, value) in page.rows() {
+            let x = value / 1000.0;
             for (acc, &w) in z.iter_mut().zip(self.row(row)) {
                 *acc += x * f32::from(w);
             }
@@ -845,7 +845,9 @@ impl Model {
         };
         let mut scratch = Scratch::default();
         self.rows_of(tokens, rule_themes, &mut scratch);
+        let page_rows = page.into_iter().flat_map(PageContext::rows);
         let mut parts: Vec<Contribution> = weighted_rows(&scratch.text, &scratch.other)
+            .chain(page_rows)
             .map(|(r, x)| Contribution {
                 feature: readable(&self.names[r as usize]),
                 weight: (x * f32::from(self.row(r)[col])).round() / 1000.0,
@@ -865,13 +867,6 @@ impl Model {
         parts.extend(stems.into_iter().map(|stem| Contribution {
             feature: format!("~{stem}"),
             weight: (scale * self.stem_gram_weight(stem, col) * 1000.0).round() / 1000.0,
-        }));
-        parts.extend(page.into_iter().flat_map(|p| p.rows()).map(|(r, share)| {
-            let x = share * features::PAGE_FACTOR;
-            Contribution {
-                feature: readable(&self.names[r as usize]),
-                weight: (x * f32::from(self.row(r)[col])).round() / 1000.0,
-            }
         }));
         parts.retain(|c| c.weight > 0.0);
         parts.sort_by(|a, b| {

@@ -8,6 +8,8 @@
 //! the indexer still reads a report in one pass, and a sentence's tags do not depend on what
 //! comes after it.
 
+use super::features::PAGE_FACTOR;
+
 /// A page (a report, or a labelled document) read so far.
 #[derive(Debug, Clone, Default)]
 pub struct PageContext {
@@ -60,12 +62,19 @@ impl PageContext {
             .map(move |t| (t.id.as_str(), t.sentences as f32 / read))
     }
 
-    /// [`PageContext::shares`] as (model row, value) for the themes the model has a row for.
+    /// Each theme met so far with its page feature's value: its share times [`PAGE_FACTOR`]
+    /// (what training sees).
+    pub(crate) fn values(&self) -> impl Iterator<Item = (&str, f32)> + '_ {
+        self.shares().map(|(id, share)| (id, share * PAGE_FACTOR))
+    }
+
+    /// [`PageContext::values`] by model row, for the themes the model has a row for (what
+    /// tagging adds).
     pub(crate) fn rows(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
-        let read = self.sentences.max(1) as f32;
         self.themes
             .iter()
-            .filter_map(move |t| Some((t.row?, t.sentences as f32 / read)))
+            .zip(self.values())
+            .filter_map(|(t, (_, value))| Some((t.row?, value)))
     }
 }
 

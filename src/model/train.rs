@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::features::{
-    feature_names, main_clause_features, sentence_grams, Feature, GRAM_FACTOR, PAGE_FACTOR,
-};
+use super::features::{feature_names, main_clause_features, sentence_grams, Feature, GRAM_FACTOR};
 use super::{polarity_index, Model, PageContext, POLARITIES};
 use crate::analysis::analyze;
 use crate::themes::{Polarity, Tagger, Taxonomy};
@@ -155,8 +153,8 @@ pub fn train(
         }
         previous_document = unit.document;
         pages.push(
-            page.shares()
-                .map(|(theme, share)| (Feature::Page(theme).name(), share * PAGE_FACTOR))
+            page.values()
+                .map(|(theme, value)| (Feature::Page(theme).name(), value))
                 .collect(),
         );
         let tokens = analyze(&unit.text);

@@ -292,17 +292,16 @@ impl Tagger {
         let view = SentenceView::new(sentence, tokens, &self.taxonomy.polarity.negation);
         let themes = self.rule_themes(&view, tokens, section, non_finding);
         // The sentence is tagged with what came before it on the page, then joins the page.
-        let recorded = page.is_some().then(|| themes.clone());
         let tags = self.decide(
             sentence,
             tokens,
             &view,
-            themes,
+            &themes,
             non_finding,
             always_polarity,
             page.as_deref(),
         );
-        if let (Some(page), Some(themes)) = (page, recorded) {
+        if let Some(page) = page {
             page.record(&themes, |id| self.model().and_then(|m| m.page_row(id)));
         }
         tags
@@ -316,7 +315,7 @@ impl Tagger {
         sentence: &str,
         tokens: &[AnalyzedToken],
         view: &SentenceView<'_>,
-        themes: Vec<String>,
+        themes: &[String],
         non_finding: bool,
         always_polarity: bool,
         page: Option<&PageContext>,
@@ -327,7 +326,10 @@ impl Tagger {
             } else {
                 Polarity::Neutral
             };
-            return SentenceTags { themes, polarity };
+            return SentenceTags {
+                themes: themes.to_vec(),
+                polarity,
+            };
         };
         let rule_themes: Vec<&str> = themes.iter().map(String::as_str).collect();
         let threshold = model.margin_threshold();
